@@ -1,0 +1,58 @@
+/*
+ * libslubsim: one simulated kernel's slab allocator. sim_create() boots it
+ * from a finalized configuration (config_finalize()); everything else works
+ * on the returned handle. No globals, no I/O: errors are return codes.
+ */
+#ifndef SLUBSIM_SIM_H
+#define SLUBSIM_SIM_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "kmalloc.h"
+#include "rng.h"
+#include "slab.h"
+
+struct sim {
+	struct sim_config cfg;
+	struct slab_env env;
+	struct rng rng;
+
+	/* slab_caches in creation order; /proc/slabinfo prints it newest first */
+	struct kmem_cache **caches;
+	unsigned nr_caches, caches_cap;
+	struct kmem_cache *kmem_cache, *kmem_cache_node;
+
+	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_IDX_MAX + 1];
+	unsigned char size_index[KMALLOC_SIZE_INDEX_LEN];
+	int slab_nomerge;
+	uint64_t random_kmalloc_seed;
+};
+
+int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *err);
+void sim_destroy(struct sim *sim);
+
+/* Caches in /proc/slabinfo order (newest first); NULL past the end. */
+struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i);
+/* A cache by name, also by a merged alias name. */
+struct kmem_cache *sim_find_cache(const struct sim *sim, const char *name);
+
+/*
+ * mm/slab_common.c kmem_cache_create_usercopy(): a named cache, or an
+ * existing one it merges into. NULL with @err set on failure.
+ */
+struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsigned size, unsigned align,
+					 slab_flags_t flags, int has_ctor, unsigned useroffset,
+					 unsigned usersize, struct sim_err *err);
+
+/* mm/slab_common.c create_boot_cache(): kmalloc caches get natural alignment */
+struct kmem_cache *sim_create_boot_cache(struct sim *sim, const char *name, unsigned size,
+					 slab_flags_t flags, unsigned useroffset, unsigned usersize,
+					 struct sim_err *err);
+
+/* struct sizes the boot caches hold (include/linux/slub_def.h, mm/slab.h) */
+unsigned sim_sizeof_kmem_cache(const struct slab_env *env);
+unsigned sim_sizeof_kmem_cache_node(const struct slab_env *env);
+
+#endif

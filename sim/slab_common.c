@@ -1,0 +1,366 @@
+/* Cache creation and the cache list: mm/slab_common.c and kmem_cache_init(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "kver.h"
+#include "sim.h"
+#include "strbuf.h"
+#include "util.h"
+
+unsigned sim_sizeof_kmem_cache(const struct slab_env *env)
+{
+	/* offsetof(struct kmem_cache, node) + nr_node_ids pointers; 216 measured on 6.1 x86_64 */
+	unsigned base = env->ac.ptr_size == 8 ? 216 : 132;
+
+	return base + env->nodes * env->ac.ptr_size;
+}
+
+unsigned sim_sizeof_kmem_cache_node(const struct slab_env *env)
+{
+	/* list_lock, nr_partial, partial, and with SLUB_DEBUG nr_slabs, total_objects, full */
+	return env->ac.ptr_size == 8 ? 64 : 32;
+}
+
+static void kmem_cache_free_struct(struct kmem_cache *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->nr_aliases; i++)
+		free(s->alias_names[i]);
+	free(s->alias_names);
+	free(s->random_seq);
+	free(s->unique_id);
+	free(s->name);
+	free(s);
+}
+
+static int caches_append(struct sim *sim, struct kmem_cache *s, struct sim_err *err)
+{
+	if (sim->nr_caches == sim->caches_cap) {
+		unsigned cap = sim->caches_cap ? sim->caches_cap * 2 : 64;
+		struct kmem_cache **n = realloc(sim->caches, cap * sizeof(*n));
+
+		if (!n)
+			return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+		sim->caches = n;
+		sim->caches_cap = cap;
+	}
+	sim->caches[sim->nr_caches++] = s;
+	return 0;
+}
+
+/* mm/slab_common.c slab_unmergeable() */
+static int slab_unmergeable(const struct sim *sim, const struct kmem_cache *s)
+{
+	if (sim->slab_nomerge || (s->flags & SLAB_NEVER_MERGE))
+		return 1;
+	if (s->has_ctor || s->usersize || s->refcount < 0)
+		return 1;
+	return 0;
+}
+
+/* mm/slub.c create_unique_id(): the sysfs directory of a mergeable cache */
+static char *create_unique_id(const struct kmem_cache *s)
+{
+	char buf[32];
+	struct strbuf sb;
+	size_t letters;
+	unsigned digits = 0;
+
+	sb_init(&sb, buf, sizeof(buf));
+	sb_putc(&sb, ':');
+	if (s->flags & SLAB_CACHE_DMA)
+		sb_putc(&sb, 'd');
+	if (s->flags & SLAB_CACHE_DMA32)
+		sb_putc(&sb, 'D');
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		sb_putc(&sb, 'a');
+	if (s->flags & SLAB_CONSISTENCY_CHECKS)
+		sb_putc(&sb, 'F');
+	if (s->flags & SLAB_ACCOUNT)
+		sb_putc(&sb, 'A');
+	letters = sb.len - 1;
+	if (letters)
+		sb_putc(&sb, '-');
+	for (unsigned t = s->size; t; t /= 10)
+		digits++;
+	for (; digits < 7; digits++)	/* "%07u" */
+		sb_putc(&sb, '0');
+	if (s->size)
+		sb_putu(&sb, s->size);
+	return strdup(buf);
+}
+
+/* mm/slab_common.c freelist_randomize() via mm/slub.c init_cache_random_seq() */
+static int init_cache_random_seq(struct sim *sim, struct kmem_cache *s, struct sim_err *err)
+{
+	unsigned count = s->oo.objects;
+
+	if (!sim->cfg.kconfig[KC_SLAB_FREELIST_RANDOM] || count < 2 || s->random_seq)
+		return 0;
+	s->random_seq = malloc(count * sizeof(*s->random_seq));
+	if (!s->random_seq)
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	for (unsigned i = 0; i < count; i++)
+		s->random_seq[i] = i;
+	for (unsigned i = count - 1; i > 0; i--) {
+		unsigned j = rng_below(&sim->rng, i + 1), t = s->random_seq[i];
+
+		s->random_seq[i] = s->random_seq[j];
+		s->random_seq[j] = t;
+	}
+	return 0;
+}
+
+/* mm/slab_common.c create_cache() / create_boot_cache() -> mm/slub.c kmem_cache_open() */
+static struct kmem_cache *open_cache(struct sim *sim, const char *name, unsigned size, unsigned align,
+				     slab_flags_t flags, int has_ctor, unsigned useroffset, unsigned usersize,
+				     struct sim_err *err)
+{
+	struct kmem_cache *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->name = strdup(name))) {
+		free(s);
+		sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+		return NULL;
+	}
+	s->object_size = s->size = size;
+	s->align = align;
+	s->flags = flags;
+	s->has_ctor = has_ctor;
+	s->useroffset = useroffset;
+	s->usersize = usersize;
+	s->refcount = 1;
+	s->kmalloc_type = -1;
+	if (sim->cfg.kconfig[KC_SLAB_FREELIST_HARDENED])
+		s->random = rng_next(&sim->rng);
+	if (kmem_cache_open_geometry(&sim->env, s)) {
+		sim_err_set(err, SIM_ENOSYS, "no slab order fits cache ", name, NULL);
+		kmem_cache_free_struct(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct kmem_cache *sim_create_boot_cache(struct sim *sim, const char *name, unsigned size,
+					 slab_flags_t flags, unsigned useroffset, unsigned usersize,
+					 struct sim_err *err)
+{
+	unsigned align = sim->env.ac.kmalloc_minalign;
+	struct kmem_cache *s;
+
+	if (sim->env.kver >= KV(6, 11)) {
+		/* ad59baa31695: the largest power of two dividing the size */
+		if ((flags & SLAB_KMALLOC) && size)
+			align = MAX(align, (unsigned)lowest_bit(size));
+	} else if (is_power_of_2(size)) {
+		/* 59bb47985c1d (5.4): natural alignment for power-of-two sizes */
+		align = MAX(align, size);
+	}
+	align = calculate_alignment(&sim->env, flags, align, size);
+	s = open_cache(sim, name, size, align, flags, 0, useroffset, usersize, err);
+	if (!s)
+		return NULL;
+	s->refcount = -1;	/* exempt from merging for now */
+	if (caches_append(sim, s, err)) {
+		kmem_cache_free_struct(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* mm/slab_common.c find_mergeable() */
+static struct kmem_cache *find_mergeable(struct sim *sim, unsigned size, unsigned align,
+					 slab_flags_t flags, const char *name, int has_ctor)
+{
+	unsigned ptr = sim->env.ac.ptr_size;
+
+	if (sim->slab_nomerge || has_ctor)
+		return NULL;
+	size = (unsigned)align_up(size, ptr);
+	align = calculate_alignment(&sim->env, flags, align, size);
+	size = (unsigned)align_up(size, align);
+	flags = slub_debug_flags_for(sim->env.slub_debug_string, sim->env.slub_debug, name, flags);
+	if (flags & SLAB_NEVER_MERGE)
+		return NULL;
+	/* oldest first */
+	for (unsigned i = 0; i < sim->nr_caches; i++) {
+		struct kmem_cache *s = sim->caches[i];
+
+		if (slab_unmergeable(sim, s) || size > s->size)
+			continue;
+		if ((flags & SLAB_MERGE_SAME) != (s->flags & SLAB_MERGE_SAME))
+			continue;
+		if ((s->size & ~(align - 1)) != s->size)
+			continue;
+		if (s->size - size >= ptr)
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
+static int add_alias(struct kmem_cache *s, const char *name, struct sim_err *err)
+{
+	char **n = realloc(s->alias_names, (s->nr_aliases + 1) * sizeof(*n));
+
+	if (!n)
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	s->alias_names = n;
+	if (!(n[s->nr_aliases] = strdup(name)))
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	s->nr_aliases++;
+	return 0;
+}
+
+/* mm/slab_common.c kmem_cache_create_usercopy() with mm/slub.c __kmem_cache_alias() */
+struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsigned size, unsigned align,
+					 slab_flags_t flags, int has_ctor, unsigned useroffset,
+					 unsigned usersize, struct sim_err *err)
+{
+	struct kmem_cache *s;
+
+	if (!name || !*name) {
+		sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache needs a name", NULL, NULL);
+		return NULL;
+	}
+	if (sim_find_cache(sim, name)) {
+		/* the kernel warns and, with sysfs, fails the duplicate */
+		sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache named '", name, "' exists");
+		return NULL;
+	}
+	if (!size || size > sim->env.ac.kmalloc_max_size || (align && !is_power_of_2(align))) {
+		sim_err_set(err, SIM_EINVAL, "kmem_cache_create ", name, ": bad size or alignment");
+		return NULL;
+	}
+	/* fail closed on a bad usercopy region */
+	if ((!usersize && useroffset) || size < usersize || size - usersize < useroffset)
+		usersize = useroffset = 0;
+	if (!usersize && (s = find_mergeable(sim, size, align, flags, name, has_ctor))) {
+		if (add_alias(s, name, err))
+			return NULL;
+		s->refcount++;
+		s->object_size = MAX(s->object_size, size);
+		s->inuse = MAX(s->inuse, (unsigned)align_up(size, sim->env.ac.ptr_size));
+		return s;
+	}
+	s = open_cache(sim, name, size, calculate_alignment(&sim->env, flags, align, size), flags, has_ctor,
+		       useroffset, usersize, err);
+	if (!s)
+		return NULL;
+	if (init_cache_random_seq(sim, s, err) || caches_append(sim, s, err)) {
+		kmem_cache_free_struct(s);
+		return NULL;
+	}
+	if (!slab_unmergeable(sim, s) && !(s->unique_id = create_unique_id(s))) {
+		sim->nr_caches--;
+		kmem_cache_free_struct(s);
+		sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+		return NULL;
+	}
+	return s;
+}
+
+struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i)
+{
+	return i < sim->nr_caches ? sim->caches[sim->nr_caches - 1 - i] : NULL;
+}
+
+struct kmem_cache *sim_find_cache(const struct sim *sim, const char *name)
+{
+	for (unsigned i = 0; i < sim->nr_caches; i++) {
+		struct kmem_cache *s = sim->caches[i];
+
+		if (!strcmp(s->name, name))
+			return s;
+		for (unsigned j = 0; j < s->nr_aliases; j++)
+			if (!strcmp(s->alias_names[j], name))
+				return s;
+	}
+	return NULL;
+}
+
+static void slab_env_init(struct slab_env *env, const struct sim_config *cfg)
+{
+	const struct boot_params *bp = &cfg->boot;
+
+	memset(env, 0, sizeof(*env));
+	env->kver = cfg->kver;
+	arch_consts_init(&env->ac, cfg->arch, cfg->kver, cfg->page_shift);
+	env->cpus = cfg->cpus;
+	env->nr_cpu_ids = cfg->nr_cpu_ids ? cfg->nr_cpu_ids : cfg->cpus;
+	env->nodes = cfg->nodes ? cfg->nodes : 1;
+	env->slub_min_order = bp->min_order_set ? bp->slub_min_order : 0;
+	env->slub_max_order = bp->max_order_set ? bp->slub_max_order : PAGE_ALLOC_COSTLY_ORDER;
+	env->slub_min_objects = bp->min_objects_set ? bp->slub_min_objects : 0;
+	if (cfg->kver >= KV(6, 7)) {
+		/* 6.7+ setup_slub_min_order()/setup_slub_max_order() keep min <= max */
+		if (bp->min_order_set && env->slub_min_order > env->slub_max_order)
+			env->slub_max_order = env->slub_min_order;
+		else if (bp->max_order_set && env->slub_min_order > env->slub_max_order)
+			env->slub_min_order = env->slub_max_order;
+	}
+	/* struct track: addr, handle (STACKDEPOT), cpu, pid, when */
+	if (env->ac.ptr_size == 8)
+		env->track_size = cfg->kconfig[KC_STACKDEPOT] ? 32 : 24;
+	else
+		env->track_size = cfg->kconfig[KC_STACKDEPOT] ? 20 : 16;
+	env->cpu_partial_enabled = cfg->kconfig[KC_SLUB_CPU_PARTIAL];
+	env->disable_higher_order_debug = bp->disable_higher_order_debug;
+	env->slub_debug = config_slub_debug(cfg);
+	env->slub_debug_string = bp->slub_debug_string;
+}
+
+/* mm/slub.c kmem_cache_init() */
+int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *err)
+{
+	struct sim *sim = calloc(1, sizeof(*sim));
+	int ret;
+
+	*out = NULL;
+	if (!sim)
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	ret = config_copy(&sim->cfg, cfg, err);
+	if (ret) {
+		free(sim);
+		return ret;
+	}
+	slab_env_init(&sim->env, &sim->cfg);
+	rng_seed(&sim->rng, sim->cfg.seed);
+	sim->slab_nomerge = config_slab_nomerge(&sim->cfg);
+
+	/* bootstrap() puts kmem_cache on the list first, then kmem_cache_node */
+	sim->kmem_cache = sim_create_boot_cache(sim, "kmem_cache", sim_sizeof_kmem_cache(&sim->env),
+						SLAB_HWCACHE_ALIGN, 0, 0, err);
+	if (!sim->kmem_cache)
+		goto fail;
+	sim->kmem_cache_node = sim_create_boot_cache(sim, "kmem_cache_node",
+						     sim_sizeof_kmem_cache_node(&sim->env),
+						     SLAB_HWCACHE_ALIGN, 0, 0, err);
+	if (!sim->kmem_cache_node)
+		goto fail;
+	if (create_kmalloc_caches(sim, err))
+		goto fail;
+	/* init_freelist_randomization() walks slab_caches from the head: newest first */
+	for (unsigned i = sim->nr_caches; i-- > 0;)
+		if (init_cache_random_seq(sim, sim->caches[i], err))
+			goto fail;
+	*out = sim;
+	return 0;
+fail:
+	ret = err ? -(int)err->code : -SIM_ENOMEM;
+	sim_destroy(sim);
+	return ret ? ret : -SIM_ENOMEM;
+}
+
+void sim_destroy(struct sim *sim)
+{
+	if (!sim)
+		return;
+	for (unsigned i = 0; i < sim->nr_caches; i++)
+		kmem_cache_free_struct(sim->caches[i]);
+	free(sim->caches);
+	config_release(&sim->cfg);
+	free(sim);
+}

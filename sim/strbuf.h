@@ -1,0 +1,25 @@
+/*
+ * A bounded string builder for messages built inside sim/, which stays free of
+ * stdio: errors are codes plus a message the caller prints.
+ */
+#ifndef SLUBSIM_STRBUF_H
+#define SLUBSIM_STRBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strbuf {
+	char *buf;
+	size_t size;	/* capacity including the terminating NUL */
+	size_t len;	/* characters written, may exceed size - 1 on overflow */
+};
+
+void sb_init(struct strbuf *sb, char *buf, size_t size);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putn(struct strbuf *sb, const char *s, size_t n);
+void sb_putc(struct strbuf *sb, char c);
+void sb_putu(struct strbuf *sb, uint64_t v);
+void sb_puti(struct strbuf *sb, int64_t v);
+void sb_putx(struct strbuf *sb, uint64_t v, unsigned min_digits);
+
+#endif

@@ -1,0 +1,52 @@
+/* Small arithmetic helpers with the kernel's names and meanings. */
+#ifndef SLUBSIM_UTIL_H
+#define SLUBSIM_UTIL_H
+
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* ALIGN() for any power-of-two @a */
+static inline uint64_t align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static inline uint64_t align_down(uint64_t x, uint64_t a)
+{
+	return x & ~(a - 1);
+}
+
+static inline int is_power_of_2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* fls(): 1-based index of the most significant set bit, 0 for 0 */
+static inline unsigned fls_u64(uint64_t x)
+{
+	return x ? 64u - (unsigned)__builtin_clzll(x) : 0;
+}
+
+static inline unsigned ilog2_u64(uint64_t x)
+{
+	return x ? fls_u64(x) - 1 : 0;
+}
+
+/* largest power of two dividing @x (x != 0) */
+static inline uint64_t lowest_bit(uint64_t x)
+{
+	return x & (~x + 1);
+}
+
+/* include/asm-generic/getorder.h get_order() */
+static inline unsigned get_order(uint64_t size, unsigned page_shift)
+{
+	if (size <= (1ull << page_shift))
+		return 0;
+	return fls_u64((size - 1) >> page_shift);
+}
+
+#endif

@@ -1,0 +1,160 @@
+/* slubsim: the command-line entry point. */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "options.h"
+#include "sim/kver.h"
+
+static const struct command commands[] = {
+	{ "caches", cmd_caches, "print every cache's geometry (table, sysfs, slabinfo, json)" },
+};
+
+int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	if (cmd)
+		fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nTry '%s %s --help' for more information.\n", cli->prog, cmd);
+	else
+		fprintf(stderr, "\nTry '%s --help' for more information.\n", cli->prog);
+	return EXIT_USAGE;
+}
+
+int cli_boot(struct cli *cli, struct sim **out)
+{
+	struct sim_err err;
+
+	if (config_finalize(&cli->cfg, &err) || sim_create(out, &cli->cfg, &err)) {
+		fprintf(stderr, "%s: %s\n", cli->prog, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void usage(FILE *out, const char *prog)
+{
+	fprintf(out, "Usage: %s [MODEL OPTIONS] COMMAND [COMMAND OPTIONS] [ARGUMENTS]\n", prog);
+	fputs("Simulate the Linux kernel's SLUB allocator: kmalloc caches, their geometry and\n"
+	      "the life of every object, as a given kernel version, architecture and boot\n"
+	      "command line would have them.\n\nCommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n", out);
+	fputs(options_model_help, out);
+	fputs("\nOther options:\n"
+	      "  --list-archs        list the architecture profiles and their alignment constants\n"
+	      "  -h, --help          show this help\n"
+	      "  -V, --version       show the version\n"
+	      "\n'slubsim COMMAND --help' describes a command.\n"
+	      "Exit status: 0 success, 1 input processed with errors or failed expectations,\n"
+	      "2 usage error or unreadable input.\n"
+	      "\nReport bugs to: " PACKAGE_BUGREPORT "\n", out);
+}
+
+static int list_archs(const struct cli *cli)
+{
+	const struct arch_profile *a;
+
+	printf("%-11s %5s %9s %9s %9s %9s %-12s %s\n", "ARCH", "BITS", "KMALLOC", "SLAB", "DMA", "MIN_SIZE",
+	       "PAGE_SIZES", "NOTE");
+	for (unsigned i = 0; (a = arch_at(i)); i++) {
+		struct arch_consts c;
+		char pages[16] = "";
+
+		arch_consts_init(&c, a, cli->cfg.kver, 12);
+		for (unsigned sh = 12; sh <= 16; sh += 2)
+			if (arch_supports_page_shift(a, sh))
+				snprintf(pages + strlen(pages), sizeof(pages) - strlen(pages), "%s%uK",
+					 pages[0] ? "," : "", (1u << sh) >> 10);
+		printf("%-11s %5u %9u %9u %9u %9u %-12s %s\n", a->name, a->ptr_size * 8, c.kmalloc_minalign,
+		       c.slab_minalign, c.has_dma_minalign ? c.dma_minalign : 0, c.kmalloc_min_size, pages, a->note);
+	}
+	printf("\nValues for Linux %u.%u (--kernel); KMALLOC = ARCH_KMALLOC_MINALIGN, SLAB = ARCH_SLAB_MINALIGN,\n"
+	       "DMA = ARCH_DMA_MINALIGN (0: not defined), MIN_SIZE = KMALLOC_MIN_SIZE.\n",
+	       KV_MAJOR(cli->cfg.kver), KV_MINOR(cli->cfg.kver));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .prog = "slubsim" };
+	const struct command *cmd = NULL;
+	char **cmd_argv;
+	int cmd_argc = 0, want_archs = 0, ret;
+
+	config_init(&cli.cfg);
+	cmd_argv = calloc((size_t)argc + 1, sizeof(*cmd_argv));
+	if (!cmd_argv) {
+		fprintf(stderr, "%s: out of memory\n", cli.prog);
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int r;
+
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				cmd_argv[cmd_argc++] = argv[i];
+			break;
+		}
+		r = options_model_arg(&cli.cfg, argc, argv, &i, cli.prog);
+		if (r < 0) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		if (!cmd) {
+			if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+				usage(stdout, cli.prog);
+				ret = 0;
+				goto out;
+			}
+			if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+				printf("slubsim " PACKAGE_VERSION "\n");
+				ret = 0;
+				goto out;
+			}
+			if (!strcmp(a, "--list-archs")) {
+				want_archs = 1;
+				continue;
+			}
+			if (a[0] == '-') {
+				ret = cli_usage_error(&cli, NULL, "unknown option '%s'", a);
+				goto out;
+			}
+			for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+				if (!strcmp(commands[k].name, a))
+					cmd = &commands[k];
+			if (!cmd) {
+				ret = cli_usage_error(&cli, NULL, "unknown command '%s'", a);
+				goto out;
+			}
+		}
+		cmd_argv[cmd_argc++] = argv[i];
+	}
+	if (want_archs) {
+		ret = list_archs(&cli);
+		goto out;
+	}
+	if (!cmd) {
+		ret = cli_usage_error(&cli, NULL, "no command given");
+		goto out;
+	}
+	ret = cmd->run(&cli, cmd_argc, cmd_argv);
+out:
+	free(cmd_argv);
+	config_release(&cli.cfg);
+	return ret;
+}

@@ -1,0 +1,63 @@
+#include "options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char options_model_help[] =
+	"Model options (before or after the command):\n"
+	"  --kernel=VER        behaviour profile: 6.1 (default), 6.6, 6.12, 6.18 (any 6.1-6.19)\n"
+	"  --arch=NAME         architecture profile (default x86_64; see --list-archs)\n"
+	"  --cpus=N            present CPUs (default 2)\n"
+	"  --cmdline=STR       kernel boot parameters, verbatim (slub_debug=..., slub_max_order=...)\n"
+	"  --kconfig=LIST      OPT=y|n,... for slab Kconfig options (default: Debian 12's 6.1)\n"
+	"  --page-size=SZ      4K (default), 16K or 64K where the arch allows it\n"
+	"  --mem=SZ            simulated RAM (default 256M)\n"
+	"  --seed=N            seed for every random choice (default 1)\n";
+
+typedef int (*setter_fn)(struct sim_config *, const char *, struct sim_err *);
+
+static const struct {
+	const char *name;
+	setter_fn set;
+} model_opts[] = {
+	{ "kernel", config_set_kernel },
+	{ "arch", config_set_arch },
+	{ "cpus", config_set_cpus },
+	{ "cmdline", config_set_cmdline },
+	{ "kconfig", config_set_kconfig },
+	{ "page-size", config_set_page_size },
+	{ "mem", config_set_mem },
+	{ "seed", config_set_seed },
+};
+
+int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, const char *prog)
+{
+	const char *arg = argv[*i];
+	struct sim_err err;
+
+	if (strncmp(arg, "--", 2))
+		return 0;
+	arg += 2;
+	for (size_t k = 0; k < sizeof(model_opts) / sizeof(model_opts[0]); k++) {
+		size_t n = strlen(model_opts[k].name);
+		const char *val;
+
+		if (strncmp(arg, model_opts[k].name, n) || (arg[n] != '=' && arg[n] != '\0'))
+			continue;
+		if (arg[n] == '=') {
+			val = arg + n + 1;
+		} else {
+			if (*i + 1 >= argc) {
+				fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, model_opts[k].name);
+				return -1;
+			}
+			val = argv[++*i];
+		}
+		if (model_opts[k].set(cfg, val, &err)) {
+			fprintf(stderr, "%s: --%s: %s\n", prog, model_opts[k].name, err.msg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}

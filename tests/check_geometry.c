@@ -1,0 +1,343 @@
+/* Cache geometry, kmalloc caches and merging: hand-worked cases from ../shared/spec/. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/kver.h"
+#include "sim/sim.h"
+
+static struct sim *boot(const char *kernel, const char *arch, const char *cpus, const char *cmdline)
+{
+	struct sim_config cfg;
+	struct sim_err err;
+	struct sim *sim = NULL;
+
+	config_init(&cfg);
+	if (kernel)
+		ck_assert_int_eq(config_set_kernel(&cfg, kernel, &err), 0);
+	if (arch)
+		ck_assert_int_eq(config_set_arch(&cfg, arch, &err), 0);
+	if (cpus)
+		ck_assert_int_eq(config_set_cpus(&cfg, cpus, &err), 0);
+	if (cmdline)
+		ck_assert_int_eq(config_set_cmdline(&cfg, cmdline, &err), 0);
+	ck_assert_int_eq(config_finalize(&cfg, &err), 0);
+	ck_assert_msg(sim_create(&sim, &cfg, &err) == 0, "%s", err.msg);
+	config_release(&cfg);
+	return sim;
+}
+
+static const struct kmem_cache *cache(const struct sim *sim, const char *name)
+{
+	const struct kmem_cache *s = sim_find_cache(sim, name);
+
+	ck_assert_msg(s != NULL, "no cache %s", name);
+	return s;
+}
+
+START_TEST(test_default_kmalloc_layout)
+{
+	struct sim *sim = boot(NULL, NULL, NULL, NULL);
+	const struct kmem_cache *s = cache(sim, "kmalloc-96");
+
+	/* non-debug: slot = object, free pointer mid-object, align 8 before 6.11 */
+	ck_assert_uint_eq(s->size, 96);
+	ck_assert_uint_eq(s->offset, 48);
+	ck_assert_uint_eq(s->align, 8);
+	ck_assert_uint_eq(s->oo.objects, 42);
+	ck_assert_uint_eq(s->cpu_partial, 120);
+	ck_assert_uint_eq(s->cpu_partial_slabs, 6);
+	ck_assert_uint_eq(kmem_cache_slot_align(&sim->env, s), 32);
+	s = cache(sim, "kmalloc-8k");
+	ck_assert_uint_eq(s->oo.order, 3);
+	ck_assert_uint_eq(s->min_partial, 6);	/* ilog2(8192) / 2 */
+	ck_assert_uint_eq(s->cpu_partial_slabs, 3);
+	s = cache(sim, "kmalloc-8");
+	ck_assert_uint_eq(s->offset, 0);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_fzpu_kmalloc64_is_256)
+{
+	struct sim *sim = boot("6.1", NULL, "2", "slub_debug=FZPU");
+	const struct kmem_cache *s = cache(sim, "kmalloc-64");
+
+	/* 64 +8 right red zone, +8 free pointer, +64 tracks, +4 orig_size, +8, +64 left pad -> 256 */
+	ck_assert_uint_eq(s->inuse, 72);
+	ck_assert_uint_eq(s->offset, 72);
+	ck_assert_uint_eq(s->red_left_pad, 64);
+	ck_assert_uint_eq(s->size, 256);
+	ck_assert_uint_eq(s->oo.objects, 16);
+	ck_assert_uint_eq(s->cpu_partial, 0);	/* debug caches have no cpu partial */
+	ck_assert_uint_eq(slab_ksize(s), 64);
+	ck_assert_uint_eq(get_info_end(&sim->env, s), 80);
+	s = cache(sim, "kmalloc-8");
+	ck_assert_uint_eq(s->size, 112);
+	ck_assert_uint_eq(s->oo.objects, 36);
+	s = cache(sim, "kmalloc-4k");
+	ck_assert_uint_eq(s->size, 12288);
+	ck_assert_uint_eq(s->oo.objects, 2);
+	ck_assert_uint_eq(kmem_cache_slot_align(&sim->env, s), 4096);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_612_alignment_changes_debug_layout)
+{
+	struct sim *sim = boot("6.12", NULL, "2", "slub_debug=FZPU");
+	const struct kmem_cache *s = cache(sim, "kmalloc-96");
+
+	ck_assert_uint_eq(s->align, 32);
+	ck_assert_uint_eq(s->size, 224);
+	ck_assert_uint_eq(s->red_left_pad, 32);
+	ck_assert_uint_eq(s->oo.objects, 18);
+	s = cache(sim, "kmalloc-192");
+	ck_assert_uint_eq(s->align, 64);
+	ck_assert_uint_eq(s->size, 384);
+	ck_assert_uint_eq(s->oo.order, 1);
+	ck_assert_uint_eq(s->oo.objects, 21);
+	sim_destroy(sim);
+
+	/* 6.1 with the same parameters: kmalloc-96 only 8-aligned, 200-byte slots */
+	sim = boot("6.1", NULL, "2", "slub_debug=FZPU");
+	s = cache(sim, "kmalloc-96");
+	ck_assert_uint_eq(s->size, 200);
+	ck_assert_uint_eq(kmem_cache_slot_align(&sim->env, s), 8);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_order_rewrite_67)
+{
+	struct sim_err err;
+	struct sim *old = boot("6.6", NULL, "2", NULL), *new = boot("6.12", NULL, "2", NULL);
+	struct kmem_cache *a, *b;
+
+	/* sizes 10928..12280: one object of order 2 before 6.7, two of order 3 after */
+	a = sim_kmem_cache_create(old, "big", 11000, 0, 0, 0, 0, 0, &err);
+	b = sim_kmem_cache_create(new, "big", 11000, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(a->oo.order, 2);
+	ck_assert_uint_eq(a->oo.objects, 1);
+	ck_assert_uint_eq(b->oo.order, 3);
+	ck_assert_uint_eq(b->oo.objects, 2);
+	/* outside that window both agree */
+	a = sim_kmem_cache_create(old, "mid", 10000, 0, 0, 0, 0, 0, &err);
+	b = sim_kmem_cache_create(new, "mid", 10000, 0, 0, 0, 0, 0, &err);
+	ck_assert_uint_eq(a->oo.order, b->oo.order);
+	sim_destroy(old);
+	sim_destroy(new);
+}
+END_TEST
+
+START_TEST(test_cpus_feed_min_objects)
+{
+	struct sim *one = boot(NULL, NULL, "1", NULL), *eight = boot(NULL, NULL, "8", NULL);
+
+	ck_assert_uint_eq(cache(one, "kmalloc-512")->oo.order, 0);
+	ck_assert_uint_eq(cache(one, "kmalloc-1k")->oo.order, 1);
+	ck_assert_uint_eq(cache(eight, "kmalloc-256")->oo.order, 1);
+	ck_assert_uint_eq(cache(eight, "kmalloc-1k")->oo.objects, 32);
+	ck_assert_uint_eq(cache(eight, "kmalloc-1k")->cpu_partial_slabs, 2);
+	sim_destroy(one);
+	sim_destroy(eight);
+}
+END_TEST
+
+START_TEST(test_order_parameters)
+{
+	struct sim *sim = boot(NULL, NULL, "2", "slub_max_order=0");
+
+	ck_assert_uint_eq(cache(sim, "kmalloc-4k")->oo.order, 0);
+	ck_assert_uint_eq(cache(sim, "kmalloc-8k")->oo.order, 1);	/* one object needs order 1 */
+	sim_destroy(sim);
+	sim = boot(NULL, NULL, "2", "slub_min_objects=32");
+	ck_assert_uint_eq(cache(sim, "kmalloc-512")->oo.order, 2);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_arm64_61_has_no_96_192)
+{
+	struct sim *sim = boot("6.1", "arm64", NULL, NULL);
+
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-96"));
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-192"));
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-64"));
+	ck_assert_ptr_nonnull(sim_find_cache(sim, "kmalloc-128"));
+	ck_assert_str_eq(kmalloc_slab(sim, 1, GFP_KERNEL, 0)->name, "kmalloc-128");
+	ck_assert_str_eq(kmalloc_slab(sim, 96, GFP_KERNEL, 0)->name, "kmalloc-128");
+	ck_assert_str_eq(kmalloc_slab(sim, 129, GFP_KERNEL, 0)->name, "kmalloc-256");
+	ck_assert_uint_eq(kmalloc_size_roundup(sim, 8), 128);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_arm64_66_runtime_alias)
+{
+	struct sim *sim = boot("6.6", "arm64", NULL, NULL);
+
+	/* the classes exist in the size index but point at larger caches */
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-8"));
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-96"));
+	ck_assert_str_eq(kmalloc_slab(sim, 8, GFP_KERNEL, 0)->name, "kmalloc-64");
+	ck_assert_str_eq(kmalloc_slab(sim, 96, GFP_KERNEL, 0)->name, "kmalloc-128");
+	ck_assert_str_eq(kmalloc_slab(sim, 192, GFP_KERNEL, 0)->name, "kmalloc-192");
+	ck_assert_str_eq(kmalloc_slab(sim, 20, __GFP_DMA, 0)->name, "dma-kmalloc-64");
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_size_index_and_types)
+{
+	struct sim *sim = boot(NULL, NULL, NULL, NULL);
+	static const struct { unsigned size; const char *name; } v[] = {
+		{ 1, "kmalloc-8" }, { 8, "kmalloc-8" }, { 9, "kmalloc-16" }, { 24, "kmalloc-32" },
+		{ 33, "kmalloc-64" }, { 65, "kmalloc-96" }, { 96, "kmalloc-96" }, { 97, "kmalloc-128" },
+		{ 129, "kmalloc-192" }, { 192, "kmalloc-192" }, { 193, "kmalloc-256" }, { 1000, "kmalloc-1k" },
+		{ 4097, "kmalloc-8k" }, { 8192, "kmalloc-8k" },
+	};
+
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ck_assert_str_eq(kmalloc_slab(sim, v[i].size, GFP_KERNEL, 0)->name, v[i].name);
+	ck_assert_ptr_null(kmalloc_slab(sim, 0, GFP_KERNEL, 0));
+	ck_assert_ptr_null(kmalloc_slab(sim, 8193, GFP_KERNEL, 0));
+	ck_assert_str_eq(kmalloc_slab(sim, 40, GFP_KERNEL_ACCOUNT, 0)->name, "kmalloc-cg-64");
+	ck_assert_str_eq(kmalloc_slab(sim, 40, GFP_KERNEL | __GFP_RECLAIMABLE | __GFP_ACCOUNT, 0)->name,
+			 "kmalloc-rcl-64");
+	ck_assert_str_eq(kmalloc_slab(sim, 40, GFP_KERNEL | __GFP_DMA | __GFP_RECLAIMABLE, 0)->name,
+			 "dma-kmalloc-64");
+	ck_assert_uint_eq(kmalloc_size_roundup(sim, 0), 0);
+	ck_assert_uint_eq(kmalloc_size_roundup(sim, 100), 128);
+	ck_assert_uint_eq(kmalloc_size_roundup(sim, 8193), 16384);
+	ck_assert_uint_eq(kmalloc_size_roundup(sim, 4194305), 8388608);	/* 6.1 rounds even too-large sizes */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_small_min_size_arches)
+{
+	struct sim *sim = boot(NULL, "m68k", NULL, NULL);
+
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-8"));
+	ck_assert_str_eq(kmalloc_slab(sim, 1, GFP_KERNEL, 0)->name, "kmalloc-16");
+	ck_assert_uint_eq(cache(sim, "kmalloc-96")->align, 16);
+	sim_destroy(sim);
+	sim = boot(NULL, "microblaze", NULL, NULL);
+	ck_assert_str_eq(kmalloc_slab(sim, 1, GFP_KERNEL, 0)->name, "kmalloc-32");
+	ck_assert_ptr_nonnull(sim_find_cache(sim, "kmalloc-96"));
+	ck_assert_uint_eq(cache(sim, "kmalloc-96")->align, 32);
+	sim_destroy(sim);
+	sim = boot(NULL, "arm", NULL, NULL);	/* 32-bit: 4-byte words */
+	ck_assert_uint_eq(cache(sim, "kmalloc-192")->offset, 96);
+	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-96"));
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_merging)
+{
+	struct sim_err err;
+	struct sim *sim = boot(NULL, NULL, NULL, NULL);
+	struct kmem_cache *a, *b, *c, *d;
+
+	a = sim_kmem_cache_create(sim, "a", 120, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->size, 120);
+	ck_assert_str_eq(a->unique_id, ":0000120");
+	b = sim_kmem_cache_create(sim, "b", 116, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_eq(a, b);	/* within a word of a's slot */
+	ck_assert_int_eq(a->refcount, 2);
+	ck_assert_ptr_eq(sim_find_cache(sim, "b"), a);
+	c = sim_kmem_cache_create(sim, "c", 112, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_ne(a, c);	/* 8 bytes smaller: its own cache */
+	d = sim_kmem_cache_create(sim, "d", 120, 0, SLAB_RECLAIM_ACCOUNT, 0, 0, 0, &err);
+	ck_assert_ptr_ne(a, d);
+	ck_assert_str_eq(d->unique_id, ":a-0000120");
+	d = sim_kmem_cache_create(sim, "e", 120, 0, 0, 1, 0, 0, &err);	/* a ctor never merges */
+	ck_assert_ptr_ne(a, d);
+	d = sim_kmem_cache_create(sim, "f", 120, 0, SLAB_POISON, 0, 0, 0, &err);
+	ck_assert_ptr_ne(a, d);
+	ck_assert_ptr_null(sim_kmem_cache_create(sim, "a", 64, 0, 0, 0, 0, 0, &err));	/* duplicate name */
+	/* kmalloc caches never merge: usersize is set */
+	d = sim_kmem_cache_create(sim, "g", 64, 0, 0, 0, 0, 0, &err);
+	ck_assert_str_eq(d->name, "g");
+	sim_destroy(sim);
+
+	sim = boot(NULL, NULL, NULL, "slab_nomerge");
+	a = sim_kmem_cache_create(sim, "a", 120, 0, 0, 0, 0, 0, &err);
+	b = sim_kmem_cache_create(sim, "b", 120, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_ne(a, b);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_higher_order_debug)
+{
+	struct sim *sim = boot(NULL, NULL, NULL, "slub_debug=FZPUO");
+
+	ck_assert_uint_eq(cache(sim, "kmalloc-2k")->flags & DEBUG_METADATA_FLAGS, 0);
+	ck_assert_uint_ne(cache(sim, "kmalloc-2k")->flags & SLAB_CONSISTENCY_CHECKS, 0);
+	ck_assert_uint_eq(cache(sim, "kmalloc-2k")->size, 2048);
+	ck_assert_uint_eq(cache(sim, "kmalloc-1k")->size, 3072);	/* order unchanged: keeps metadata */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_freelist_random_seq)
+{
+	struct sim *a = boot(NULL, NULL, NULL, NULL), *b = boot(NULL, NULL, NULL, NULL);
+	const struct kmem_cache *s = cache(a, "kmalloc-96");
+	unsigned seen[42] = { 0 };
+
+	ck_assert_ptr_nonnull(s->random_seq);
+	for (unsigned i = 0; i < s->oo.objects; i++)
+		seen[s->random_seq[i]]++;
+	for (unsigned i = 0; i < 42; i++)
+		ck_assert_uint_eq(seen[i], 1);	/* a permutation */
+	/* same seed, same sequence */
+	ck_assert_int_eq(memcmp(s->random_seq, cache(b, "kmalloc-96")->random_seq, 42 * sizeof(unsigned)), 0);
+	ck_assert_ptr_nonnull(cache(a, "kmalloc-8k")->random_seq);	/* 4 objects: shuffled too */
+	sim_destroy(a);
+	sim_destroy(b);
+}
+END_TEST
+
+static Suite *geometry_suite(void)
+{
+	Suite *s = suite_create("geometry");
+	TCase *tc = tcase_create("layout");
+
+	tcase_add_test(tc, test_default_kmalloc_layout);
+	tcase_add_test(tc, test_fzpu_kmalloc64_is_256);
+	tcase_add_test(tc, test_612_alignment_changes_debug_layout);
+	tcase_add_test(tc, test_order_rewrite_67);
+	tcase_add_test(tc, test_cpus_feed_min_objects);
+	tcase_add_test(tc, test_order_parameters);
+	tcase_add_test(tc, test_higher_order_debug);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kmalloc");
+	tcase_add_test(tc, test_arm64_61_has_no_96_192);
+	tcase_add_test(tc, test_arm64_66_runtime_alias);
+	tcase_add_test(tc, test_size_index_and_types);
+	tcase_add_test(tc, test_small_min_size_arches);
+	tcase_add_test(tc, test_freelist_random_seq);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("merge");
+	tcase_add_test(tc, test_merging);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(geometry_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

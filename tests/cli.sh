@@ -1,0 +1,52 @@
+#!/bin/sh
+# The command line: help, version, usage errors and their exit codes.
+. "$(dirname "$0")/lib.sh"
+out=$(mktemp) || exit 99
+trap 'rm -f "$out"' EXIT
+
+expect_exit() { # expect_exit CODE ARGS...
+	code=$1; shift
+	"$SLUBSIM" "$@" >"$out" 2>&1
+	got=$?
+	if [ "$got" -eq "$code" ]; then ok; else not_ok "slubsim $*: exit $got, expected $code"; cat "$out" >&2; fi
+}
+expect_output() { # expect_output PATTERN ARGS...
+	pat=$1; shift
+	"$SLUBSIM" "$@" >"$out" 2>&1
+	if grep -q -- "$pat" "$out"; then ok; else not_ok "slubsim $*: no '$pat' in output"; cat "$out" >&2; fi
+}
+
+expect_exit 0 --help
+expect_output 'Usage: slubsim' --help
+expect_exit 0 --version
+expect_output '^slubsim [0-9]' --version
+expect_exit 2
+expect_exit 2 frobnicate
+expect_output "unknown command 'frobnicate'" frobnicate
+expect_exit 2 --bogus
+expect_exit 2 caches --format=xml
+expect_output "unknown format 'xml'" caches --format=xml
+expect_exit 2 --arch=vax caches
+expect_output "invalid architecture 'vax'" --arch=vax caches
+expect_exit 2 --cpus=0 caches
+expect_exit 2 --kernel=5.4 caches
+expect_exit 2 --page-size=64K caches
+expect_output 'not available on x86_64' --page-size=64K caches
+expect_exit 2 --cmdline='slub_debug=FX' caches
+expect_output "boot parameter 'slub_debug': unknown debug flag 'X'" --cmdline='slub_debug=FX' caches
+expect_exit 2 caches extra
+expect_exit 0 caches --help
+expect_exit 0 --list-archs
+expect_output '^arm64 ' --list-archs
+# model options may follow the command, and take separate values
+expect_output '^kmalloc-96 ' caches --cpus 4 --kernel 6.12
+expect_output '	object_size	224' caches --format=sysfs --kernel=6.6 --cmdline 'slub_debug'
+# slabinfo keeps the kernel's fixed layout
+"$SLUBSIM" caches --format=slabinfo >"$out"
+check 'slabinfo header' grep -q '^slabinfo - version: 2.1$' "$out"
+check 'slabinfo kmalloc-96 line' grep -qx 'kmalloc-96             0      0     96   42    1 : tunables    0    0    0 : slabdata      0      0      0' "$out"
+# JSON parses
+if command -v python3 >/dev/null; then
+	"$SLUBSIM" caches --format=json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(c["name"]=="kmalloc-96" for c in d)' && ok || not_ok 'caches --format=json is not valid JSON'
+fi
+finish

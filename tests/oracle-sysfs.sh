@@ -1,0 +1,41 @@
+#!/bin/sh
+# Geometry against a real Linux 6.1 kernel: for every oracle configuration,
+# run slubsim with the kernel's CPU count and command line and compare each
+# kmalloc cache's layout attributes with the kernel's /sys/kernel/slab.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+attrs='object_size slab_size objs_per_slab order align min_partial cpu_partial red_zone poison store_user sanity_checks hwcache_align reclaim_account cache_dma aliases usersize'
+for dir in "$srcdir"/tests/oracle/*/; do
+	[ -f "$dir/sysfs.tsv" ] || continue
+	name=$(basename "$dir")
+	cmdline=$(sed -n 's/^cmdline: //p' "$dir/meta.txt")
+	cpus=$(sed -n 's/^cpu_present: 0-\([0-9]*\)$/\1/p' "$dir/meta.txt")
+	cpus=$(( ${cpus:-0} + 1 ))
+	if ! "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=sysfs >"$tmp/sim.tsv"; then
+		not_ok "$name: slubsim failed"
+		continue
+	fi
+	# every kmalloc cache the kernel has (merged aliases excluded), plus the boot caches
+	awk -F'\t' '$2 == "sysfs_dir" && $1 == $3 && ($1 ~ /kmalloc/ || $1 ~ /^kmem_cache/) { print $1 }' \
+		"$dir/sysfs.tsv" | sort >"$tmp/caches"
+	n=0
+	while read -r cache; do
+		for a in $attrs; do
+			want=$(awk -F'\t' -v c="$cache" -v a="$a" '$1 == c && $2 == a { print $3 }' "$dir/sysfs.tsv")
+			[ -n "$want" ] || continue
+			# kmem_cache's size depends on struct layout, not on rules: compare the rest
+			case "$cache/$a" in kmem_cache/object_size|kmem_cache/slab_size|kmem_cache/objs_per_slab|kmem_cache/order) continue ;; esac
+			got=$(awk -F'\t' -v c="$cache" -v a="$a" '$1 == c && $2 == a { print $3 }' "$tmp/sim.tsv")
+			n=$((n + 1))
+			if [ "$got" = "$want" ]; then ok; else not_ok "$name: $cache $a: kernel $want, slubsim '${got}'"; fi
+		done
+	done <"$tmp/caches"
+	# the same caches, in the same order, as /proc/slabinfo
+	grep -E '^(dma-)?kmalloc|^kmem_cache' "$dir/slabinfo.txt" | awk '{ print $1 }' >"$tmp/want-order"
+	"$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=slabinfo | sed 1,2d | awk '{ print $1 }' >"$tmp/got-order"
+	if cmp -s "$tmp/want-order" "$tmp/got-order"; then ok; else not_ok "$name: /proc/slabinfo cache order differs"; diff "$tmp/want-order" "$tmp/got-order" | head >&2; fi
+	echo "$name: compared $n attributes"
+done
+finish
