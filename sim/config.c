@@ -216,8 +216,8 @@ int config_set_mem(struct sim_config *cfg, const char *s, struct sim_err *err)
 {
 	uint64_t v;
 
-	if (parse_size(s, &v) || v < (1ull << 20) || v > (64ull << 30))
-		return bad_value(err, "memory size", s, "expected 1M to 64G, e.g. 256M");
+	if (parse_size(s, &v) || v < (1ull << 20) || v > (4ull << 30))
+		return bad_value(err, "memory size", s, "expected 1M to 4G, e.g. 256M");
 	cfg->mem_bytes = v;
 	return 0;
 }

@@ -11,8 +11,10 @@
 #include "config.h"
 #include "err.h"
 #include "kmalloc.h"
+#include "page.h"
 #include "rng.h"
 #include "slab.h"
+#include "slub.h"
 
 struct sim {
 	struct sim_config cfg;
@@ -28,6 +30,23 @@ struct sim {
 	unsigned char size_index[KMALLOC_SIZE_INDEX_LEN];
 	int slab_nomerge;
 	uint64_t random_kmalloc_seed;
+
+	/* lifecycle state (sim/slub.c) */
+	struct page_alloc pa;
+	struct slab *slabs;		/* pool; free entries chained through next */
+	uint32_t nr_slab_entries, slabs_cap, free_slab;
+	uint64_t slab_serial;
+	struct large_block *large;	/* pool of large kmalloc blocks */
+	uint32_t nr_large_entries, large_cap, free_large;
+	int init_on_alloc, init_on_free;
+	int tainted;			/* TAINT_BAD_PAGE after the first report */
+
+	sim_observer_fn observer;
+	void *observer_ctx;
+	struct sim_op *op;		/* the operation in progress */
+	struct sim_op scratch_op;
+	char fault_text[8192];
+	size_t fault_len;
 };
 
 int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *err);

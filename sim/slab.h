@@ -49,7 +49,11 @@ struct kmem_cache {
 	char **alias_names;		/* names merged into this cache */
 	unsigned nr_aliases;
 
-	struct slub_cpu *cpu;		/* lifecycle state */
+	unsigned index;			/* position in sim->caches */
+	int dead;			/* destroyed: kept only so indexes stay valid */
+	uint64_t self_obj;		/* its struct kmem_cache, an object of the kmem_cache cache */
+	uint64_t node_obj;		/* its struct kmem_cache_node */
+	struct slub_cpu *cpu;		/* lifecycle state, one per CPU */
 	struct slub_node *node;
 };
 

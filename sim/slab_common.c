@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "slub_internal.h"
 #include "kver.h"
 #include "sim.h"
 #include "strbuf.h"
@@ -22,10 +23,11 @@ unsigned sim_sizeof_kmem_cache_node(const struct slab_env *env)
 	return env->ac.ptr_size == 8 ? 64 : 32;
 }
 
-static void kmem_cache_free_struct(struct kmem_cache *s)
+static void kmem_cache_free_struct(struct sim *sim, struct kmem_cache *s)
 {
 	if (!s)
 		return;
+	slub_cache_release(sim, s);
 	for (unsigned i = 0; i < s->nr_aliases; i++)
 		free(s->alias_names[i]);
 	free(s->alias_names);
@@ -46,8 +48,23 @@ static int caches_append(struct sim *sim, struct kmem_cache *s, struct sim_err *
 		sim->caches = n;
 		sim->caches_cap = cap;
 	}
+	if (slub_cache_init(sim, s))
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	s->index = sim->nr_caches;
 	sim->caches[sim->nr_caches++] = s;
 	return 0;
+}
+
+/*
+ * Every cache's own struct kmem_cache and struct kmem_cache_node are objects
+ * of the two boot caches (mm/slab_common.c create_cache(), mm/slub.c
+ * init_kmem_cache_nodes()), allocated on the boot CPU.
+ */
+static void alloc_cache_structs(struct sim *sim, struct kmem_cache *s)
+{
+	s->self_obj = sim_kmem_cache_alloc(sim, 0, sim->kmem_cache, GFP_KERNEL, NULL);
+	s->node_obj = sim_kmem_cache_alloc(sim, 0, sim->kmem_cache_node, GFP_KERNEL, NULL);
+	sim->op = NULL;
 }
 
 /* mm/slab_common.c slab_unmergeable() */
@@ -137,7 +154,7 @@ static struct kmem_cache *open_cache(struct sim *sim, const char *name, unsigned
 		s->random = rng_next(&sim->rng);
 	if (kmem_cache_open_geometry(&sim->env, s)) {
 		sim_err_set(err, SIM_ENOSYS, "no slab order fits cache ", name, NULL);
-		kmem_cache_free_struct(s);
+		kmem_cache_free_struct(sim, s);
 		return NULL;
 	}
 	return s;
@@ -164,7 +181,7 @@ struct kmem_cache *sim_create_boot_cache(struct sim *sim, const char *name, unsi
 		return NULL;
 	s->refcount = -1;	/* exempt from merging for now */
 	if (caches_append(sim, s, err)) {
-		kmem_cache_free_struct(s);
+		kmem_cache_free_struct(sim, s);
 		return NULL;
 	}
 	return s;
@@ -250,21 +267,29 @@ struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsi
 	if (!s)
 		return NULL;
 	if (init_cache_random_seq(sim, s, err) || caches_append(sim, s, err)) {
-		kmem_cache_free_struct(s);
+		kmem_cache_free_struct(sim, s);
 		return NULL;
 	}
 	if (!slab_unmergeable(sim, s) && !(s->unique_id = create_unique_id(s))) {
 		sim->nr_caches--;
-		kmem_cache_free_struct(s);
+		kmem_cache_free_struct(sim, s);
 		sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 		return NULL;
 	}
+	alloc_cache_structs(sim, s);
 	return s;
 }
 
 struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i)
 {
-	return i < sim->nr_caches ? sim->caches[sim->nr_caches - 1 - i] : NULL;
+	/* destroyed caches are skipped */
+	for (unsigned k = sim->nr_caches; k-- > 0;) {
+		if (sim->caches[k]->dead)
+			continue;
+		if (!i--)
+			return sim->caches[k];
+	}
+	return NULL;
 }
 
 struct kmem_cache *sim_find_cache(const struct sim *sim, const char *name)
@@ -272,6 +297,8 @@ struct kmem_cache *sim_find_cache(const struct sim *sim, const char *name)
 	for (unsigned i = 0; i < sim->nr_caches; i++) {
 		struct kmem_cache *s = sim->caches[i];
 
+		if (s->dead)
+			continue;
 		if (!strcmp(s->name, name))
 			return s;
 		for (unsigned j = 0; j < s->nr_aliases; j++)
@@ -329,6 +356,11 @@ int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *e
 	slab_env_init(&sim->env, &sim->cfg);
 	rng_seed(&sim->rng, sim->cfg.seed);
 	sim->slab_nomerge = config_slab_nomerge(&sim->cfg);
+	if (slub_init(sim)) {
+		sim_err_set(err, SIM_EINVAL, "cannot set up simulated memory: --mem is too small for one "
+			    "block of the largest page order", NULL, NULL);
+		goto fail;
+	}
 
 	/* bootstrap() puts kmem_cache on the list first, then kmem_cache_node */
 	sim->kmem_cache = sim_create_boot_cache(sim, "kmem_cache", sim_sizeof_kmem_cache(&sim->env),
@@ -346,6 +378,9 @@ int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *e
 	for (unsigned i = sim->nr_caches; i-- > 0;)
 		if (init_cache_random_seq(sim, sim->caches[i], err))
 			goto fail;
+	/* kmem_cache_init() bootstrap: the caches' own structures become objects */
+	for (unsigned i = 0; i < sim->nr_caches; i++)
+		alloc_cache_structs(sim, sim->caches[i]);
 	*out = sim;
 	return 0;
 fail:
@@ -359,8 +394,9 @@ void sim_destroy(struct sim *sim)
 	if (!sim)
 		return;
 	for (unsigned i = 0; i < sim->nr_caches; i++)
-		kmem_cache_free_struct(sim->caches[i]);
+		kmem_cache_free_struct(sim, sim->caches[i]);
 	free(sim->caches);
+	slub_release(sim);
 	config_release(&sim->cfg);
 	free(sim);
 }

@@ -1,0 +1,79 @@
+/* Shared between the lifecycle files (slub.c, slub_debug.c, alloc.c); not installed. */
+#ifndef SLUBSIM_SLUB_INTERNAL_H
+#define SLUBSIM_SLUB_INTERNAL_H
+
+#include "sim.h"
+
+/* SLUB's byte patterns (include/linux/poison.h) */
+#define SLUB_RED_INACTIVE 0xbb
+#define SLUB_RED_ACTIVE 0xcc
+#define POISON_INUSE 0x5a
+#define POISON_FREE 0x6b
+#define POISON_END 0xa5
+
+static inline struct kmem_cache *slab_cache(const struct sim *sim, const struct slab *slab)
+{
+	return sim->caches[slab->cache];
+}
+
+static inline uint32_t slab_index(const struct sim *sim, const struct slab *slab)
+{
+	return (uint32_t)(slab - sim->slabs);
+}
+
+static inline struct slab *slab_at(const struct sim *sim, uint32_t i)
+{
+	return i == SLAB_NONE ? NULL : &sim->slabs[i];
+}
+
+/* fixup_red_left(): object 0 starts after the left red zone */
+static inline uint64_t slab_obj(const struct sim *sim, const struct slab *slab, unsigned i)
+{
+	const struct kmem_cache *s = slab_cache(sim, slab);
+
+	return slab_address(sim, slab) + s->red_left_pad + (uint64_t)i * s->size;
+}
+
+/* Host pointer for @addr inside @slab (caller checked the range). */
+static inline unsigned char *slab_bytes(const struct sim *sim, const struct slab *slab, uint64_t addr)
+{
+	return slab->data + (addr - slab_address(sim, slab));
+}
+
+/* The slab holding @addr, or NULL. */
+struct slab *virt_to_slab(const struct sim *sim, uint64_t addr);
+/* check_valid_pointer(): NULL, or an object start inside @slab */
+int check_valid_pointer(const struct sim *sim, const struct slab *slab, uint64_t object);
+int slab_obj_index(const struct sim *sim, const struct slab *slab, uint64_t object);
+uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object);
+void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp);
+
+/* Operation bookkeeping and fault reports (slub_debug.c). */
+struct sim_op *op_begin(struct sim *sim, struct sim_op *op, unsigned cpu);
+void sim_emit(struct sim *sim, const struct sim_event *ev);
+/* slab_bug() + body + optional FIX line; records the fault in the current op */
+void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, const struct slab *slab,
+		  uint64_t object, const char *title, const char *body, const char *fix);
+
+/* mm/slub.c slab_out_of_memory() */
+void report_slab_oom(struct sim *sim, const struct kmem_cache *s);
+
+/* Debug object handling (slub_debug.c). */
+void setup_slab_debug(struct sim *sim, struct slab *slab);
+void setup_object_debug(struct sim *sim, struct slab *slab, uint64_t object);
+int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, uint64_t orig_size);
+int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object);
+void free_debug_finish(struct sim *sim, struct slab *slab, uint64_t object);
+void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, uint64_t orig_size);
+uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object);
+void init_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val);
+
+/* Allocation and free paths (slub.c). */
+uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size);
+void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu);
+/* mm/slub.c free_partial(): discard the (empty) node partial slabs of a dying cache */
+void free_partial(struct sim *sim, struct kmem_cache *s);
+int kmem_cache_has_live_objects(const struct sim *sim, const struct kmem_cache *s);
+void slub_cache_release(struct sim *sim, struct kmem_cache *s);
+
+#endif
