@@ -1,0 +1,652 @@
+/* The SLUB object lifecycle: every allocation and free path, debug reports, krealloc, OOM. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/kver.h"
+#include "sim/sim.h"
+
+static struct sim *boot_with(const char *kernel, const char *cmdline, const char *kconfig, const char *mem,
+			     const char *seed)
+{
+	struct sim_config cfg;
+	struct sim_err err;
+	struct sim *sim = NULL;
+
+	config_init(&cfg);
+	if (kernel)
+		ck_assert_int_eq(config_set_kernel(&cfg, kernel, &err), 0);
+	if (cmdline)
+		ck_assert_int_eq(config_set_cmdline(&cfg, cmdline, &err), 0);
+	if (kconfig)
+		ck_assert_int_eq(config_set_kconfig(&cfg, kconfig, &err), 0);
+	if (mem)
+		ck_assert_int_eq(config_set_mem(&cfg, mem, &err), 0);
+	if (seed)
+		ck_assert_int_eq(config_set_seed(&cfg, seed, &err), 0);
+	ck_assert_int_eq(config_finalize(&cfg, &err), 0);
+	ck_assert_msg(sim_create(&sim, &cfg, &err) == 0, "%s", err.msg);
+	config_release(&cfg);
+	return sim;
+}
+
+static struct sim *boot(void)
+{
+	return boot_with(NULL, NULL, NULL, NULL, NULL);
+}
+
+static struct kmem_cache *cache(struct sim *sim, const char *name)
+{
+	struct kmem_cache *s = sim_find_cache(sim, name);
+
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+static uint64_t kmalloc(struct sim *sim, unsigned cpu, uint64_t size, struct sim_op *op)
+{
+	return sim_kmalloc(sim, cpu, size, GFP_KERNEL, 0, op);
+}
+
+START_TEST(test_fast_path_and_lifo)
+{
+	struct sim *sim = boot();
+	struct sim_op op;
+	uint64_t a, b, c;
+
+	a = kmalloc(sim, 0, 64, &op);
+	ck_assert_int_eq(op.path, PATH_NEW_SLAB);
+	ck_assert_str_eq(op.cache->name, "kmalloc-64");
+	ck_assert_uint_eq(op.new_slabs, 1);
+	ck_assert_uint_eq(a % 64, 0);
+	b = kmalloc(sim, 0, 50, &op);
+	ck_assert_int_eq(op.path, PATH_FASTPATH);
+	ck_assert_uint_eq(op.slab, a & ~4095ull);
+	ck_assert_uint_ne(a, b);
+	sim_kfree(sim, 0, b, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_FAST);
+	c = kmalloc(sim, 0, 64, &op);
+	ck_assert_uint_eq(c, b);	/* LIFO */
+	ck_assert_uint_eq(sim_ksize(sim, a), 64);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_remote_free_and_refill)
+{
+	struct sim *sim = boot();
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	struct sim_op op;
+	uint64_t obj[64], again;
+	struct cache_stats st;
+
+	for (int i = 0; i < 64; i++)
+		obj[i] = kmalloc(sim, 0, 64, NULL);
+	/* all from one slab: CPU 0's cpu slab is now exhausted but still its own */
+	for (int i = 1; i < 64; i++)
+		ck_assert_uint_eq(obj[i] & ~4095ull, obj[0] & ~4095ull);
+	sim_kfree(sim, 1, obj[10], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_FROZEN);	/* another CPU's cpu slab */
+	sim_kfree(sim, 1, obj[20], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_FROZEN);
+	again = kmalloc(sim, 0, 64, &op);
+	ck_assert_int_eq(op.path, PATH_REFILL);	/* get_freelist() takes the remote frees */
+	ck_assert_uint_eq(again, obj[20]);
+	again = kmalloc(sim, 0, 64, &op);
+	ck_assert_int_eq(op.path, PATH_FASTPATH);
+	ck_assert_uint_eq(again, obj[10]);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.slabs, 1);
+	ck_assert_uint_eq(st.objects, 64);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_cpu_partial_and_node_partial)
+{
+	struct sim *sim = boot();
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	struct sim_op op;
+	uint64_t obj[8][64], x;
+	struct cache_stats st;
+
+	/* eight full slabs from CPU 0 */
+	for (int k = 0; k < 8; k++)
+		for (int i = 0; i < 64; i++)
+			obj[k][i] = kmalloc(sim, 0, 64, NULL);
+	/* slab 0..6 are full and on no list; slab 7 is CPU 0's cpu slab */
+	sim_kfree(sim, 1, obj[0][5], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_CPU_PARTIAL);
+	ck_assert_uint_eq(kmem_cache_cpu_partial_slabs(sim, s, 1), 1);
+	for (int k = 1; k < 4; k++)
+		sim_kfree(sim, 1, obj[k][5], NULL);
+	ck_assert_uint_eq(kmem_cache_cpu_partial_slabs(sim, s, 1), 4);	/* cpu_partial_slabs = 4 */
+	/* the fifth drains the four to the node partial list first */
+	sim_kfree(sim, 1, obj[4][5], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_CPU_PARTIAL);
+	ck_assert_uint_eq(kmem_cache_cpu_partial_slabs(sim, s, 1), 1);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.partial, 4);
+	ck_assert_uint_eq(st.objects_partial, 4 * 63);
+	ck_assert_uint_eq(st.objects, 8 * 64 - 4);	/* free objects on node partial lists are not active */
+	/* CPU 1 allocates: its cpu partial list comes first */
+	x = kmalloc(sim, 1, 64, &op);
+	ck_assert_int_eq(op.path, PATH_CPU_PARTIAL);
+	ck_assert_uint_eq(x, obj[4][5]);
+	/* CPU 1 again: its cpu slab is used up, so the node partial list; the drain walked the
+	 * cpu partial list newest first, so slab 3 heads the node list */
+	x = kmalloc(sim, 1, 64, &op);
+	ck_assert_int_eq(op.path, PATH_NODE_PARTIAL);
+	ck_assert_uint_eq(x, obj[3][5]);
+	kmem_cache_stats(sim, s, &st);
+	/* slab 3 became the cpu slab; 2, 1 and 0 went to the cpu partial list (stop after > 4 / 2) */
+	ck_assert_uint_eq(st.partial, 0);
+	ck_assert_uint_eq(kmem_cache_cpu_partial_slabs(sim, s, 1), 3);
+	ck_assert_uint_eq(st.cpu_slabs, 2 + 3);	/* CPU 0 and CPU 1 cpu slabs, plus CPU 1's partials */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_discard_when_enough_partial)
+{
+	struct sim *sim = boot_with(NULL, NULL, "SLUB_CPU_PARTIAL=n", NULL, NULL);
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	struct sim_op op;
+	uint64_t obj[8][64];
+	struct cache_stats st;
+
+	ck_assert_uint_eq(s->cpu_partial, 0);
+	for (int k = 0; k < 8; k++)
+		for (int i = 0; i < 64; i++)
+			obj[k][i] = kmalloc(sim, 0, 64, NULL);
+	/* without cpu partial lists a full slab goes to the node list tail */
+	sim_kfree(sim, 1, obj[0][0], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_ADD_PARTIAL);
+	for (int k = 1; k < 6; k++)
+		sim_kfree(sim, 1, obj[k][0], NULL);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.partial, 6);
+	/* empty slab 0 while nr_partial >= min_partial (5): discarded */
+	for (int i = 1; i < 63; i++) {
+		sim_kfree(sim, 1, obj[0][i], &op);
+		ck_assert_int_eq(op.path, PATH_FREE_PARTIAL);
+	}
+	sim_kfree(sim, 1, obj[0][63], &op);
+	ck_assert_int_eq(op.path, PATH_FREE_DISCARD);
+	ck_assert_uint_eq(op.discarded_slabs, 1);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.slabs, 7);
+	ck_assert_uint_eq(st.partial, 5);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_random_freelist_by_seed)
+{
+	struct sim *a = boot_with(NULL, NULL, NULL, NULL, "7"), *b = boot_with(NULL, NULL, NULL, NULL, "7");
+	struct sim *c = boot_with(NULL, NULL, NULL, NULL, "8");
+	struct kmem_cache *s = cache(a, "kmalloc-96");
+	uint64_t first = 0, base;
+	int same_c = 1, start = -1;
+
+	for (int i = 0; i < 42; i++) {
+		uint64_t x = kmalloc(a, 0, 96, NULL), y = kmalloc(b, 0, 96, NULL), z = kmalloc(c, 0, 96, NULL);
+		unsigned slot;
+
+		ck_assert_uint_eq(x, y);	/* same seed, same objects */
+		same_c &= x == z;
+		if (!i)
+			first = x;
+		base = first & ~4095ull;
+		slot = (unsigned)((x - base) / 96);
+		/* a fresh slab hands out a rotation of the cache's random sequence */
+		if (start < 0)
+			for (int k = 0; k < 42; k++)
+				if (s->random_seq[k] == slot)
+					start = k;
+		ck_assert_uint_eq(slot, s->random_seq[(start + i) % 42]);
+	}
+	ck_assert_int_eq(same_c, 0);
+	sim_destroy(a);
+	sim_destroy(b);
+	sim_destroy(c);
+}
+END_TEST
+
+START_TEST(test_sequential_without_randomisation)
+{
+	struct sim *sim = boot_with(NULL, NULL, "SLAB_FREELIST_RANDOM=n", NULL, NULL);
+	uint64_t a = kmalloc(sim, 0, 96, NULL), b = kmalloc(sim, 0, 96, NULL);
+
+	ck_assert_uint_eq(a % 4096, 0);
+	ck_assert_uint_eq(b, a + 96);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_hardened_pointer_bytes)
+{
+	struct sim *sim = boot();
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	uint64_t a = kmalloc(sim, 0, 64, NULL), b = kmalloc(sim, 0, 64, NULL), raw;
+	unsigned char *p;
+
+	sim_kfree(sim, 0, b, NULL);
+	sim_kfree(sim, 0, a, NULL);	/* a's free pointer -> b */
+	p = sim_mem(sim, a + s->offset, 8);
+	ck_assert_ptr_nonnull(p);
+	memcpy(&raw, p, 8);
+	ck_assert_uint_eq(raw, b ^ s->random ^ __builtin_bswap64(a + s->offset));
+	ck_assert_uint_eq(sim_get_freepointer(sim, s, a), b);
+	sim_destroy(sim);
+
+	sim = boot_with(NULL, NULL, "SLAB_FREELIST_HARDENED=n", NULL, NULL);
+	s = cache(sim, "kmalloc-64");
+	a = kmalloc(sim, 0, 64, NULL);
+	b = kmalloc(sim, 0, 64, NULL);
+	sim_kfree(sim, 0, b, NULL);
+	sim_kfree(sim, 0, a, NULL);
+	memcpy(&raw, sim_mem(sim, a + s->offset, 8), 8);
+	ck_assert_uint_eq(raw, b);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_init_on_alloc_and_free)
+{
+	struct sim *sim = boot();	/* Debian: init_on_alloc=1 */
+	uint64_t a = kmalloc(sim, 0, 64, NULL), b;
+	unsigned char *p = sim_mem(sim, a, 64);
+
+	memset(p, 0xff, 64);
+	sim_kfree(sim, 0, a, NULL);
+	b = kmalloc(sim, 0, 64, NULL);
+	ck_assert_uint_eq(a, b);
+	p = sim_mem(sim, b, 64);
+	for (int i = 0; i < 64; i++)
+		ck_assert_uint_eq(p[i], 0);
+	sim_destroy(sim);
+
+	sim = boot_with(NULL, "init_on_alloc=0", NULL, NULL, NULL);
+	a = kmalloc(sim, 0, 64, NULL);
+	memset(sim_mem(sim, a, 64), 0xff, 64);
+	sim_kfree(sim, 0, a, NULL);
+	b = kmalloc(sim, 0, 64, NULL);
+	p = sim_mem(sim, b, 64);
+	ck_assert_uint_eq(p[0], 0xff);	/* old contents survive ... */
+	ck_assert_uint_eq(p[63], 0xff);
+	/* ... but kzalloc zeroes */
+	sim_kfree(sim, 0, b, NULL);
+	b = sim_kmalloc(sim, 0, 64, GFP_KERNEL | __GFP_ZERO, 0, NULL);
+	ck_assert_uint_eq(sim_mem(sim, b, 64)[0], 0);
+	sim_destroy(sim);
+
+	sim = boot_with(NULL, "init_on_alloc=0 init_on_free=1", NULL, NULL, NULL);
+	a = kmalloc(sim, 0, 64, NULL);
+	memset(sim_mem(sim, a, 64), 0xff, 64);
+	sim_kfree(sim, 0, a, NULL);
+	p = sim_mem(sim, a, 64);
+	ck_assert_uint_eq(p[0], 0);	/* wiped at free */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_double_free_without_debug)
+{
+	struct sim *sim = boot();
+	struct sim_op op;
+	uint64_t a = kmalloc(sim, 0, 64, NULL), b = kmalloc(sim, 0, 64, NULL), x, y, z;
+
+	/* kfree(a); kfree(a): a is the freelist head, BUG_ON(object == fp) fires */
+	sim_kfree(sim, 0, a, NULL);
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_BUG_DOUBLE_FREE);
+	ck_assert_int_eq(op.path, PATH_FREE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "kernel BUG at mm/slub.c"));
+	x = kmalloc(sim, 0, 64, NULL);
+	ck_assert_uint_eq(x, a);
+	/* kfree(a); kfree(b); kfree(a): nothing notices; a comes back twice */
+	sim_kfree(sim, 0, a, NULL);
+	sim_kfree(sim, 0, b, NULL);
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	x = kmalloc(sim, 0, 64, NULL);
+	y = kmalloc(sim, 0, 64, NULL);
+	z = kmalloc(sim, 0, 64, NULL);
+	ck_assert_uint_eq(x, a);
+	ck_assert_uint_eq(y, b);
+	ck_assert_uint_eq(z, a);	/* handed out twice */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_double_free_with_debug)
+{
+	struct sim *sim = boot_with(NULL, "slub_debug=FZPU", NULL, NULL, NULL);
+	struct sim_op op;
+	uint64_t a = kmalloc(sim, 0, 64, &op), b;
+
+	ck_assert_int_eq(op.path, PATH_DEBUG_NEW_SLAB);
+	b = kmalloc(sim, 0, 64, &op);
+	ck_assert_int_eq(op.path, PATH_DEBUG_PARTIAL);
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_DEBUG);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	sim_kfree(sim, 1, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_OBJECT_ALREADY_FREE);
+	ck_assert_int_eq(op.path, PATH_FREE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "BUG kmalloc-64 (Not tainted): Object already free"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "FIX kmalloc-64: Object at 0x"));
+	/* the next report says the kernel is tainted */
+	sim_kfree(sim, 1, a, &op);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "(Tainted: G    B"));
+	sim_kfree(sim, 0, b, &op);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_debug_layout_bytes)
+{
+	struct sim *sim = boot_with(NULL, "slub_debug=FZPU", NULL, NULL, NULL);
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	uint64_t a = kmalloc(sim, 0, 40, NULL);
+	unsigned char *p = sim_mem(sim, a - 64, 256);
+	uint32_t orig;
+
+	ck_assert_uint_eq(a % 64, 0);
+	for (int i = 0; i < 64; i++)
+		ck_assert_uint_eq(p[i], 0xcc);	/* left red zone, active */
+	for (int i = 0; i < 63; i++)
+		ck_assert_uint_eq(p[64 + i], 0x6b);	/* poisoned even while allocated (6.1) */
+	ck_assert_uint_eq(p[64 + 63], 0xa5);
+	for (int i = 64; i < 72; i++)
+		ck_assert_uint_eq(p[64 + i], 0xcc);	/* right red zone */
+	memcpy(&orig, p + 64 + 144, 4);
+	ck_assert_uint_eq(orig, 40);	/* orig_size after the two tracks */
+	ck_assert_uint_eq(p[64 + 150], 0x5a);	/* padding */
+	ck_assert_uint_eq(s->offset, 72);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_redzone_and_poison_reports)
+{
+	struct sim *sim = boot_with(NULL, "slub_debug=FZPU", NULL, NULL, NULL);
+	struct sim_op op;
+	uint64_t a = kmalloc(sim, 0, 64, NULL), b;
+
+	sim_mem(sim, a + 64, 1)[0] = 0x41;	/* overrun by one byte */
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_REDZONE);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Right Redzone overwritten"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "First byte 0x41 instead of 0xcc"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "FIX kmalloc-64: Restoring Right Redzone"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "not freed"));
+	ck_assert_int_eq(op.path, PATH_FREE_REJECTED);
+	/* restored: a second free goes through */
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	/* write after free: found when the object is handed out again */
+	sim_mem(sim, a + 8, 1)[0] = 0x00;
+	b = kmalloc(sim, 0, 64, &op);
+	ck_assert_int_eq(op.fault, FAULT_POISON);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Poison overwritten"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Marking all objects used"));
+	ck_assert_uint_ne(b, 0);
+	ck_assert_uint_ne(b, a);	/* that slab is given up; a new one serves */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_invalid_pointers)
+{
+	struct sim *sim = boot();
+	struct sim_op op;
+	uint64_t a = kmalloc(sim, 0, 64, NULL);
+
+	sim_kfree(sim, 0, a + 8, &op);
+	ck_assert_int_eq(op.fault, FAULT_INVALID_POINTER);
+	sim_kfree(sim, 0, 0xffff888000000000ull + (200ull << 20), &op);
+	ck_assert_int_eq(op.fault, FAULT_BAD_PAGE);
+	sim_kfree(sim, 0, 0, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_NOOP);
+	sim_kfree(sim, 0, ZERO_SIZE_PTR, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_NOOP);
+	ck_assert_uint_eq(sim_ksize(sim, ZERO_SIZE_PTR), 0);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_large_kmalloc)
+{
+	struct sim *sim = boot();
+	struct sim_op op;
+	uint64_t a = kmalloc(sim, 0, 8193, &op);
+
+	ck_assert_int_eq(op.path, PATH_LARGE);
+	ck_assert_uint_eq(op.order, 2);
+	ck_assert_uint_eq(op.bytes_alloc, 16384);
+	ck_assert_uint_eq(a % 16384, 0);
+	ck_assert_uint_eq(sim_ksize(sim, a), 16384);
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_LARGE);
+	ck_assert_uint_eq(kmalloc(sim, 0, 4194304, &op) % 4194304, 0);
+	ck_assert_uint_eq(op.order, 10);
+	ck_assert_uint_eq(kmalloc(sim, 0, 4194305, &op), 0);
+	ck_assert_int_eq(op.fault, FAULT_TOO_LARGE);
+	ck_assert_uint_eq(kmalloc(sim, 0, 0, &op), ZERO_SIZE_PTR);
+	ck_assert_int_eq(op.path, PATH_ZERO);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_out_of_memory_and_fallback)
+{
+	struct sim *sim = boot_with(NULL, NULL, NULL, "8M", NULL);
+	struct sim_op op;
+	uint64_t blocks[1024], p = 0;
+	int n = 0, i;
+
+	/* fill memory with order-2 blocks until the page allocator says no */
+	while (n < 1024 && (p = kmalloc(sim, 0, 16384, &op)))
+		blocks[n++] = p;
+	ck_assert_uint_eq(p, 0);
+	ck_assert_int_eq(op.fault, FAULT_ALLOC_FAILED);
+	/* kmalloc-8k wants order 3, falls back to one object of order 1 in the holes left */
+	ck_assert_uint_ne(kmalloc(sim, 0, 5000, &op), 0);
+	ck_assert_int_eq(op.path, PATH_NEW_SLAB_FALLBACK);
+	ck_assert_uint_eq(op.order, 1);
+	/* until nothing is left: NULL, a report, no crash */
+	for (i = 0; i < 1024 && kmalloc(sim, 0, 5000, &op); i++)
+		;
+	ck_assert_int_lt(i, 1024);
+	ck_assert_int_eq(op.path, PATH_FAILED);
+	ck_assert_int_eq(op.fault, FAULT_ALLOC_FAILED);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "SLUB: Unable to allocate memory"));
+	/* give pages back and it works again */
+	sim_kfree(sim, 0, blocks[0], NULL);
+	ck_assert_uint_ne(kmalloc(sim, 0, 5000, &op), 0);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_krealloc_61)
+{
+	struct sim *sim = boot();
+	struct sim_op op;
+	uint64_t p, q;
+	unsigned char *b;
+
+	p = sim_krealloc(sim, 0, 0, 24, GFP_KERNEL, 1, &op);	/* NULL: kmalloc */
+	ck_assert_str_eq(op.cache->name, "kmalloc-32");
+	memset(sim_mem(sim, p, 24), 0x11, 24);
+	q = sim_krealloc(sim, 0, p, 32, GFP_KERNEL, 1, &op);
+	ck_assert_uint_eq(q, p);
+	ck_assert_int_eq(op.path, PATH_REALLOC_IN_PLACE);
+	q = sim_krealloc(sim, 0, p, 33, GFP_KERNEL, 1, &op);
+	ck_assert_uint_ne(q, p);
+	ck_assert_int_eq(op.path, PATH_REALLOC_MOVED);
+	ck_assert_str_eq(op.cache->name, "kmalloc-64");
+	b = sim_mem(sim, q, 33);
+	ck_assert_uint_eq(b[0], 0x11);
+	ck_assert_uint_eq(b[23], 0x11);
+	ck_assert_int_eq(op.free_path, PATH_FREE_FAST);
+	/* shrinking stays */
+	p = sim_krealloc(sim, 0, q, 8, GFP_KERNEL, 1, &op);
+	ck_assert_uint_eq(p, q);
+	/* size 0 frees and returns ZERO_SIZE_PTR */
+	p = sim_krealloc(sim, 0, q, 0, GFP_KERNEL, 1, &op);
+	ck_assert_uint_eq(p, ZERO_SIZE_PTR);
+	ck_assert_int_eq(op.free_path, PATH_FREE_FAST);
+	/* failure keeps the old object */
+	p = kmalloc(sim, 0, 100, NULL);
+	q = sim_krealloc(sim, 0, p, 8u << 20, GFP_KERNEL | __GFP_NOWARN, 1, &op);
+	ck_assert_uint_eq(q, 0);
+	ck_assert_uint_eq(sim_ksize(sim, p), 128);
+	struct sim_obj_info info;
+	sim_lookup(sim, p, &info);
+	ck_assert_int_eq(info.free, 0);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_krealloc_612_zeroes_tail)
+{
+	struct sim *old = boot_with("6.11", NULL, NULL, NULL, NULL), *new = boot_with("6.12", NULL, NULL, NULL, NULL);
+	uint64_t a = kmalloc(old, 0, 96, NULL), b = kmalloc(new, 0, 96, NULL);
+
+	memset(sim_mem(old, a, 96), 0x77, 96);
+	memset(sim_mem(new, b, 96), 0x77, 96);
+	ck_assert_uint_eq(sim_krealloc(old, 0, a, 40, GFP_KERNEL, 1, NULL), a);
+	ck_assert_uint_eq(sim_krealloc(new, 0, b, 40, GFP_KERNEL, 1, NULL), b);
+	ck_assert_uint_eq(sim_mem(old, a, 96)[50], 0x77);
+	ck_assert_uint_eq(sim_mem(new, b, 96)[50], 0);	/* init_on_alloc: the spare tail is zeroed */
+	ck_assert_uint_eq(sim_mem(new, b, 96)[39], 0x77);
+	sim_destroy(old);
+	sim_destroy(new);
+}
+END_TEST
+
+START_TEST(test_krealloc_618_moves_misaligned)
+{
+	struct sim *sim = boot_with("6.18", NULL, NULL, NULL, NULL);
+	struct sim_op op;
+	uint64_t obj[42], odd = 0, q;
+
+	/* kmalloc-96 slots are 32-aligned; find one that is not 64-aligned */
+	for (int i = 0; i < 42; i++) {
+		obj[i] = kmalloc(sim, 0, 96, NULL);
+		if (obj[i] % 64)
+			odd = obj[i];
+	}
+	ck_assert_uint_ne(odd, 0);
+	q = sim_krealloc(sim, 0, odd, 64, GFP_KERNEL, 64, &op);
+	ck_assert_int_eq(op.path, PATH_REALLOC_MOVED);
+	ck_assert_uint_eq(q % 64, 0);
+	/* the 6.17 profile keeps it in place */
+	sim_destroy(sim);
+	sim = boot_with("6.17", NULL, NULL, NULL, NULL);
+	for (int i = 0; i < 42; i++) {
+		obj[i] = kmalloc(sim, 0, 96, NULL);
+		if (obj[i] % 64)
+			odd = obj[i];
+	}
+	ck_assert_uint_eq(sim_krealloc(sim, 0, odd, 64, GFP_KERNEL, 64, &op), odd);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_named_caches)
+{
+	struct sim *sim = boot();
+	struct sim_err err;
+	struct sim_op op;
+	struct kmem_cache *m = sim_kmem_cache_create(sim, "my_cache", 120, 64, SLAB_HWCACHE_ALIGN, 0, 0, 0, &err);
+	struct kmem_cache *k;
+	uint64_t o;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->size, 128);
+	o = sim_kmem_cache_alloc(sim, 0, m, GFP_KERNEL, &op);
+	ck_assert_uint_eq(o % 64, 0);
+	ck_assert_ptr_eq(op.cache, m);
+	/* freeing through the wrong cache warns and frees to the right one (memcg kernels) */
+	sim_kmem_cache_free(sim, 0, cache(sim, "kmalloc-128"), o, &op);
+	ck_assert_int_eq(op.fault, FAULT_WRONG_CACHE);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Wrong slab cache. kmalloc-128 but object is from my_cache"));
+	ck_assert_int_eq(op.path, PATH_FREE_FAST);
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, m, &op), 0);
+	ck_assert_ptr_null(sim_find_cache(sim, "my_cache"));
+
+	k = sim_kmem_cache_create(sim, "leaky", 200, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_nonnull(k);
+	sim_kmem_cache_alloc(sim, 1, k, GFP_KERNEL, NULL);
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, k, &op), -1);
+	ck_assert_int_eq(op.fault, FAULT_OBJECTS_REMAINING);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Objects remaining in leaky on __kmem_cache_shutdown()"));
+	ck_assert_ptr_nonnull(sim_find_cache(sim, "leaky"));	/* the kernel keeps it */
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, cache(sim, "kmalloc-64"), &op), -1);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_boot_objects)
+{
+	struct sim *sim = boot();
+	struct cache_stats st;
+
+	/* every cache's struct kmem_cache is an object of kmem_cache */
+	kmem_cache_stats(sim, cache(sim, "kmem_cache"), &st);
+	ck_assert_uint_ge(st.total_objects, sim->nr_caches);
+	kmem_cache_stats(sim, cache(sim, "kmem_cache_node"), &st);
+	ck_assert_uint_ge(st.total_objects, sim->nr_caches);
+	sim_destroy(sim);
+}
+END_TEST
+
+static Suite *slub_suite(void)
+{
+	Suite *s = suite_create("slub");
+	TCase *tc = tcase_create("paths");
+
+	tcase_add_test(tc, test_fast_path_and_lifo);
+	tcase_add_test(tc, test_remote_free_and_refill);
+	tcase_add_test(tc, test_cpu_partial_and_node_partial);
+	tcase_add_test(tc, test_discard_when_enough_partial);
+	tcase_add_test(tc, test_random_freelist_by_seed);
+	tcase_add_test(tc, test_sequential_without_randomisation);
+	tcase_add_test(tc, test_boot_objects);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bytes");
+	tcase_add_test(tc, test_hardened_pointer_bytes);
+	tcase_add_test(tc, test_init_on_alloc_and_free);
+	tcase_add_test(tc, test_debug_layout_bytes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("faults");
+	tcase_add_test(tc, test_double_free_without_debug);
+	tcase_add_test(tc, test_double_free_with_debug);
+	tcase_add_test(tc, test_redzone_and_poison_reports);
+	tcase_add_test(tc, test_invalid_pointers);
+	tcase_add_test(tc, test_out_of_memory_and_fallback);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("api");
+	tcase_add_test(tc, test_large_kmalloc);
+	tcase_add_test(tc, test_krealloc_61);
+	tcase_add_test(tc, test_krealloc_612_zeroes_tail);
+	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
+	tcase_add_test(tc, test_named_caches);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(slub_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
