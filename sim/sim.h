@@ -51,6 +51,8 @@ struct sim {
 
 int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *err);
 void sim_destroy(struct sim *sim);
+/* A deep copy of the whole model (checkpoints); the observer is not copied. NULL on ENOMEM. */
+struct sim *sim_clone(const struct sim *sim);
 
 /* Caches in /proc/slabinfo order (newest first); NULL past the end. */
 struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i);

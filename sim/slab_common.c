@@ -389,6 +389,96 @@ fail:
 	return ret ? ret : -SIM_ENOMEM;
 }
 
+static char *dup_str(const char *s, int *fail)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*fail = 1;
+	return d;
+}
+
+static struct kmem_cache *clone_cache(const struct sim *src, const struct kmem_cache *s)
+{
+	struct kmem_cache *d = malloc(sizeof(*d));
+	int fail = 0;
+
+	if (!d)
+		return NULL;
+	*d = *s;
+	d->name = dup_str(s->name, &fail);
+	d->unique_id = dup_str(s->unique_id, &fail);
+	d->random_seq = NULL;
+	d->alias_names = NULL;
+	d->cpu = NULL;
+	d->node = NULL;
+	if (s->random_seq && (d->random_seq = malloc(s->oo.objects * sizeof(*d->random_seq))))
+		memcpy(d->random_seq, s->random_seq, s->oo.objects * sizeof(*d->random_seq));
+	else if (s->random_seq)
+		fail = 1;
+	if (s->nr_aliases && !(d->alias_names = calloc(s->nr_aliases, sizeof(char *))))
+		fail = 1;
+	for (unsigned i = 0; !fail && i < s->nr_aliases; i++)
+		d->alias_names[i] = dup_str(s->alias_names[i], &fail);
+	if (!fail && slub_cache_clone(src, d, s))
+		fail = 1;
+	if (fail) {
+		d->nr_aliases = d->alias_names ? d->nr_aliases : 0;
+		kmem_cache_free_struct(NULL, d);
+		return NULL;
+	}
+	return d;
+}
+
+struct sim *sim_clone(const struct sim *src)
+{
+	struct sim *sim = calloc(1, sizeof(*sim));
+
+	if (!sim)
+		return NULL;
+	*sim = *src;
+	sim->caches = NULL;
+	sim->nr_caches = 0;
+	sim->slabs = NULL;
+	sim->nr_slab_entries = 0;
+	sim->large = NULL;
+	sim->nr_large_entries = 0;
+	sim->pa.pages = NULL;
+	sim->observer = NULL;
+	sim->observer_ctx = NULL;
+	sim->op = NULL;
+	if (config_copy(&sim->cfg, &src->cfg, NULL))
+		goto fail;
+	sim->env.slub_debug_string = sim->cfg.boot.slub_debug_string;
+	sim->caches = calloc(src->caches_cap, sizeof(*sim->caches));
+	if (!sim->caches)
+		goto fail;
+	for (unsigned i = 0; i < src->nr_caches; i++) {
+		sim->caches[i] = clone_cache(src, src->caches[i]);
+		if (!sim->caches[i])
+			goto fail;
+		sim->nr_caches++;
+	}
+	/* pointers into the cache table follow the copies' indexes */
+	sim->kmem_cache = sim->caches[src->kmem_cache->index];
+	sim->kmem_cache_node = sim->caches[src->kmem_cache_node->index];
+	for (unsigned t = 0; t < NR_KMALLOC_TYPES; t++)
+		for (unsigned i = 0; i <= KMALLOC_IDX_MAX; i++)
+			if (src->kmalloc_caches[t][i])
+				sim->kmalloc_caches[t][i] = sim->caches[src->kmalloc_caches[t][i]->index];
+	sim->nr_slab_entries = src->nr_slab_entries;
+	sim->nr_large_entries = src->nr_large_entries;
+	if (slub_clone(sim, src))
+		goto fail;
+	return sim;
+fail:
+	sim_destroy(sim);
+	return NULL;
+}
+
 void sim_destroy(struct sim *sim)
 {
 	if (!sim)

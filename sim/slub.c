@@ -891,9 +891,70 @@ int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 	return 0;
 }
 
+int slub_cache_clone(const struct sim *src, struct kmem_cache *dst, const struct kmem_cache *s)
+{
+	dst->cpu = malloc(src->env.cpus * sizeof(*dst->cpu));
+	dst->node = malloc(sizeof(*dst->node));
+	if (!dst->cpu || !dst->node)
+		return -1;
+	memcpy(dst->cpu, s->cpu, src->env.cpus * sizeof(*dst->cpu));
+	*dst->node = *s->node;
+	return 0;
+}
+
+static unsigned char *dup_bytes(const unsigned char *p, size_t n)
+{
+	unsigned char *d;
+
+	if (!p)
+		return NULL;
+	d = malloc(n);
+	if (d)
+		memcpy(d, p, n);
+	return d;
+}
+
+int slub_clone(struct sim *dst, const struct sim *src)
+{
+	size_t page = src->env.ac.page_size;
+
+	if (page_alloc_clone(&dst->pa, &src->pa))
+		return -1;
+	dst->slabs = NULL;
+	dst->large = NULL;
+	if (src->slabs_cap && !(dst->slabs = malloc(src->slabs_cap * sizeof(*dst->slabs))))
+		return -1;
+	if (src->nr_slab_entries)
+		memcpy(dst->slabs, src->slabs, src->nr_slab_entries * sizeof(*dst->slabs));
+	/* no entry may share the source's bytes, even if a copy below fails */
+	for (uint32_t i = 0; i < src->nr_slab_entries; i++)
+		dst->slabs[i].data = NULL;
+	for (uint32_t i = 0; i < src->nr_slab_entries; i++) {
+		struct slab *slab = &dst->slabs[i];
+
+		slab->data = slab->live ? dup_bytes(src->slabs[i].data, page << slab->order) : NULL;
+		if (slab->live && !slab->data)
+			return -1;
+	}
+	if (src->large_cap && !(dst->large = malloc(src->large_cap * sizeof(*dst->large))))
+		return -1;
+	if (src->nr_large_entries)
+		memcpy(dst->large, src->large, src->nr_large_entries * sizeof(*dst->large));
+	for (uint32_t i = 0; i < src->nr_large_entries; i++)
+		dst->large[i].data = NULL;
+	for (uint32_t i = 0; i < src->nr_large_entries; i++) {
+		struct large_block *b = &dst->large[i];
+
+		b->data = b->live ? dup_bytes(src->large[i].data, page << b->order) : NULL;
+		if (b->live && src->large[i].data && !b->data)
+			return -1;
+	}
+	return 0;
+}
+
 void slub_cache_release(struct sim *sim, struct kmem_cache *s)
 {
-	(void)sim;
+	(void)sim;	/* may be NULL: a cache copy that failed half way */
 	free(s->cpu);
 	free(s->node);
 	s->cpu = NULL;

@@ -75,5 +75,8 @@ void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_
 void free_partial(struct sim *sim, struct kmem_cache *s);
 int kmem_cache_has_live_objects(const struct sim *sim, const struct kmem_cache *s);
 void slub_cache_release(struct sim *sim, struct kmem_cache *s);
+/* Copy the lifecycle state (pages, slabs, large blocks, per-cache cpu/node) of @src into @dst. */
+int slub_clone(struct sim *dst, const struct sim *src);
+int slub_cache_clone(const struct sim *src, struct kmem_cache *dst, const struct kmem_cache *s);
 
 #endif

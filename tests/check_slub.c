@@ -605,6 +605,35 @@ START_TEST(test_boot_objects)
 }
 END_TEST
 
+START_TEST(test_clone_is_independent)
+{
+	struct sim *sim = boot_with(NULL, "slub_debug=FZPU", NULL, NULL, NULL), *copy;
+	uint64_t a = kmalloc(sim, 0, 64, NULL), b, c;
+	struct sim_op op;
+
+	kmalloc(sim, 1, 9000, NULL);
+	copy = sim_clone(sim);
+	ck_assert_ptr_nonnull(copy);
+	/* the same future from the same state ... */
+	b = kmalloc(sim, 0, 64, NULL);
+	c = kmalloc(copy, 0, 64, NULL);
+	ck_assert_uint_eq(b, c);
+	/* ... but separate bytes and lists */
+	sim_kfree(sim, 0, a, NULL);
+	sim_kfree(copy, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	sim_kfree(sim, 0, a, &op);
+	ck_assert_int_eq(op.fault, FAULT_OBJECT_ALREADY_FREE);
+	sim_mem(copy, b, 1)[0] = 0x42;
+	ck_assert_uint_ne(sim_mem(sim, b, 1)[0], 0x42);
+	ck_assert_str_eq(sim_find_cache(copy, "kmalloc-64")->name, "kmalloc-64");
+	ck_assert_ptr_ne(sim_find_cache(copy, "kmalloc-64"), sim_find_cache(sim, "kmalloc-64"));
+	ck_assert_ptr_eq(kmalloc_slab(copy, 64, GFP_KERNEL, 0), sim_find_cache(copy, "kmalloc-64"));
+	sim_destroy(sim);
+	sim_destroy(copy);
+}
+END_TEST
+
 static Suite *slub_suite(void)
 {
 	Suite *s = suite_create("slub");
@@ -636,6 +665,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_krealloc_612_zeroes_tail);
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
+	tcase_add_test(tc, test_clone_is_independent);
 	suite_add_tcase(s, tc);
 	return s;
 }
