@@ -24,6 +24,11 @@ int cli_boot(struct cli *cli, struct sim **out);
 int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* getopt_long() returned ':' or '?' for @cmd: print which option was wrong; returns EXIT_USAGE */
+int cli_option_error(const struct cli *cli, const char *cmd, int c, char **argv);
+
 int cmd_caches(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
 
 #endif

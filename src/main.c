@@ -1,6 +1,7 @@
 /* slubsim: the command-line entry point. */
 #include "autoconfig.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 
 static const struct command commands[] = {
 	{ "caches", cmd_caches, "print every cache's geometry (table, sysfs, slabinfo, json)" },
+	{ "explain", cmd_explain, "say where kmalloc(size) lands, how aligned it is, and why" },
+	{ "verify", cmd_verify, "sweep Rust Layouts through the kmalloc wrappers, count misalignment" },
 };
 
 int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
@@ -29,6 +32,13 @@ int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...
 	else
 		fprintf(stderr, "\nTry '%s --help' for more information.\n", cli->prog);
 	return EXIT_USAGE;
+}
+
+int cli_option_error(const struct cli *cli, const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return cli_usage_error(cli, cmd, "option '%s' requires an argument", argv[optind - 1]);
+	return cli_usage_error(cli, cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int cli_boot(struct cli *cli, struct sim **out)

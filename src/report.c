@@ -168,7 +168,7 @@ void report_json(FILE *out, const struct sim *sim)
 	fputs("\n]\n", out);
 }
 
-static void debug_letters(const struct kmem_cache *s, char *buf)
+void report_debug_letters(const struct kmem_cache *s, char *buf)
 {
 	char *p = buf;
 
@@ -198,7 +198,7 @@ void report_table(FILE *out, const struct sim *sim)
 		unsigned long long waste = slab - (unsigned long long)s->oo.objects * s->object_size;
 		char dbg[8];
 
-		debug_letters(s, dbg);
+		report_debug_letters(s, dbg);
 		fprintf(out, "%-22s %7u %7u %6u %6u %5u %6u %6u %5u %4llu%% %-5s\n", s->name, s->object_size,
 			s->size, s->align, s->oo.objects, s->oo.order, s->inuse, s->offset, s->red_left_pad,
 			waste * 100 / slab, dbg);

@@ -21,6 +21,9 @@ void report_slabinfo(FILE *out, const struct sim *sim);
 void report_json(FILE *out, const struct sim *sim);
 void report_table(FILE *out, const struct sim *sim);
 
+/* The cache's slub_debug letters ("FZPU", "-" for none) into @buf (8 bytes). */
+void report_debug_letters(const struct kmem_cache *s, char *buf);
+
 /* Print @s as a JSON string literal. */
 void json_string(FILE *out, const char *s);
 

@@ -4,18 +4,6 @@
 out=$(mktemp) || exit 99
 trap 'rm -f "$out"' EXIT
 
-expect_exit() { # expect_exit CODE ARGS...
-	code=$1; shift
-	"$SLUBSIM" "$@" >"$out" 2>&1
-	got=$?
-	if [ "$got" -eq "$code" ]; then ok; else not_ok "slubsim $*: exit $got, expected $code"; cat "$out" >&2; fi
-}
-expect_output() { # expect_output PATTERN ARGS...
-	pat=$1; shift
-	"$SLUBSIM" "$@" >"$out" 2>&1
-	if grep -q -- "$pat" "$out"; then ok; else not_ok "slubsim $*: no '$pat' in output"; cat "$out" >&2; fi
-}
-
 expect_exit 0 --help
 expect_output 'Usage: slubsim' --help
 expect_exit 0 --version

@@ -9,6 +9,22 @@ check() { # check DESCRIPTION COMMAND...: the command must succeed
 	desc=$1; shift
 	if "$@"; then ok; else not_ok "$desc"; fi
 }
+expect_exit() { # expect_exit CODE ARGS...: slubsim ARGS exits with CODE; output in $out
+	code=$1; shift
+	"$SLUBSIM" "$@" >"$out" 2>&1
+	got=$?
+	if [ "$got" -eq "$code" ]; then ok; else not_ok "slubsim $*: exit $got, expected $code"; cat "$out" >&2; fi
+}
+expect_output() { # expect_output PATTERN ARGS...: grep PATTERN in slubsim ARGS' output
+	pat=$1; shift
+	"$SLUBSIM" "$@" >"$out" 2>&1
+	if grep -q -- "$pat" "$out"; then ok; else not_ok "slubsim $*: no '$pat' in output"; cat "$out" >&2; fi
+}
+oracle_model() { # oracle_model DIR: set $cmdline and $cpus from an oracle folder's meta.txt
+	cmdline=$(sed -n 's/^cmdline: //p' "$1/meta.txt")
+	cpus=$(sed -n 's/^cpu_present: 0-\([0-9]*\)$/\1/p' "$1/meta.txt")
+	cpus=$(( ${cpus:-0} + 1 ))
+}
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

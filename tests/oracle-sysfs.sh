@@ -10,9 +10,7 @@ attrs='object_size slab_size objs_per_slab order align min_partial cpu_partial r
 for dir in "$srcdir"/tests/oracle/*/; do
 	[ -f "$dir/sysfs.tsv" ] || continue
 	name=$(basename "$dir")
-	cmdline=$(sed -n 's/^cmdline: //p' "$dir/meta.txt")
-	cpus=$(sed -n 's/^cpu_present: 0-\([0-9]*\)$/\1/p' "$dir/meta.txt")
-	cpus=$(( ${cpus:-0} + 1 ))
+	oracle_model "$dir"
 	if ! "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=sysfs >"$tmp/sim.tsv"; then
 		not_ok "$name: slubsim failed"
 		continue
