@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 				cmd_argv[cmd_argc++] = argv[i];
 			break;
 		}
-		r = options_model_arg(&cli.cfg, argc, argv, &i, cli.prog);
+		r = options_model_arg(&cli.cfg, argc, argv, &i, cli.prog, &cli.cfg_set);
 		if (r < 0) {
 			ret = EXIT_USAGE;
 			goto out;

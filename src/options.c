@@ -30,7 +30,16 @@ static const struct {
 	{ "seed", config_set_seed },
 };
 
-int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, const char *prog)
+unsigned options_model_bit(const char *name)
+{
+	for (size_t k = 0; k < sizeof(model_opts) / sizeof(model_opts[0]); k++)
+		if (!strcmp(model_opts[k].name, name))
+			return 1u << k;
+	return 0;
+}
+
+int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, const char *prog,
+		      unsigned *set_mask)
 {
 	const char *arg = argv[*i];
 	struct sim_err err;
@@ -57,6 +66,8 @@ int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, con
 			fprintf(stderr, "%s: --%s: %s\n", prog, model_opts[k].name, err.msg);
 			return -1;
 		}
+		if (set_mask)
+			*set_mask |= 1u << k;
 		return 1;
 	}
 	return 0;

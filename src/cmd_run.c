@@ -1,0 +1,249 @@
+/* slubsim run: replay a trace and report what the caches look like afterwards. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "replay.h"
+#include "report.h"
+
+static const char run_help[] =
+	"Usage: slubsim [MODEL OPTIONS] run [OPTIONS] TRACE|-\n"
+	"Replay a trace: the native trace language (slubsim-trace(5)) or ftrace kmem\n"
+	"events (/sys/kernel/tracing/trace, trace-cmd report). Model options on the\n"
+	"command line override the trace's config lines.\n"
+	"\n"
+	"  -F, --format=FMT       auto (default), native or ftrace\n"
+	"  -e, --events           one line per event: event, line, CPU, operation, name,\n"
+	"                         address, cache, ksize, path taken, fault\n"
+	"      --until=N          stop after N events\n"
+	"  -s, --summary          counts of events, errors, faults and expectations\n"
+	"      --slabinfo         /proc/slabinfo after the trace\n"
+	"      --sysfs            /sys/kernel/slab as NAME<TAB>ATTRIBUTE<TAB>VALUE after the trace\n"
+	"      --json             the caches as JSON after the trace\n"
+	"      --check-bytes-alloc  compare each ftrace kmalloc event's bytes_alloc with the\n"
+	"                         model; the last line is 'bytes_alloc agreement: M/N'\n"
+	"  -k, --keep-going       go on past errors in the trace and count them\n"
+	"  -q, --quiet            do not print SLUB's reports\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"Exit status: 0, 1 if the trace had errors, failed expectations or bytes_alloc\n"
+	"mismatches, 2 for usage errors or an unreadable trace.\n";
+
+enum { OPT_UNTIL = 256, OPT_SLABINFO, OPT_SYSFS, OPT_JSON, OPT_CHECK_BYTES };
+
+struct run_ctx {
+	bool events;
+	FILE *out;
+	uint64_t n;
+};
+
+static void events_hook(void *ctx, const struct replay *rp, const struct replay_step *st)
+{
+	struct run_ctx *rc = ctx;
+	const struct sim_op *op = st->op;
+	const char *cache = "-";
+
+	(void)rp;
+	rc->n++;
+	if (!rc->events || !op)
+		return;
+	if (op->cache)
+		cache = op->cache->name;
+	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)
+		cache = "page";
+	fprintf(rc->out, "%llu\t%u\t%u\t%s\t%s\t0x%llx\t%s\t%llu\t%s\t%s\n", (unsigned long long)rc->n,
+		st->ev->line, op->cpu, st->ev->op ? st->ev->op : trace_kind_name(st->ev->kind),
+		st->name ? st->name : "-", (unsigned long long)op->addr, cache, (unsigned long long)st->ksize,
+		sim_path_name(op->path), op->nr_faults ? sim_fault_name(op->fault) : "-");
+}
+
+static void print_summary(FILE *out, const struct replay *rp, const struct trace_reader *rd)
+{
+	const struct replay_stats *st = &rp->st;
+
+	fprintf(out, "trace:          %s (%s)\n", rd->name, trace_format_name(rd->format));
+	fprintf(out, "lines:          %llu\n", (unsigned long long)rd->stats.lines);
+	fprintf(out, "events:         %llu applied to the model\n", (unsigned long long)st->events);
+	fprintf(out, "errors:         %llu\n", (unsigned long long)(st->errors + rd->stats.errors));
+	fprintf(out, "SLUB reports:   %llu\n", (unsigned long long)st->faults);
+	fprintf(out, "expectations:   %llu passed, %llu failed\n", (unsigned long long)st->expect_pass,
+		(unsigned long long)st->expect_fail);
+	if (st->alloc_failed)
+		fprintf(out, "failed allocs:  %llu\n", (unsigned long long)st->alloc_failed);
+	{
+		struct rusage ru;
+
+		if (!getrusage(RUSAGE_SELF, &ru))
+			fprintf(out, "peak memory:    %ld KiB (the whole process)\n", ru.ru_maxrss);
+		fprintf(out, "live objects:   %u\n", rp->names.live + rp->ptrs.live);
+	}
+	if (rd->format == TRACE_FMT_FTRACE) {
+		fprintf(out, "frees of objects allocated before the trace: %llu\n",
+			(unsigned long long)st->unknown_frees);
+		fprintf(out, "allocations over a live pointer (lost frees): %llu\n", (unsigned long long)st->remapped);
+		fprintf(out, "other events skipped: %llu\n",
+			(unsigned long long)(st->ignored_events + rd->stats.other_events));
+		if (rd->stats.lost_events)
+			fprintf(out, "events the kernel lost: %llu\n", (unsigned long long)rd->stats.lost_events);
+	}
+}
+
+static int open_trace(struct cli *cli, const char *path, FILE **fp)
+{
+	if (!strcmp(path, "-")) {
+		*fp = stdin;
+		return 0;
+	}
+	*fp = fopen(path, "r");
+	if (!*fp) {
+		fprintf(stderr, "%s: %s: %s\n", cli->prog, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_opts *opts, uint64_t until,
+	      bool keep_going, struct replay *rp, struct trace_reader *rd)
+{
+	struct trace_event ev;
+	FILE *fp;
+	int r, progress = isatty(2);
+	uint64_t n = 0;
+
+	if (open_trace(cli, path, &fp))
+		return -1;
+	if (replay_init(rp, &cli->cfg, opts) ||
+	    trace_open_file(rd, fp, !strcmp(path, "-") ? "<stdin>" : path, (enum trace_format)fmt)) {
+		fprintf(stderr, "%s: out of memory\n", cli->prog);
+		if (fp != stdin)
+			fclose(fp);
+		return -1;
+	}
+	while ((r = trace_next(rd, &ev)) != TRACE_EOF) {
+		if (r == TRACE_IOERR) {
+			fprintf(stderr, "%s\n", rd->err.text);
+			break;
+		}
+		if (r == TRACE_ERROR) {
+			fprintf(stderr, "%s\n", rd->err.text);
+			if (!keep_going)
+				break;
+			continue;
+		}
+		if (replay_event(rp, rd, &ev) && !keep_going && !rp->failed_expect)
+			break;
+		if (ev.kind != TEV_CONFIG && ++n == until)
+			break;
+		if (progress && !(n & 0xfffff))
+			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
+	}
+	if (progress && n > 0xfffff)
+		fputc('\n', stderr);
+	if (r != TRACE_IOERR)
+		replay_boot(rp);	/* a trace of config lines only still boots */
+	if (fp != stdin)
+		fclose(fp);
+	return r == TRACE_IOERR ? -1 : 0;
+}
+
+int cmd_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "events", no_argument, NULL, 'e' },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "summary", no_argument, NULL, 's' },
+		{ "slabinfo", no_argument, NULL, OPT_SLABINFO },
+		{ "sysfs", no_argument, NULL, OPT_SYSFS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "check-bytes-alloc", no_argument, NULL, OPT_CHECK_BYTES },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay_opts opts = { .cli_set = cli->cfg_set };
+	struct run_ctx rc = { .out = stdout };
+	bool summary = false, slabinfo = false, sysfs = false, json = false, keep_going = false;
+	int fmt = TRACE_FMT_AUTO, c, ret = 0;
+	uint64_t until = 0;
+	struct replay rp;
+	struct trace_reader rd;
+	char *end;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":F:eskqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			fmt = trace_parse_format(optarg);
+			if (fmt < 0)
+				return cli_usage_error(cli, "run", "unknown trace format '%s' (auto, native, ftrace)", optarg);
+			break;
+		case 'e': rc.events = true; break;
+		case OPT_UNTIL:
+			errno = 0;
+			until = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || !until)
+				return cli_usage_error(cli, "run", "--until needs a positive number, not '%s'", optarg);
+			break;
+		case 's': summary = true; break;
+		case OPT_SLABINFO: slabinfo = true; break;
+		case OPT_SYSFS: sysfs = true; break;
+		case OPT_JSON: json = true; break;
+		case OPT_CHECK_BYTES: opts.check_bytes_alloc = true; break;
+		case 'k': keep_going = true; break;
+		case 'q': opts.quiet_faults = true; break;
+		case 'h':
+			fputs(run_help, stdout);
+			return 0;
+		case ':':
+			return cli_usage_error(cli, "run", "option '%s' requires an argument", argv[optind - 1]);
+		default:
+			return cli_usage_error(cli, "run", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(cli, "run", optind < argc ? "one trace at a time" : "which trace? (a file, or -)");
+	opts.hook = events_hook;
+	opts.hook_ctx = &rc;
+	if (rc.events)
+		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\n");
+	if (run_trace(cli, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
+		replay_release(&rp);
+		trace_close(&rd);
+		return EXIT_USAGE;
+	}
+	if (summary)
+		print_summary(stdout, &rp, &rd);
+	if (rp.sim) {
+		if (slabinfo)
+			report_slabinfo(stdout, rp.sim);
+		if (sysfs)
+			report_sysfs(stdout, rp.sim);
+		if (json)
+			report_json(stdout, rp.sim);
+	}
+	if (rp.st.errors || rd.stats.errors || rp.st.expect_fail)
+		ret = EXIT_INPUT_ERRORS;
+	if (keep_going && (rp.st.errors || rd.stats.errors))
+		fprintf(stderr, "%s: %llu errors\n", rd.name, (unsigned long long)(rp.st.errors + rd.stats.errors));
+	if (opts.check_bytes_alloc) {
+		for (unsigned i = 0; i < rp.nr_mismatch; i++)
+			printf("%s:%llu: bytes_alloc %llu, the model says %llu\n", rd.name,
+			       (unsigned long long)rp.mismatch[i].line, (unsigned long long)rp.mismatch[i].want,
+			       (unsigned long long)rp.mismatch[i].got);
+		printf("bytes_alloc agreement: %llu/%llu\n", (unsigned long long)rp.st.bytes_alloc_agree,
+		       (unsigned long long)rp.st.bytes_alloc_total);
+		if (rp.st.bytes_alloc_agree < rp.st.bytes_alloc_total)
+			ret = EXIT_INPUT_ERRORS;
+	}
+	replay_release(&rp);
+	trace_close(&rd);
+	return ret;
+}

@@ -1,0 +1,67 @@
+/* slubsim test: self-checking traces as regression tests. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "replay.h"
+
+static const char test_help[] =
+	"Usage: slubsim [MODEL OPTIONS] test [OPTIONS] TRACE...\n"
+	"Run self-checking traces: every 'expect' line must hold and the trace must\n"
+	"have no errors. A failing expectation prints its trace line with the\n"
+	"expected and the actual value. The last line is 'N passed, M failed'.\n"
+	"\n"
+	"  -v, --verbose   also print SLUB's reports\n"
+	"  -h, --help      show this help\n"
+	"\n"
+	"Exit status: 0 if every trace passed, 1 if one failed, 2 for usage errors.\n";
+
+int cmd_test(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay_opts opts = { .cli_set = cli->cfg_set, .quiet_faults = true };
+	unsigned passed = 0, failed = 0;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			opts.quiet_faults = false;
+			break;
+		case 'h':
+			fputs(test_help, stdout);
+			return 0;
+		default:
+			return cli_usage_error(cli, "test", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(cli, "test", "which traces?");
+	for (int i = optind; i < argc; i++) {
+		struct replay rp;
+		struct trace_reader rd;
+		int r = run_trace(cli, argv[i], TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
+		uint64_t errors = rp.st.errors + rd.stats.errors;
+
+		if (r < 0 || errors || rp.st.expect_fail) {
+			failed++;
+			printf("FAIL %s: %llu of %llu expectations failed, %llu errors\n", argv[i],
+			       (unsigned long long)rp.st.expect_fail,
+			       (unsigned long long)(rp.st.expect_fail + rp.st.expect_pass), (unsigned long long)errors);
+		} else {
+			passed++;
+			printf("PASS %s: %llu expectations\n", argv[i], (unsigned long long)rp.st.expect_pass);
+		}
+		replay_release(&rp);
+		trace_close(&rd);
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? EXIT_INPUT_ERRORS : 0;
+}

@@ -1,0 +1,954 @@
+#include "replay.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sim/rust.h"
+#include "sim/util.h"
+
+/* ------------------------------------------------------------------ messages */
+
+static FILE *err_stream(const struct replay *rp)
+{
+	return rp->opts.err ? rp->opts.err : stderr;
+}
+
+/* "file:line:column: message" on the error stream and in rp->msg */
+static void __attribute__((format(printf, 4, 5)))
+say(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", rp->rd ? rp->rd->name : "-", ev->line,
+		 col ? col : ev->col, text);
+	fprintf(err_stream(rp), "%s\n", rp->msg);
+}
+
+#define trace_error(rp, ev, col, ...) (say(rp, ev, col, __VA_ARGS__), (rp)->st.errors++, -1)
+
+/* ------------------------------------------------------------------ objects */
+
+static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t n = *cap ? *cap : 64;
+	void *p;
+
+	if (need < *cap)
+		return 0;
+	while (n <= need)
+		n *= 2;
+	p = realloc(*arr, (size_t)n * elem);
+	if (!p)
+		return -1;
+	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+static struct replay_obj *name_obj(struct replay *rp, const struct name_entry *e)
+{
+	if (grow((void **)&rp->objs, &rp->objs_cap, e->slot, sizeof(*rp->objs)))
+		return NULL;
+	return &rp->objs[e->slot];
+}
+
+static struct replay_obj *ptr_obj(struct replay *rp, const struct name_entry *e)
+{
+	if (grow((void **)&rp->pobjs, &rp->pobjs_cap, e->slot, sizeof(*rp->pobjs)))
+		return NULL;
+	return &rp->pobjs[e->slot];
+}
+
+static struct name_entry *lookup_name(const struct replay *rp, const struct trace_name *n)
+{
+	return n->s ? name_table_lookup(&rp->names, n->s, n->len) : NULL;
+}
+
+const struct replay_obj *replay_lookup(const struct replay *rp, const char *name)
+{
+	struct name_entry *e = name_table_lookup(&rp->names, name, strlen(name));
+
+	return e && e->slot < rp->objs_cap ? &rp->objs[e->slot] : NULL;
+}
+
+const char *replay_label(const struct replay *rp, uint32_t i)
+{
+	return i < rp->nr_labels ? rp->labels[i] : "";
+}
+
+/* The object a name holds, with the checks every operand needs. */
+static struct replay_obj *operand(struct replay *rp, const struct trace_event *ev, const struct trace_name *n,
+				  enum replay_obj_kind want_cache, struct name_entry **out)
+{
+	struct name_entry *e = lookup_name(rp, n);
+	struct replay_obj *o;
+
+	if (!e) {
+		trace_error(rp, ev, n->col, "unknown name '%s'", n->s ? n->s : "?");
+		return NULL;
+	}
+	o = name_obj(rp, e);
+	if (!o)
+		return NULL;
+	if ((want_cache == ROBJ_CACHE) != (o->kind == ROBJ_CACHE)) {
+		trace_error(rp, ev, n->col, want_cache == ROBJ_CACHE ? "'%s' is an object, not a cache"
+								   : "'%s' is a cache, not an object", n->s);
+		return NULL;
+	}
+	if (out)
+		*out = e;
+	return o;
+}
+
+/* Bind the result name of @ev to a fresh object; live unless @addr is NULL or ZERO_SIZE_PTR. */
+static struct replay_obj *bind_result(struct replay *rp, const struct trace_event *ev, uint64_t addr,
+				      enum replay_obj_kind kind, bool live)
+{
+	struct name_entry *e;
+	struct replay_obj *o;
+	int r;
+
+	if (!ev->result.s)
+		return NULL;
+	r = name_table_bind(&rp->names, ev->result.s, ev->result.len, addr, kind, &e);
+	if (r == NT_ELIVE) {
+		/* checked before the operation ran; only a second name for one object lands here */
+		e = name_table_lookup(&rp->names, ev->result.s, ev->result.len);
+	} else if (r) {
+		return NULL;
+	}
+	o = name_obj(rp, e);
+	if (!o)
+		return NULL;
+	memset(o, 0, sizeof(*o));
+	o->addr = addr;
+	o->kind = (uint8_t)kind;
+	o->event = rp->st.events;
+	o->label = rp->nr_labels - 1;
+	if (!live)
+		name_table_unbind(&rp->names, e);
+	return o;
+}
+
+/* A result name may only be bound again once its object is gone. */
+static int check_result_free(struct replay *rp, const struct trace_event *ev, const struct trace_name *self)
+{
+	struct name_entry *e = lookup_name(rp, &ev->result);
+
+	if (!e || !e->live)
+		return 0;
+	if (self && self->s && self->len == ev->result.len && !memcmp(self->s, ev->result.s, self->len))
+		return 0;	/* "a = krealloc a 200" */
+	return trace_error(rp, ev, ev->result.col, "'%s' still holds a live object; free it first", ev->result.s);
+}
+
+static void forget(struct replay *rp, const struct trace_name *n)
+{
+	struct name_entry *e = lookup_name(rp, n);
+
+	if (e && e->live)
+		name_table_unbind(&rp->names, e);
+}
+
+/* ------------------------------------------------------------------ the model */
+
+int replay_boot(struct replay *rp)
+{
+	struct sim_err err;
+
+	if (rp->sim)
+		return 0;
+	if (config_finalize(&rp->cfg, &err) || sim_create(&rp->sim, &rp->cfg, &err)) {
+		fprintf(err_stream(rp), "%s: %s\n", rp->rd ? rp->rd->name : "slubsim", err.msg);
+		rp->st.errors++;
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned event_cpu(struct replay *rp, const struct trace_event *ev, bool *bad)
+{
+	*bad = false;
+	if (ev->cpu < rp->sim->env.cpus)
+		return ev->cpu;
+	if (ev->kind >= TEV_FT_KMALLOC) {
+		/* a trace from a bigger machine: fold its CPUs onto ours */
+		return ev->cpu % rp->sim->env.cpus;
+	}
+	*bad = true;
+	trace_error(rp, ev, ev->col, "CPU %u does not exist: the model has %u CPUs (--cpus or config cpus=)",
+		    ev->cpu, rp->sim->env.cpus);
+	return 0;
+}
+
+/* Remember the operation for "expect fault" and print SLUB's reports like dmesg would. */
+static void record_op(struct replay *rp, const struct trace_event *ev, const struct sim_op *op)
+{
+	rp->last_op = *op;
+	rp->have_last_op = true;
+	rp->last_fault[0] = '\0';
+	if (!op->nr_faults)
+		return;
+	rp->st.faults += op->nr_faults;
+	snprintf(rp->last_fault, sizeof(rp->last_fault), "%s", op->fault_text ? op->fault_text : "");
+	rp->last_op.fault_text = rp->last_fault;
+	if (!rp->opts.quiet_faults)
+		fprintf(err_stream(rp), "%s:%u: %s reported:\n%s", rp->rd ? rp->rd->name : "-", ev->line,
+			sim_fault_name(op->fault), rp->last_fault);
+}
+
+/* A native call site per trace line: random kmalloc caches (6.6+) hash it. */
+static uint64_t line_caller(const struct trace_event *ev)
+{
+	return 0xffffffff81000000ull + (uint64_t)ev->line * 0x40;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* ------------------------------------------------------------------ native operations */
+
+static int do_kmalloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	uint64_t addr;
+	struct replay_obj *o;
+
+	if (check_result_free(rp, ev, NULL))
+		return -1;
+	addr = sim_kmalloc(rp->sim, cpu, ev->size, ev->gfp, line_caller(ev), op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr));
+	if (o)
+		o->size = ev->size;
+	return 0;
+}
+
+/* Bind names after a krealloc-like call from @old (entry @e, may be NULL) to @ret. */
+static void rebind_after_realloc(struct replay *rp, const struct trace_event *ev, struct name_entry *e,
+				 uint64_t old, uint64_t ret, uint64_t size, enum replay_obj_kind kind)
+{
+	struct replay_obj *o;
+
+	if (!ret) {
+		/* failure: the old object stays, under its old name too */
+		if (!e || name_table_lookup(&rp->names, ev->result.s ? ev->result.s : "", ev->result.len) != e)
+			bind_result(rp, ev, 0, kind, false);
+		return;
+	}
+	if (e && ret != old)
+		name_table_unbind(&rp->names, e);
+	o = bind_result(rp, ev, ret, kind, !ZERO_OR_NULL_PTR(ret));
+	if (o)
+		o->size = size;
+}
+
+static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct name_entry *e = NULL;
+	struct replay_obj *o;
+	uint64_t old = 0, ret;
+
+	if (!ev->obj.is_null) {
+		if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
+			return -1;
+		old = o->addr;
+	}
+	if (check_result_free(rp, ev, &ev->obj))
+		return -1;
+	ret = sim_krealloc(rp->sim, cpu, old, ev->size, ev->gfp, 1, op);
+	rebind_after_realloc(rp, ev, e, old, ret, ev->size, ROBJ_KMALLOC);
+	return 0;
+}
+
+static int do_kfree(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *o;
+
+	if (ev->obj.is_null) {
+		sim_kfree(rp->sim, cpu, 0, op);
+		return 0;
+	}
+	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL)))
+		return -1;
+	/* a name already freed goes to the model again: that is a double free */
+	sim_kfree(rp->sim, cpu, o->addr, op);
+	forget(rp, &ev->obj);
+	return 0;
+}
+
+static struct kmem_cache *cache_operand(struct replay *rp, const struct trace_event *ev)
+{
+	struct name_entry *e = lookup_name(rp, &ev->cache);
+	struct kmem_cache *s;
+
+	if (e && e->live && name_obj(rp, e)->kind == ROBJ_CACHE)
+		return name_obj(rp, e)->cache;
+	/* any existing cache by its kernel name: kmem_cache_alloc kmalloc-64 */
+	s = ev->cache.s ? sim_find_cache(rp->sim, ev->cache.s) : NULL;
+	if (!s)
+		trace_error(rp, ev, ev->cache.col, "unknown cache '%s'", ev->cache.s ? ev->cache.s : "?");
+	return s;
+}
+
+static int do_cache_create(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
+{
+	struct sim_err err;
+	struct kmem_cache *s;
+	struct replay_obj *o;
+	struct trace_event bind = *ev;
+
+	(void)op;
+	if (!bind.result.s) {
+		/* no "m =": the cache is known by its own name */
+		bind.result.s = ev->text;
+		bind.result.len = (uint32_t)strlen(ev->text);
+		bind.result.col = ev->text_col;
+	}
+	if (check_result_free(rp, &bind, NULL))
+		return -1;
+	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
+				  (unsigned)ev->useroffset, (unsigned)ev->usersize, &err);
+	if (!s)
+		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
+	o = bind_result(rp, &bind, 0, ROBJ_CACHE, true);
+	if (o) {
+		o->cache = s;
+		o->size = ev->size;
+	}
+	return 0;
+}
+
+static int do_cache_alloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+	struct replay_obj *o;
+	uint64_t addr;
+
+	if (!s || check_result_free(rp, ev, NULL))
+		return -1;
+	addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ev->gfp, op);
+	o = bind_result(rp, ev, addr, ROBJ_CACHE_OBJ, addr != 0);
+	if (o) {
+		o->cache = s;
+		o->size = s->object_size;
+	}
+	return 0;
+}
+
+static int do_cache_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+	struct replay_obj *o;
+
+	if (!s || !(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL)))
+		return -1;
+	sim_kmem_cache_free(rp->sim, cpu, s, o->addr, op);
+	forget(rp, &ev->obj);
+	return 0;
+}
+
+static int do_cache_destroy(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+
+	if (!s)
+		return -1;
+	sim_kmem_cache_destroy(rp->sim, s, op);
+	forget(rp, &ev->cache);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ Rust wrappers */
+
+static enum rust_wrapper wrapper_of(const struct replay *rp, enum trace_wrapper w, const struct replay_obj *o)
+{
+	switch (w) {
+	case TRACE_WRAP_NAIVE: return RUST_NAIVE;
+	case TRACE_WRAP_NPOT: return RUST_NPOT;
+	case TRACE_WRAP_PAD: return RUST_PAD;
+	case TRACE_WRAP_ALLOCATOR: return RUST_ALLOCATOR;
+	case TRACE_WRAP_NODE_ALIGN: return RUST_NODE_ALIGN;
+	default:
+		return o ? (enum rust_wrapper)o->wrapper : rust_default_wrapper(rp->sim->env.kver);
+	}
+}
+
+static int rust_c_size(struct replay *rp, const struct trace_event *ev, enum rust_wrapper w, uint64_t *c_size)
+{
+	struct sim_err err;
+
+	if (rust_size_for(w, ev->size, ev->align, &rp->sim->env, c_size, &err))
+		return trace_error(rp, ev, ev->col, "%s", err.msg);
+	return 0;
+}
+
+/* What the wrapper hands C: krealloc(p, size), or krealloc_node_align(p, size, align) from 6.18. */
+static uint64_t rust_krealloc(struct replay *rp, unsigned cpu, enum rust_wrapper w, uint64_t p, uint64_t c_size,
+			      const struct trace_event *ev, struct sim_op *op)
+{
+	return sim_krealloc(rp->sim, cpu, p, c_size, ev->gfp, w == RUST_NODE_ALIGN ? ev->align : 1, op);
+}
+
+static void note_rust_alignment(struct replay *rp, const struct trace_event *ev, uint64_t addr)
+{
+	if (addr > ZERO_SIZE_PTR && ev->align && (addr & (ev->align - 1)))
+		snprintf(rp->msg, sizeof(rp->msg), "misaligned: 0x%llx is not %llu-aligned", (unsigned long long)addr,
+			 (unsigned long long)ev->align);
+}
+
+static int do_rust_alloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	enum rust_wrapper w = wrapper_of(rp, ev->wrapper, NULL);
+	struct replay_obj *o;
+	uint64_t c_size, addr;
+
+	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, NULL))
+		return -1;
+	if (rust_returns_dangling(w, c_size))
+		addr = ev->align;	/* NonNull::dangling(): no allocation at all */
+	else
+		addr = rust_krealloc(rp, cpu, w, 0, c_size, ev, op);
+	note_rust_alignment(rp, ev, addr);
+	o = bind_result(rp, ev, addr, ROBJ_RUST, addr > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size));
+	if (o) {
+		o->size = ev->size;
+		o->align = ev->align;
+		o->wrapper = (uint8_t)w;
+	}
+	return 0;
+}
+
+static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct name_entry *e;
+	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e), *n;
+	enum rust_wrapper w;
+	uint64_t c_size, old, ret;
+
+	if (!o)
+		return -1;
+	w = wrapper_of(rp, ev->wrapper, o);
+	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, &ev->obj))
+		return -1;
+	/* a dangling pointer (old size 0) never reaches C */
+	old = o->kind == ROBJ_RUST && !o->size && w >= RUST_ALLOCATOR ? 0 : o->addr;
+	if (rust_returns_dangling(w, c_size)) {
+		if (old)
+			sim_krealloc(rp->sim, cpu, old, 0, ev->gfp, 1, op);
+		ret = ev->align;
+	} else {
+		ret = rust_krealloc(rp, cpu, w, old, c_size, ev, op);
+	}
+	note_rust_alignment(rp, ev, ret);
+	if (ret && ret != old)
+		name_table_unbind(&rp->names, e);
+	n = bind_result(rp, ev, ret, ROBJ_RUST, ret > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size));
+	if (n) {
+		n->size = ev->size;
+		n->align = ev->align;
+		n->wrapper = (uint8_t)w;
+	}
+	return 0;
+}
+
+static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
+	enum rust_wrapper w;
+
+	if (!o)
+		return -1;
+	w = wrapper_of(rp, ev->wrapper, o);
+	if (o->kind == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
+		forget(rp, &ev->obj);	/* dangling: nothing to free */
+		return 0;
+	}
+	/* 6.13+ frees by reallocating to size 0; the older wrappers call kfree() */
+	if (w >= RUST_ALLOCATOR)
+		sim_krealloc(rp->sim, cpu, o->addr, 0, 0, 1, op);
+	else
+		sim_kfree(rp->sim, cpu, o->addr, op);
+	forget(rp, &ev->obj);
+	return 0;
+}
+
+static int do_write(struct replay *rp, const struct trace_event *ev)
+{
+	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
+	unsigned char *p;
+
+	if (!o)
+		return -1;
+	p = ev->len ? sim_mem(rp->sim, o->addr + ev->offset, ev->len) : NULL;
+	if (!p)
+		return trace_error(rp, ev, ev->col,
+				   "write of %llu bytes at %s+%llu leaves every slab and page block of the model",
+				   (unsigned long long)ev->len, ev->obj.s, (unsigned long long)ev->offset);
+	memset(p, ev->byte_given ? (int)ev->byte : 0x41, ev->len);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ expectations */
+
+static void cache_name_of(struct replay *rp, uint64_t addr, char *buf, size_t len)
+{
+	struct sim_obj_info info;
+
+	if (!addr) {
+		snprintf(buf, len, "NULL");
+		return;
+	}
+	if (addr == ZERO_SIZE_PTR) {
+		snprintf(buf, len, "ZERO_SIZE_PTR");
+		return;
+	}
+	sim_lookup(rp->sim, addr, &info);
+	if (info.kind == 1)
+		snprintf(buf, len, "%s", info.cache->name);
+	else if (info.kind == 2)
+		snprintf(buf, len, "page-order-%u", info.order);
+	else
+		snprintf(buf, len, "none");
+}
+
+static int expect_failed(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *what,
+			 const char *want, const char *got)
+{
+	rp->st.expect_fail++;
+	rp->failed_expect = true;
+	say(rp, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
+	return 0;
+}
+
+static int expect_num(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *what,
+		      uint64_t want, uint64_t got, bool at_least)
+{
+	char w[32], g[32];
+
+	if (at_least ? got >= want : got == want) {
+		rp->st.expect_pass++;
+		return 0;
+	}
+	snprintf(w, sizeof(w), "%s%llu", at_least ? ">= " : "", (unsigned long long)want);
+	snprintf(g, sizeof(g), "%llu", (unsigned long long)got);
+	return expect_failed(rp, ev, col, what, w, g);
+}
+
+static int do_expect_obj(struct replay *rp, const struct trace_event *ev)
+{
+	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
+	char got[64];
+
+	if (!o)
+		return -1;
+	for (unsigned i = 0; i < ev->nr_keys; i++) {
+		const struct trace_expect_key *k = &ev->keys[i];
+		uint64_t low = o->addr ? lowest_bit(o->addr) : 1ull << 63;
+
+		switch (k->key) {
+		case TX_CACHE:
+			cache_name_of(rp, o->addr, got, sizeof(got));
+			if (strcmp(got, k->text))
+				expect_failed(rp, ev, k->col, "cache", k->text, got);
+			else
+				rp->st.expect_pass++;
+			break;
+		case TX_KSIZE:
+			expect_num(rp, ev, k->col, "ksize", k->num, sim_ksize(rp->sim, o->addr), false);
+			break;
+		case TX_ALIGN_GE:
+			expect_num(rp, ev, k->col, "alignment", k->num, low, true);
+			break;
+		case TX_ADDR:
+			expect_num(rp, ev, k->col, "address", k->num, o->addr, false);
+			break;
+		default:
+			return trace_error(rp, ev, k->col, "this key is for 'expect cache'");
+		}
+	}
+	return 0;
+}
+
+static int do_expect_pair(struct replay *rp, const struct trace_event *ev, bool same)
+{
+	struct replay_obj *a = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL), *b;
+	char wa[40], wb[40];
+
+	if (!a || !(b = operand(rp, ev, &ev->other, ROBJ_KMALLOC, NULL)))
+		return -1;
+	if ((a->addr == b->addr) == same) {
+		rp->st.expect_pass++;
+		return 0;
+	}
+	snprintf(wa, sizeof(wa), "%s 0x%llx", same ? "==" : "!=", (unsigned long long)b->addr);
+	snprintf(wb, sizeof(wb), "0x%llx", (unsigned long long)a->addr);
+	return expect_failed(rp, ev, ev->other.col, ev->obj.s, wa, wb);
+}
+
+/* The /sys/kernel/slab attribute @attr of @s; -1 if slubsim does not know it. */
+static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char *attr, uint64_t *v)
+{
+	struct cache_stats st;
+
+	kmem_cache_stats(rp->sim, s, &st);
+#define A(n, val) if (!strcmp(attr, n)) { *v = (val); return 0; }
+	A("objects", st.objects)
+	A("total_objects", st.total_objects)
+	A("slabs", st.slabs)
+	A("partial", st.partial)
+	A("objects_partial", st.objects_partial)
+	A("cpu_slabs", st.cpu_slabs)
+	A("object_size", s->object_size)
+	A("slab_size", s->size)
+	A("objs_per_slab", s->oo.objects)
+	A("order", s->oo.order)
+	A("align", s->align)
+	A("min_partial", s->min_partial)
+	A("cpu_partial", s->cpu_partial)
+	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
+	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
+	A("poison", (s->flags & SLAB_POISON) != 0)
+	A("store_user", (s->flags & SLAB_STORE_USER) != 0)
+	A("sanity_checks", (s->flags & SLAB_CONSISTENCY_CHECKS) != 0)
+#undef A
+	return -1;
+}
+
+static int do_expect_cache(struct replay *rp, const struct trace_event *ev)
+{
+	struct trace_event named = *ev;
+	struct kmem_cache *s;
+
+	if (!named.cache.s) {
+		named.cache.s = ev->text;
+		named.cache.len = ev->text ? (uint32_t)strlen(ev->text) : 0;
+		named.cache.col = ev->text_col;
+	}
+	s = cache_operand(rp, &named);
+	if (!s)
+		return -1;
+	for (unsigned i = 0; i < ev->nr_keys; i++) {
+		const struct trace_expect_key *k = &ev->keys[i];
+		uint64_t v;
+
+		if (k->key != TX_ATTR || !k->text || cache_attr(rp, s, k->text, &v))
+			return trace_error(rp, ev, k->col, "unknown cache attribute '%s'", k->text ? k->text : "?");
+		expect_num(rp, ev, k->col, k->text, k->num, v, false);
+	}
+	return 0;
+}
+
+static int do_expect_fault(struct replay *rp, const struct trace_event *ev, bool want)
+{
+	bool had = rp->have_last_op && rp->last_op.nr_faults;
+	const char *name = had ? sim_fault_name(rp->last_op.fault) : "none";
+
+	if (!want) {
+		if (!had) {
+			rp->st.expect_pass++;
+			return 0;
+		}
+		return expect_failed(rp, ev, ev->col, "fault", "none", name);
+	}
+	if (had && (!ev->text || strstr(rp->last_fault, ev->text) || strstr(name, ev->text))) {
+		rp->st.expect_pass++;
+		return 0;
+	}
+	return expect_failed(rp, ev, ev->text_col, "fault", ev->text ? ev->text : "a fault", name);
+}
+
+/* ------------------------------------------------------------------ ftrace */
+
+static struct name_entry *ptr_entry(struct replay *rp, uint64_t ptr)
+{
+	return name_table_lookup(&rp->ptrs, &ptr, sizeof(ptr));
+}
+
+/* An allocation at a pointer that is still live: the free was not traced. Drop the old one. */
+static void ptr_unbind_stale(struct replay *rp, unsigned cpu, uint64_t ptr)
+{
+	struct name_entry *e = ptr_entry(rp, ptr);
+
+	if (!e)
+		return;
+	if (e->live) {
+		rp->st.remapped++;
+		sim_kfree(rp->sim, cpu, ptr_obj(rp, e)->addr, NULL);
+	}
+	name_table_remove(&rp->ptrs, &ptr, sizeof(ptr));
+}
+
+static void ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t size, struct kmem_cache *s,
+		     enum replay_obj_kind kind)
+{
+	struct name_entry *e;
+	struct replay_obj *o;
+
+	if (!addr || name_table_bind(&rp->ptrs, &ptr, sizeof(ptr), addr, kind, &e))
+		return;
+	o = ptr_obj(rp, e);
+	if (!o)
+		return;
+	memset(o, 0, sizeof(*o));
+	o->addr = addr;
+	o->size = size;
+	o->cache = s;
+	o->kind = (uint8_t)kind;
+	o->event = rp->st.events;
+}
+
+static void check_bytes_alloc(struct replay *rp, const struct trace_event *ev, const struct sim_op *op)
+{
+	if (!rp->opts.check_bytes_alloc || !(ev->ft.fields & FTF_BYTES_ALLOC))
+		return;
+	rp->st.bytes_alloc_total++;
+	if (op->bytes_alloc == ev->ft.bytes_alloc) {
+		rp->st.bytes_alloc_agree++;
+		return;
+	}
+	if (rp->nr_mismatch < sizeof(rp->mismatch) / sizeof(rp->mismatch[0])) {
+		rp->mismatch[rp->nr_mismatch].line = ev->line;
+		rp->mismatch[rp->nr_mismatch].want = ev->ft.bytes_alloc;
+		rp->mismatch[rp->nr_mismatch].got = op->bytes_alloc;
+		rp->nr_mismatch++;
+	}
+}
+
+/* A cache for a kmem_cache_alloc event: by name, or one with the traced object and slot sizes. */
+static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t req = ev->ft.bytes_req, slot = ev->ft.bytes_alloc;
+	char name[64];
+	struct sim_err err;
+	struct kmem_cache *s;
+
+	if (ev->ft.name && (s = sim_find_cache(rp->sim, ev->ft.name)))
+		return s;
+	if (!req)
+		return NULL;
+	snprintf(name, sizeof(name), "%s", ev->ft.name ? ev->ft.name : "");
+	if (!name[0])
+		snprintf(name, sizeof(name), "traced-%llu-%llu", (unsigned long long)req, (unsigned long long)slot);
+	if ((s = sim_find_cache(rp->sim, name)))
+		return s;
+	/* the alignment that gives the traced slot size, if one does */
+	for (unsigned align = 8; align <= 4096; align *= 2) {
+		s = sim_kmem_cache_create(rp->sim, name, (unsigned)req, align,
+					  (ev->ft.accounted == 1 ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE, 0, 0, 0, &err);
+		if (!s || !slot || s->size == slot || align == 4096)
+			return s;
+		sim_kmem_cache_destroy(rp->sim, s, NULL);
+	}
+	return NULL;
+}
+
+static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	const struct trace_ftrace *ft = &ev->ft;
+	struct name_entry *e;
+	struct kmem_cache *s;
+	uint64_t addr;
+
+	switch (ev->kind) {
+	case TEV_FT_KMALLOC:
+	case TEV_FT_KMALLOC_NODE:
+		if (ft->ptr <= ZERO_SIZE_PTR) {
+			rp->st.alloc_failed += !ft->ptr;
+			return 1;
+		}
+		ptr_unbind_stale(rp, cpu, ft->ptr);
+		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp, hash_str(ft->call_site), op);
+		check_bytes_alloc(rp, ev, op);
+		ptr_bind(rp, ft->ptr, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
+		return 0;
+	case TEV_FT_CACHE_ALLOC:
+	case TEV_FT_CACHE_ALLOC_NODE:
+		if (!ft->ptr)
+			return 1;
+		s = ftrace_cache(rp, ev);
+		if (!s)
+			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
+		ptr_unbind_stale(rp, cpu, ft->ptr);
+		addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ft->gfp, op);
+		ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
+		return 0;
+	case TEV_FT_KFREE:
+	case TEV_FT_CACHE_FREE:
+		if (ft->ptr <= ZERO_SIZE_PTR)
+			return 1;
+		e = ptr_entry(rp, ft->ptr);
+		if (!e || !e->live) {
+			rp->st.unknown_frees++;	/* allocated before the trace began */
+			return 1;
+		}
+		if (ev->kind == TEV_FT_CACHE_FREE && ptr_obj(rp, e)->cache)
+			sim_kmem_cache_free(rp->sim, cpu, ptr_obj(rp, e)->cache, ptr_obj(rp, e)->addr, op);
+		else
+			sim_kfree(rp->sim, cpu, ptr_obj(rp, e)->addr, op);
+		name_table_remove(&rp->ptrs, &ft->ptr, sizeof(ft->ptr));
+		return 0;
+	default:
+		rp->st.ignored_events++;	/* page events: SLUB's own come from the model */
+		return 1;
+	}
+}
+
+/* ------------------------------------------------------------------ dispatch */
+
+static int apply_config(struct replay *rp, const struct trace_event *ev)
+{
+	struct sim_err err;
+
+	if (rp->sim)
+		return trace_error(rp, ev, ev->col, "config lines must come before the first event");
+	if (rp->opts.cli_set & options_model_bit(trace_config_key_name(ev->cfg_key)))
+		return 0;	/* the command line wins */
+	if (trace_config_apply(ev, &rp->cfg, &err))
+		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
+	return 0;
+}
+
+static int add_label(struct replay *rp, const struct trace_event *ev)
+{
+	char *copy;
+
+	if (grow((void **)&rp->labels, &rp->labels_cap, rp->nr_labels, sizeof(*rp->labels)))
+		return -1;
+	copy = strdup(ev->text ? ev->text : "");
+	if (!copy)
+		return -1;
+	rp->labels[rp->nr_labels++] = copy;
+	return 0;
+}
+
+static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	switch (ev->kind) {
+	case TEV_KMALLOC: return do_kmalloc(rp, ev, cpu, op);
+	case TEV_KREALLOC: return do_krealloc(rp, ev, cpu, op);
+	case TEV_KFREE: return do_kfree(rp, ev, cpu, op);
+	case TEV_CACHE_CREATE: return do_cache_create(rp, ev, op) ? -1 : 1;
+	case TEV_CACHE_ALLOC: return do_cache_alloc(rp, ev, cpu, op);
+	case TEV_CACHE_FREE: return do_cache_free(rp, ev, cpu, op);
+	case TEV_CACHE_DESTROY: return do_cache_destroy(rp, ev, op);
+	case TEV_RUST_ALLOC: return do_rust_alloc(rp, ev, cpu, op);
+	case TEV_RUST_REALLOC: return do_rust_realloc(rp, ev, cpu, op);
+	case TEV_RUST_FREE: return do_rust_free(rp, ev, cpu, op);
+	case TEV_WRITE: return do_write(rp, ev) ? -1 : 1;
+	case TEV_KSIZE: {
+		struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
+
+		return o ? 1 : -1;
+	}
+	case TEV_EXPECT_OBJ: return do_expect_obj(rp, ev) ? -1 : 1;
+	case TEV_EXPECT_SAME: return do_expect_pair(rp, ev, true) ? -1 : 1;
+	case TEV_EXPECT_DIFFERENT: return do_expect_pair(rp, ev, false) ? -1 : 1;
+	case TEV_EXPECT_CACHE: return do_expect_cache(rp, ev) ? -1 : 1;
+	case TEV_EXPECT_FAULT: return do_expect_fault(rp, ev, true) ? -1 : 1;
+	case TEV_EXPECT_NOFAULT: return do_expect_fault(rp, ev, false) ? -1 : 1;
+	default:
+		return do_ftrace(rp, ev, cpu, op);
+	}
+}
+
+int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev)
+{
+	struct replay_step step = { .ev = ev };
+	struct sim_op op;
+	unsigned cpu;
+	bool bad_cpu;
+	int r;
+
+	rp->rd = rd;
+	rp->msg[0] = '\0';
+	rp->failed_expect = false;
+	memset(&op, 0, sizeof(op));
+	op.slot = -1;
+	switch (ev->kind) {
+	case TEV_CONFIG:
+		return apply_config(rp, ev);
+	case TEV_LABEL:
+		r = add_label(rp, ev);
+		goto hook;
+	case TEV_CPU:
+		if (replay_boot(rp))
+			return -1;
+		event_cpu(rp, ev, &bad_cpu);
+		return bad_cpu ? -1 : 0;
+	default:
+		break;
+	}
+	if (replay_boot(rp))
+		return -1;
+	cpu = event_cpu(rp, ev, &bad_cpu);
+	if (bad_cpu)
+		return -1;
+	r = run_op(rp, ev, cpu, &op);
+	if (r == 0) {
+		/* the operation reached the model */
+		rp->st.events++;
+		record_op(rp, ev, &op);
+		step.op = &op;
+		if (op.path == PATH_FAILED)
+			rp->st.alloc_failed++;
+	}
+	if (ev->kind == TEV_KSIZE && r > 0) {
+		const struct replay_obj *o = replay_lookup(rp, ev->obj.s);
+
+		step.ksize = o ? sim_ksize(rp->sim, o->addr) : 0;
+	}
+hook:
+	if (rp->opts.hook) {
+		step.name = ev->result.s ? ev->result.s : ev->obj.s;
+		step.failed_expect = rp->failed_expect;
+		step.message = rp->msg;
+		if (step.op && !step.ksize && op.addr > ZERO_SIZE_PTR)
+			step.ksize = sim_ksize(rp->sim, op.addr);
+		rp->opts.hook(rp->opts.hook_ctx, rp, &step);
+	}
+	return r < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts)
+{
+	memset(rp, 0, sizeof(*rp));
+	if (opts)
+		rp->opts = *opts;
+	name_table_init(&rp->names);
+	name_table_init(&rp->ptrs);
+	if (config_copy(&rp->cfg, base, NULL))
+		return -1;
+	/* labels[0]: no label yet */
+	if (grow((void **)&rp->labels, &rp->labels_cap, 0, sizeof(*rp->labels)) || !(rp->labels[0] = strdup("")))
+		return -1;
+	rp->nr_labels = 1;
+	return 0;
+}
+
+void replay_release(struct replay *rp)
+{
+	for (uint32_t i = 0; i < rp->nr_labels; i++)
+		free(rp->labels[i]);
+	free(rp->labels);
+	free(rp->objs);
+	free(rp->pobjs);
+	name_table_release(&rp->names);
+	name_table_release(&rp->ptrs);
+	sim_destroy(rp->sim);
+	config_release(&rp->cfg);
+	memset(rp, 0, sizeof(*rp));
+}

@@ -1,0 +1,112 @@
+/*
+ * Replay: drive one simulated kernel with a trace's events, one at a time.
+ * Native traces bind names to objects and check expectations; ftrace traces
+ * map the kernel's pointers to simulated objects. Memory follows the live
+ * objects, never the trace's length.
+ */
+#ifndef SLUBSIM_REPLAY_H
+#define SLUBSIM_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "name_table.h"
+#include "sim/sim.h"
+#include "trace.h"
+
+/* Which model options the command line set: they win over a trace's config lines. */
+#define REPLAY_CLI_KERNEL (1u << TCFG_KERNEL)
+#define REPLAY_CLI_ALL ((1u << NR_TCFG) - 1)
+
+/* What the replayer remembers of a native name or an ftrace pointer. */
+struct replay_obj {
+	uint64_t addr;		/* the simulated address it holds (or last held) */
+	uint64_t size;		/* requested size (Rust: the Layout's size) */
+	uint64_t align;		/* Rust: the Layout's alignment */
+	uint64_t event;		/* the event that allocated it */
+	uint32_t label;		/* index of the label in force then, 0 for none */
+	uint8_t kind;		/* enum replay_obj_kind */
+	uint8_t wrapper;	/* Rust: enum rust_wrapper */
+	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
+};
+
+enum replay_obj_kind {
+	ROBJ_KMALLOC,
+	ROBJ_CACHE_OBJ,
+	ROBJ_CACHE,
+	ROBJ_RUST,
+};
+
+struct replay_stats {
+	uint64_t events;		/* events applied to the model */
+	uint64_t errors;		/* trace errors (bad lines, unknown names, ...) */
+	uint64_t faults;		/* SLUB reports */
+	uint64_t expect_pass, expect_fail;
+	uint64_t unknown_frees;		/* ftrace: frees of objects allocated before the trace began */
+	uint64_t remapped;		/* ftrace: an allocation at a pointer still live (a free was lost) */
+	uint64_t alloc_failed;		/* allocations that returned NULL */
+	uint64_t bytes_alloc_total, bytes_alloc_agree;
+	uint64_t ignored_events;	/* ftrace page events and other kinds */
+};
+
+struct replay;
+
+/* Per-event hook (the TUI, --events): called after each event with its outcome. */
+struct replay_step {
+	const struct trace_event *ev;
+	const struct sim_op *op;	/* NULL for events that do not touch the model */
+	const char *name;		/* the bound name, if any */
+	uint64_t ksize;
+	bool failed_expect;
+	const char *message;		/* an error or failed expectation, "" if none */
+};
+typedef void (*replay_hook_fn)(void *ctx, const struct replay *rp, const struct replay_step *st);
+
+struct replay_opts {
+	unsigned cli_set;		/* REPLAY_CLI_* bits: options the command line gave */
+	bool check_bytes_alloc;		/* compare ftrace bytes_alloc with the model */
+	bool quiet_faults;		/* do not print SLUB reports to the error stream */
+	FILE *err;			/* errors, failed expectations, reports; NULL: stderr */
+	replay_hook_fn hook;
+	void *hook_ctx;
+};
+
+struct replay {
+	struct replay_opts opts;
+	struct sim_config cfg;		/* the configuration the sim boots with */
+	struct sim *sim;		/* created at the first event that needs it */
+	const struct trace_reader *rd;
+	struct name_table names;	/* native names */
+	struct name_table ptrs;		/* ftrace pointers */
+	struct replay_obj *objs;	/* by name_table slot */
+	uint32_t objs_cap;
+	struct replay_obj *pobjs;	/* by ptrs slot */
+	uint32_t pobjs_cap;
+	char **labels;			/* labels[0] is "" */
+	uint32_t nr_labels, labels_cap;
+	struct sim_op last_op;		/* the last operation that touched the model */
+	bool have_last_op;
+	char last_fault[8192];		/* its reports */
+	struct replay_stats st;
+	char msg[600];			/* the message of the current step */
+	bool failed_expect;
+	struct {
+		uint64_t line;
+		uint64_t want, got;
+	} mismatch[16];			/* first bytes_alloc mismatches */
+	unsigned nr_mismatch;
+};
+
+/* @base: the command line's configuration (copied). 0, or -1 out of memory. */
+int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts);
+void replay_release(struct replay *rp);
+/* Apply one event; @rd gives the file name for messages. 0, or -1 if it was an error. */
+int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev);
+/* Boot the simulated kernel if no event did (a trace of config lines only). 0 or -1. */
+int replay_boot(struct replay *rp);
+/* The object a name is bound to (live or not), NULL if never bound. */
+const struct replay_obj *replay_lookup(const struct replay *rp, const char *name);
+const char *replay_label(const struct replay *rp, uint32_t i);
+
+#endif
