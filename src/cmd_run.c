@@ -48,10 +48,9 @@ static void events_hook(void *ctx, const struct replay *rp, const struct replay_
 	const struct sim_op *op = st->op;
 	const char *cache = "-";
 
-	(void)rp;
-	rc->n++;
 	if (!rc->events || !op)
 		return;
+	rc->n = rp->st.events;
 	if (op->cache)
 		cache = op->cache->name;
 	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)

@@ -13,6 +13,8 @@
 
 static const struct command commands[] = {
 	{ "caches", cmd_caches, "print every cache's geometry (table, sysfs, slabinfo, json)" },
+	{ "run", cmd_run, "replay a trace (native or ftrace) and report the caches" },
+	{ "test", cmd_test, "run self-checking traces: N passed, M failed" },
 	{ "explain", cmd_explain, "say where kmalloc(size) lands, how aligned it is, and why" },
 	{ "verify", cmd_verify, "sweep Rust Layouts through the kmalloc wrappers, count misalignment" },
 };

@@ -15,22 +15,39 @@ static FILE *err_stream(const struct replay *rp)
 	return rp->opts.err ? rp->opts.err : stderr;
 }
 
-/* "file:line:column: message" on the error stream and in rp->msg */
-static void __attribute__((format(printf, 4, 5)))
-say(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+static void vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
 {
 	char text[400];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", rp->rd ? rp->rd->name : "-", ev->line,
 		 col ? col : ev->col, text);
 	fprintf(err_stream(rp), "%s\n", rp->msg);
 }
 
-#define trace_error(rp, ev, col, ...) (say(rp, ev, col, __VA_ARGS__), (rp)->st.errors++, -1)
+/* "file:line:column: message" on the error stream and in rp->msg */
+static void __attribute__((format(printf, 4, 5)))
+say(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(rp, ev, col, fmt, ap);
+	va_end(ap);
+}
+
+/* An error in the trace: said, counted; returns -1. */
+static int __attribute__((format(printf, 4, 5)))
+trace_error(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(rp, ev, col, fmt, ap);
+	va_end(ap);
+	rp->st.errors++;
+	return -1;
+}
 
 /* ------------------------------------------------------------------ objects */
 

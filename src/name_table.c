@@ -1,0 +1,254 @@
+/* The replayer's name table: byte-string keys to small slots, open addressing. */
+#include "name_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys up to this long live in the slot: names and pointers need no malloc. */
+#define NT_INLINE_KEY 16
+#define NT_NO_SLOT UINT32_MAX
+
+struct name_slot {
+	struct name_entry e;
+	uint32_t hash;
+	uint32_t len;
+	uint32_t next_free;
+	bool used;
+	union {
+		char inl[NT_INLINE_KEY];
+		char *heap;
+	} key;
+};
+
+void name_table_init(struct name_table *nt)
+{
+	memset(nt, 0, sizeof(*nt));
+	nt->free_slot = NT_NO_SLOT;
+}
+
+static const char *slot_key(const struct name_slot *s)
+{
+	return s->len > NT_INLINE_KEY ? s->key.heap : s->key.inl;
+}
+
+static void slot_clear(struct name_slot *s)
+{
+	if (s->used && s->len > NT_INLINE_KEY)
+		free(s->key.heap);
+	s->used = false;
+}
+
+void name_table_release(struct name_table *nt)
+{
+	for (uint32_t i = 0; i < nt->nr_slots; i++)
+		slot_clear(&nt->slots[i]);
+	free(nt->slots);
+	free(nt->index);
+	name_table_init(nt);
+}
+
+/* 64-bit multiply-xorshift over 8-byte words; pointers differ only in a few middle bits */
+static uint32_t hash_key(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h ^ (uint32_t)(h >> 32);
+}
+
+/* The index position holding @key, or the empty one where it would go. */
+static uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
+{
+	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
+		uint32_t s = nt->index[i];
+		const struct name_slot *sl;
+
+		if (!s)
+			return i;
+		sl = &nt->slots[s - 1];
+		if (sl->hash == h && sl->len == len && !memcmp(slot_key(sl), key, len))
+			return i;
+	}
+}
+
+struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
+{
+	uint32_t s;
+
+	if (!nt->index)
+		return NULL;
+	s = nt->index[find_pos(nt, key, len, hash_key(key, len))];
+	return s ? &nt->slots[s - 1].e : NULL;
+}
+
+/* Keep the load at most 1/2 so that probes stay short. */
+static int grow_index(struct name_table *nt)
+{
+	uint32_t size = nt->index ? (nt->index_mask + 1) * 2 : 16;
+	uint32_t *old = nt->index;
+
+	if ((nt->count + 1) * 2 <= (nt->index ? nt->index_mask + 1 : 0))
+		return 0;
+	nt->index = calloc(size, sizeof(*nt->index));
+	if (!nt->index) {
+		nt->index = old;
+		return NT_ENOMEM;
+	}
+	nt->index_mask = size - 1;
+	for (uint32_t i = 0; i < nt->nr_slots; i++)
+		if (nt->slots[i].used)
+			nt->index[find_pos(nt, slot_key(&nt->slots[i]), nt->slots[i].len, nt->slots[i].hash)] = i + 1;
+	free(old);
+	return 0;
+}
+
+/* A free slot number: a removed one, or a new one at the end. */
+static int new_slot(struct name_table *nt, uint32_t *out)
+{
+	if (nt->free_slot != NT_NO_SLOT) {
+		*out = nt->free_slot;
+		nt->free_slot = nt->slots[*out].next_free;
+		return 0;
+	}
+	if (nt->nr_slots == nt->slots_cap) {
+		uint32_t cap = nt->slots_cap ? nt->slots_cap * 2 : 16;
+		struct name_slot *s = realloc(nt->slots, cap * sizeof(*s));
+
+		if (!s)
+			return NT_ENOMEM;
+		nt->slots = s;
+		nt->slots_cap = cap;
+	}
+	*out = nt->nr_slots++;
+	return 0;
+}
+
+static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h, struct name_slot **out)
+{
+	struct name_slot *sl;
+	uint32_t slot;
+	char *heap = NULL;
+
+	if (len > NT_INLINE_KEY && !(heap = malloc(len)))
+		return NT_ENOMEM;
+	if (grow_index(nt) || new_slot(nt, &slot)) {
+		free(heap);
+		return NT_ENOMEM;
+	}
+	sl = &nt->slots[slot];
+	memset(sl, 0, sizeof(*sl));
+	sl->used = true;
+	sl->hash = h;
+	sl->len = (uint32_t)len;
+	if (heap)
+		sl->key.heap = heap;
+	memcpy(heap ? heap : sl->key.inl, key, len);
+	sl->e.slot = slot;
+	nt->index[find_pos(nt, key, len, h)] = slot + 1;
+	nt->count++;
+	*out = sl;
+	return 0;
+}
+
+int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
+		    struct name_entry **out)
+{
+	uint32_t h = hash_key(key, len);
+	struct name_entry *e = name_table_lookup(nt, key, len);
+
+	if (e && e->live) {
+		*out = e;
+		return NT_ELIVE;
+	}
+	if (!e) {
+		struct name_slot *sl;
+		int r = insert(nt, key, len, h, &sl);
+
+		if (r)
+			return r;
+		e = &sl->e;
+	}
+	e->handle = handle;
+	e->tag = tag;
+	e->aux = 0;
+	e->live = true;
+	nt->live++;
+	*out = e;
+	return NT_OK;
+}
+
+void name_table_unbind(struct name_table *nt, struct name_entry *e)
+{
+	if (e->live)
+		nt->live--;
+	e->live = false;
+}
+
+/* Linear-probing deletion: shift later entries of the run back into the hole. */
+static void index_delete(struct name_table *nt, uint32_t hole)
+{
+	uint32_t mask = nt->index_mask;
+
+	for (uint32_t j = hole;;) {
+		uint32_t want;
+
+		j = (j + 1) & mask;
+		if (!nt->index[j])
+			break;
+		want = nt->slots[nt->index[j] - 1].hash & mask;
+		/* move it unless its wanted position lies cyclically in (hole, j] */
+		if (hole <= j ? (want <= hole || want > j) : (want <= hole && want > j)) {
+			nt->index[hole] = nt->index[j];
+			hole = j;
+		}
+	}
+	nt->index[hole] = 0;
+}
+
+bool name_table_remove(struct name_table *nt, const void *key, size_t len)
+{
+	uint32_t pos, slot;
+	struct name_slot *sl;
+
+	if (!nt->index)
+		return false;
+	pos = find_pos(nt, key, len, hash_key(key, len));
+	if (!nt->index[pos])
+		return false;
+	slot = nt->index[pos] - 1;
+	sl = &nt->slots[slot];
+	name_table_unbind(nt, &sl->e);
+	slot_clear(sl);
+	sl->next_free = nt->free_slot;
+	nt->free_slot = slot;
+	nt->count--;
+	index_delete(nt, pos);
+	return true;
+}
+
+uint32_t name_table_slots(const struct name_table *nt)
+{
+	return nt->nr_slots;
+}
+
+struct name_entry *name_table_slot(const struct name_table *nt, uint32_t slot)
+{
+	return slot < nt->nr_slots && nt->slots[slot].used ? &nt->slots[slot].e : NULL;
+}
+
+const void *name_table_key(const struct name_table *nt, const struct name_entry *e, size_t *len)
+{
+	const struct name_slot *sl = &nt->slots[e->slot];
+
+	*len = sl->len;
+	return slot_key(sl);
+}

@@ -1,0 +1,69 @@
+/*
+ * Names a trace binds ("a" in "a = kmalloc 96", or an ftrace pointer) to
+ * whatever the replayer keeps for them. Keys are byte strings, so a pointer
+ * is a key too: name_table_lookup(nt, &ptr, sizeof(ptr)).
+ *
+ * Each entry has a small dense slot number, stable while the entry exists,
+ * for side arrays. Lookups are O(1) (open addressing, linear probing). An
+ * unbound name stays as a dead entry that remembers its last handle
+ * (interface.md: a freed name keeps its last address for == and !=);
+ * name_table_remove() forgets it and recycles its slot. Memory follows the
+ * peak number of entries present at once, never the trace's length.
+ */
+#ifndef SLUBSIM_NAME_TABLE_H
+#define SLUBSIM_NAME_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct name_entry {
+	uint64_t handle;	/* the replayer's: an object id, an address... */
+	uint64_t aux;		/* the replayer's, e.g. the address */
+	uint32_t tag;		/* the replayer's kind of thing (object, cache, rust allocation) */
+	uint32_t slot;		/* dense, < name_table_slots(); reused after name_table_remove() */
+	bool live;		/* bound now; false after name_table_unbind() */
+};
+
+struct name_slot;
+
+struct name_table {
+	struct name_slot *slots;	/* by slot number */
+	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
+	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
+	uint32_t *index;		/* hash -> slot + 1; 0 is empty */
+	uint32_t index_mask;
+	uint32_t count;			/* entries present (live or dead) */
+	uint32_t live;			/* entries bound */
+};
+
+enum name_table_err {
+	NT_OK = 0,
+	NT_ENOMEM = -1,
+	NT_ELIVE = -2,	/* bind: the name holds a live object */
+};
+
+void name_table_init(struct name_table *nt);
+void name_table_release(struct name_table *nt);
+
+/* The entry for @key, live or dead; NULL if never bound (or removed). */
+struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len);
+/*
+ * Bind @key to @handle (live): creates the entry or revives a dead one.
+ * NT_ELIVE, leaving the entry untouched, if it is live. *out gets the entry.
+ * Entry pointers stay valid until the next bind.
+ */
+int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
+		    struct name_entry **out);
+/* Mark dead, keeping handle, aux and tag for later comparisons. */
+void name_table_unbind(struct name_table *nt, struct name_entry *e);
+/* Forget @key entirely; false if it was not there. */
+bool name_table_remove(struct name_table *nt, const void *key, size_t len);
+
+/* Walk every entry: slots 0 .. name_table_slots() - 1; NULL for a free slot. */
+uint32_t name_table_slots(const struct name_table *nt);
+struct name_entry *name_table_slot(const struct name_table *nt, uint32_t slot);
+/* The key of an entry (not NUL-terminated) and its length. */
+const void *name_table_key(const struct name_table *nt, const struct name_entry *e, size_t *len);
+
+#endif

@@ -1,0 +1,1060 @@
+/* Trace input: the native language, ftrace text, detection, the name table. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/kver.h"
+#include "src/name_table.h"
+#include "src/trace.h"
+
+static struct trace_reader rd;
+static struct trace_event ev;
+static bool rd_open;
+
+static void teardown(void)
+{
+	if (rd_open)
+		trace_close(&rd);
+	rd_open = false;
+}
+
+static void open_str(const char *s, size_t len, enum trace_format fmt)
+{
+	teardown();
+	ck_assert_int_eq(trace_open_mem(&rd, s, len, "t", fmt), 0);
+	rd_open = true;
+}
+
+/* The first event of a one-line trace, which must parse. */
+static const struct trace_event *parse_as(const char *s, enum trace_format fmt)
+{
+	int r;
+
+	open_str(s, strlen(s), fmt);
+	r = trace_next(&rd, &ev);
+	ck_assert_msg(r == TRACE_EVENT, "'%s': got %d: %s", s, r, rd.err.text);
+	return &ev;
+}
+
+static const struct trace_event *native(const char *s)
+{
+	return parse_as(s, TRACE_FMT_NATIVE);
+}
+
+static const struct trace_event *ftrace(const char *s)
+{
+	return parse_as(s, TRACE_FMT_FTRACE);
+}
+
+/* The first error of a trace, as "t:line:col: message". */
+static const char *first_error(const char *s, size_t len, enum trace_format fmt)
+{
+	int r;
+
+	open_str(s, len, fmt);
+	while ((r = trace_next(&rd, &ev)) == TRACE_EVENT)
+		;
+	ck_assert_msg(r == TRACE_ERROR, "'%.60s': no error (%d)", s, r);
+	return rd.err.text;
+}
+
+#define ck_native_error(s, want) ck_assert_str_eq(first_error(s, strlen(s), TRACE_FMT_NATIVE), want)
+
+/* A one-line trace and its first error. */
+struct error_case {
+	const char *in, *want;
+};
+
+static void check_errors(const struct error_case *c, size_t n, enum trace_format fmt)
+{
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(first_error(c[i].in, strlen(c[i].in), fmt), c[i].want);
+}
+
+/* Count events and errors of a whole trace. */
+static void run_all(const char *s, size_t len, enum trace_format fmt, unsigned *events, unsigned *errors)
+{
+	int r;
+
+	open_str(s, len, fmt);
+	*events = *errors = 0;
+	while ((r = trace_next(&rd, &ev)) != TRACE_EOF) {
+		ck_assert_int_ne(r, TRACE_IOERR);
+		if (r == TRACE_EVENT)
+			++*events;
+		else
+			++*errors;
+	}
+}
+
+/* ------------------------------------------------------------------ native */
+
+START_TEST(test_native_alloc_ops)
+{
+	const struct trace_event *e = native("a = kmalloc 96");
+
+	ck_assert_int_eq(e->kind, TEV_KMALLOC);
+	ck_assert_str_eq(e->result.s, "a");
+	ck_assert_uint_eq(e->result.col, 1);
+	ck_assert_uint_eq(e->size, 96);
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL);
+	ck_assert(!e->gfp_given);
+	ck_assert_uint_eq(e->line, 1);
+	ck_assert_uint_eq(e->col, 5);
+	ck_assert_uint_eq(e->cpu, 0);
+
+	e = native("kmalloc 0x2K GFP_ATOMIC|__GFP_NOWARN");
+	ck_assert_ptr_null(e->result.s);
+	ck_assert_uint_eq(e->result.col, 0);
+	ck_assert_uint_eq(e->size, 2048);
+	ck_assert_uint_eq(e->gfp, GFP_ATOMIC | __GFP_NOWARN);
+	ck_assert(e->gfp_given);
+
+	e = native("z = kzalloc 2M");
+	ck_assert_int_eq(e->kind, TEV_KMALLOC);
+	ck_assert_str_eq(e->op, "kzalloc");
+	ck_assert_uint_eq(e->size, 2u << 20);
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL | __GFP_ZERO);
+
+	e = native("b = krealloc a 200 GFP_NOWAIT");
+	ck_assert_int_eq(e->kind, TEV_KREALLOC);
+	ck_assert_str_eq(e->obj.s, "a");
+	ck_assert_uint_eq(e->obj.col, 14);
+	ck_assert_uint_eq(e->size, 200);
+	ck_assert_uint_eq(e->gfp, GFP_NOWAIT);
+
+	e = native("kmalloc 8 0xcc0|__GFP_ZERO");
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL | __GFP_ZERO);
+	e = native("\xef\xbb\xbf" "a = kmalloc 8");	/* an editor's byte order mark */
+	ck_assert_uint_eq(e->result.col, 1);
+	ck_assert_uint_eq(e->col, 5);
+
+	e = native("c = krealloc NULL 24");
+	ck_assert(e->obj.is_null);
+	ck_assert_ptr_null(e->obj.s);
+	ck_assert_uint_eq(e->obj.col, 14);
+
+	e = native("krealloc a 0");
+	ck_assert_int_eq(e->kind, TEV_KREALLOC);
+	ck_assert_ptr_null(e->result.s);
+	ck_assert_uint_eq(e->size, 0);
+}
+END_TEST
+
+START_TEST(test_native_free_ops)
+{
+	const struct trace_event *e = native("kfree b");
+
+	ck_assert_int_eq(e->kind, TEV_KFREE);
+	ck_assert_str_eq(e->obj.s, "b");
+	ck_assert_uint_eq(e->obj.len, 1);
+	e = native("kfree NULL");
+	ck_assert(e->obj.is_null);
+	e = native("ksize _a_1");
+	ck_assert_int_eq(e->kind, TEV_KSIZE);
+	ck_assert_str_eq(e->obj.s, "_a_1");
+}
+END_TEST
+
+START_TEST(test_native_cache_ops)
+{
+	const struct trace_event *e =
+		native("m = kmem_cache_create my_cache 120 align=64 flags=SLAB_HWCACHE_ALIGN|SLAB_ACCOUNT");
+
+	ck_assert_int_eq(e->kind, TEV_CACHE_CREATE);
+	ck_assert_str_eq(e->result.s, "m");
+	ck_assert_str_eq(e->text, "my_cache");
+	ck_assert_uint_eq(e->text_col, 23);
+	ck_assert_uint_eq(e->size, 120);
+	ck_assert_uint_eq(e->align, 64);
+	ck_assert_uint_eq(e->slab_flags, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
+	ck_assert(!e->ctor);
+
+	e = native("kmem_cache_create \"my cache\" 8 ctor useroffset=8 usersize=16 align=0");
+	ck_assert_str_eq(e->text, "my cache");
+	ck_assert(e->ctor);
+	ck_assert_uint_eq(e->useroffset, 8);
+	ck_assert_uint_eq(e->usersize, 16);
+	ck_assert_uint_eq(e->align, 0);
+
+	e = native("o = kmem_cache_alloc m");
+	ck_assert_int_eq(e->kind, TEV_CACHE_ALLOC);
+	ck_assert_str_eq(e->cache.s, "m");
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL);
+	e = native("o = kmem_cache_zalloc m GFP_NOFS");
+	ck_assert_int_eq(e->kind, TEV_CACHE_ALLOC);
+	ck_assert_uint_eq(e->gfp, GFP_NOFS | __GFP_ZERO);
+
+	e = native("kmem_cache_free m o");
+	ck_assert_int_eq(e->kind, TEV_CACHE_FREE);
+	ck_assert_str_eq(e->cache.s, "m");
+	ck_assert_str_eq(e->obj.s, "o");
+	e = native("kmem_cache_destroy m");
+	ck_assert_int_eq(e->kind, TEV_CACHE_DESTROY);
+	ck_assert_str_eq(e->cache.s, "m");
+}
+END_TEST
+
+START_TEST(test_native_rust_ops)
+{
+	const struct trace_event *e = native("r = rust_alloc 96 align=64 wrapper=npot");
+
+	ck_assert_int_eq(e->kind, TEV_RUST_ALLOC);
+	ck_assert_uint_eq(e->size, 96);
+	ck_assert_uint_eq(e->align, 64);
+	ck_assert_int_eq(e->wrapper, TRACE_WRAP_NPOT);
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL);
+
+	e = native("r2 = rust_realloc r 200 align=8");
+	ck_assert_int_eq(e->kind, TEV_RUST_REALLOC);
+	ck_assert_str_eq(e->obj.s, "r");
+	ck_assert_int_eq(e->wrapper, TRACE_WRAP_DEFAULT);
+
+	e = native("rust_free r2 align=64 wrapper=node-align");
+	ck_assert_int_eq(e->kind, TEV_RUST_FREE);
+	ck_assert_int_eq(e->wrapper, TRACE_WRAP_NODE_ALIGN);
+	ck_assert_int_eq(native("rust_alloc 8 align=1 wrapper=naive")->wrapper, TRACE_WRAP_NAIVE);
+	ck_assert_int_eq(native("rust_alloc 8 align=1 wrapper=pad")->wrapper, TRACE_WRAP_PAD);
+	ck_assert_int_eq(native("rust_alloc 8 align=1 wrapper=allocator")->wrapper, TRACE_WRAP_ALLOCATOR);
+}
+END_TEST
+
+START_TEST(test_native_write_label)
+{
+	const struct trace_event *e = native("write a 96 1");
+
+	ck_assert_int_eq(e->kind, TEV_WRITE);
+	ck_assert_str_eq(e->obj.s, "a");
+	ck_assert_uint_eq(e->offset, 96);
+	ck_assert_uint_eq(e->len, 1);
+	ck_assert(!e->byte_given);
+	e = native("write a 0 4 0xff");
+	ck_assert(e->byte_given);
+	ck_assert_uint_eq(e->byte, 255);
+
+	e = native("label \"the \\\"first\\\" \\\\ slab\"   # comment");
+	ck_assert_int_eq(e->kind, TEV_LABEL);
+	ck_assert_str_eq(e->text, "the \"first\" \\ slab");
+	ck_assert_uint_eq(e->text_col, 7);
+	e = native("label \"# not a comment\"");
+	ck_assert_str_eq(e->text, "# not a comment");
+}
+END_TEST
+
+START_TEST(test_native_expect)
+{
+	const struct trace_event *e = native("expect a cache=kmalloc-96 ksize=96 align>=32 addr=0x10");
+
+	ck_assert_int_eq(e->kind, TEV_EXPECT_OBJ);
+	ck_assert_str_eq(e->obj.s, "a");
+	ck_assert_uint_eq(e->nr_keys, 4);
+	ck_assert_int_eq(e->keys[0].key, TX_CACHE);
+	ck_assert_str_eq(e->keys[0].text, "kmalloc-96");
+	ck_assert_uint_eq(e->keys[0].col, 10);
+	ck_assert_int_eq(e->keys[1].key, TX_KSIZE);
+	ck_assert_uint_eq(e->keys[1].num, 96);
+	ck_assert_int_eq(e->keys[2].key, TX_ALIGN_GE);
+	ck_assert_uint_eq(e->keys[2].num, 32);
+	ck_assert_int_eq(e->keys[3].key, TX_ADDR);
+	ck_assert_uint_eq(e->keys[3].num, 16);
+
+	e = native("expect a == b");
+	ck_assert_int_eq(e->kind, TEV_EXPECT_SAME);
+	ck_assert_str_eq(e->obj.s, "a");
+	ck_assert_str_eq(e->other.s, "b");
+	ck_assert_uint_eq(e->other.col, 13);
+	ck_assert_int_eq(native("expect a != c")->kind, TEV_EXPECT_DIFFERENT);
+
+	e = native("expect cache kmalloc-96 objects=42 total_objects=84 slabs=2 partial=1");
+	ck_assert_int_eq(e->kind, TEV_EXPECT_CACHE);
+	ck_assert_str_eq(e->text, "kmalloc-96");
+	ck_assert_uint_eq(e->nr_keys, 4);
+	ck_assert_int_eq(e->keys[0].key, TX_ATTR);
+	ck_assert_str_eq(e->keys[0].text, "objects");
+	ck_assert_uint_eq(e->keys[0].num, 42);
+	ck_assert_str_eq(e->keys[3].text, "partial");
+	ck_assert_uint_eq(e->keys[3].num, 1);
+
+	e = native("expect fault \"Object already free\"");
+	ck_assert_int_eq(e->kind, TEV_EXPECT_FAULT);
+	ck_assert_str_eq(e->text, "Object already free");
+	ck_assert_int_eq(native("expect nofault")->kind, TEV_EXPECT_NOFAULT);
+}
+END_TEST
+
+START_TEST(test_native_cpu)
+{
+	static const char t[] = "cpu 1\na = kmalloc 8\n@0 b = kmalloc 8\nkfree a\n";
+
+	open_str(t, strlen(t), TRACE_FMT_NATIVE);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.kind, TEV_CPU);
+	ck_assert_uint_eq(ev.cpu, 1);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.cpu, 1);
+	ck_assert(!ev.cpu_given);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.cpu, 0);	/* @0 for this line only */
+	ck_assert(ev.cpu_given);
+	ck_assert_str_eq(ev.result.s, "b");
+	ck_assert_uint_eq(ev.col, 8);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.cpu, 1);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+}
+END_TEST
+
+START_TEST(test_native_config)
+{
+	static const char t[] = "# header\n\nconfig kernel=6.12 cpus=4 cmdline=\"slub_debug=FZPU slab_nomerge\"\n"
+				"config seed=7\na = kmalloc 8\n";
+	struct sim_config cfg;
+	struct sim_err err;
+
+	config_init(&cfg);
+	open_str(t, strlen(t), TRACE_FMT_AUTO);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(rd.format, TRACE_FMT_NATIVE);
+	ck_assert_int_eq(ev.kind, TEV_CONFIG);
+	ck_assert_int_eq(ev.cfg_key, TCFG_KERNEL);
+	ck_assert_str_eq(ev.text, "6.12");
+	ck_assert_uint_eq(ev.line, 3);
+	ck_assert_uint_eq(ev.col, 8);
+	ck_assert_uint_eq(ev.text_col, 15);
+	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.cfg_key, TCFG_CPUS);
+	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.cfg_key, TCFG_CMDLINE);
+	ck_assert_str_eq(ev.text, "slub_debug=FZPU slab_nomerge");
+	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.cfg_key, TCFG_SEED);
+	ck_assert_uint_eq(ev.line, 4);
+	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
+	ck_assert_uint_eq(cfg.kver, KV(6, 12));
+	ck_assert_uint_eq(cfg.cpus, 4);
+	ck_assert_uint_eq(cfg.seed, 7);
+	ck_assert_str_eq(cfg.cmdline, "slub_debug=FZPU slab_nomerge");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.kind, TEV_KMALLOC);
+	ck_assert_uint_eq(rd.stats.ignored, 2);
+
+	/* values are the setters' business */
+	ck_assert_int_ne(trace_config_apply(native("config cpus=0"), &cfg, &err), 0);
+	config_release(&cfg);
+}
+END_TEST
+
+START_TEST(test_native_layout)
+{
+	static const char t[] = "# comment\r\n\r\n   \t \r\na = kmalloc 8\r\n\tkfree a # bye\r\nkfree b";
+	unsigned events, errors;
+
+	open_str(t, strlen(t), TRACE_FMT_NATIVE);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 4);
+	ck_assert_uint_eq(ev.size, 8);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 5);
+	ck_assert_uint_eq(ev.col, 9);	/* a tab stops at column 9 */
+	ck_assert_str_eq(ev.obj.s, "a");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);	/* no newline at the end */
+	ck_assert_str_eq(ev.obj.s, "b");
+	ck_assert_uint_eq(ev.line, 6);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+	ck_assert_uint_eq(rd.stats.lines, 6);
+
+	run_all("", 0, TRACE_FMT_AUTO, &events, &errors);
+	ck_assert_uint_eq(events + errors, 0);
+	ck_assert_int_eq(rd.format, TRACE_FMT_NATIVE);
+}
+END_TEST
+
+START_TEST(test_native_errors)
+{
+	static const struct error_case cases[] = {
+		{ "frob 12", "t:1:1: unknown operation 'frob'" },
+		{ "a=kmalloc 16", "t:1:1: unknown operation 'a=kmalloc' (put blanks around '=')" },
+		{ "a = kmalloc", "t:1:5: kmalloc: missing size" },
+		{ "a = kmalloc -5", "t:1:13: negative size '-5'" },
+		{ "a = kmalloc 18446744073709551616", "t:1:13: size '18446744073709551616' is too large" },
+		{ "a = kmalloc 0xffffffffffffffffK", "t:1:13: size '0xffffffffffffffffK' is too large" },
+		{ "a = kmalloc 12q", "t:1:13: garbage after the number in size '12q'" },
+		{ "a = kmalloc 12KB", "t:1:13: garbage after the number in size '12KB'" },
+		{ "a = kmalloc abc", "t:1:13: invalid size 'abc'" },
+		{ "a = kmalloc 16 GFP_KERNEL|__GFP_BOGUS", "t:1:27: unknown GFP flag '__GFP_BOGUS'" },
+		{ "a = kmalloc 16 GFP_KERNEL|", "t:1:27: empty GFP flag" },
+		{ "a = kmalloc 16 GFP_KERNEL GFP_ATOMIC", "t:1:27: GFP flags given twice ('GFP_ATOMIC')" },
+		{ "a = kmalloc 16 0x100000000", "t:1:16: unknown GFP flag '0x100000000'" },
+		{ "a = = kmalloc 8", "t:1:5: unexpected '='" },
+		{ "kmem_cache_create", "t:1:1: kmem_cache_create: missing cache name" },
+		{ "NULL = kmalloc 8", "t:1:1: 'NULL' is reserved: not allowed here" },
+		{ "1a = kmalloc 8", "t:1:1: invalid name '1a' (letters, digits and _, not starting with a digit)" },
+		{ "a-b = kmalloc 8", "t:1:1: invalid name 'a-b' (letters, digits and _, not starting with a digit)" },
+		{ "x = kfree a", "t:1:5: kfree does not return an object to bind to 'x'" },
+		{ "x = ksize a", "t:1:5: ksize does not return an object to bind to 'x'" },
+		{ "kfree", "t:1:1: kfree: missing object" },
+		{ "kfree a b", "t:1:9: unexpected 'b'" },
+		{ "kfree \"NULL\"", "t:1:7: invalid name 'NULL' (letters, digits and _, not starting with a digit)" },
+		{ "b = krealloc a", "t:1:5: krealloc: missing size" },
+		{ "rust_alloc 96", "t:1:1: rust_alloc: missing align=" },
+		{ "rust_alloc 96 align=48", "t:1:21: align must be a power of two, not 48" },
+		{ "rust_alloc 96 align=0", "t:1:21: align must be a power of two, not 0" },
+		{ "rust_alloc 96 align=64 wrapper=bogus",
+		  "t:1:32: unknown wrapper 'bogus' (naive, npot, pad, allocator or node-align)" },
+		{ "kmem_cache_create c 64 flags=SLAB_HWCACHE_ALIGN|SLAB_BOGUS", "t:1:49: unknown slab flag 'SLAB_BOGUS'" },
+		{ "kmem_cache_create c 64 align=3", "t:1:30: align must be a power of two, not 3" },
+		{ "kmem_cache_create c 64 align=8 align=16", "t:1:32: option 'align=' given twice" },
+		{ "kmem_cache_create c", "t:1:1: kmem_cache_create: missing size" },
+		{ "kmalloc 8 align=8", "t:1:11: kmalloc takes no option 'align='" },
+		{ "kmalloc 8 ctor", "t:1:11: unknown GFP flag 'ctor'" },
+		{ "kfree a GFP_KERNEL", "t:1:9: unexpected 'GFP_KERNEL'" },
+		{ "kmem_cache_alloc NULL", "t:1:18: 'NULL' is reserved: not allowed here" },
+		{ "write a 1", "t:1:1: write: missing length" },
+		{ "write a 0 1 256", "t:1:13: byte value '256' is not in 0..255" },
+		{ "write a 0 1 1 2", "t:1:15: unexpected '2'" },
+		{ "label \"unterminated", "t:1:7: unterminated string" },
+		{ "label \"bad \\q escape\"", "t:1:12: unknown escape '\\q' in string (only \\\" and \\\\)" },
+		{ "label", "t:1:1: label: missing text" },
+		{ "expect", "t:1:1: expect: missing what to check" },
+		{ "expect a", "t:1:8: expect: missing KEY=VALUE after 'a'" },
+		{ "expect a ksize=x", "t:1:16: invalid ksize 'x'" },
+		{ "expect a addr=1K", "t:1:15: garbage after the number in addr '1K'" },
+		{ "expect a bogus=1", "t:1:10: unknown expect key in 'bogus=1' (cache=, ksize=, align>= or addr=)" },
+		{ "expect a align=8", "t:1:10: unknown expect key in 'align=8' (cache=, ksize=, align>= or addr=)" },
+		{ "expect a align>=3", "t:1:17: align>= must be a power of two, not 3" },
+		{ "expect a ksize=8 ksize=16", "t:1:18: expect key in 'ksize=16' given twice" },
+		{ "expect a cache=", "t:1:10: missing cache name after 'cache='" },
+		{ "expect a ==", "t:1:10: expect: missing the name after '=='" },
+		{ "expect a == b c", "t:1:15: unexpected 'c'" },
+		{ "expect a == NULL", "t:1:13: 'NULL' is reserved: not allowed here" },
+		{ "expect cache", "t:1:8: expect cache: missing the cache name" },
+		{ "expect cache kmalloc-96", "t:1:14: expect: missing KEY=VALUE after 'kmalloc-96'" },
+		{ "expect cache kmalloc-96 bogus=3",
+		  "t:1:25: unknown cache attribute in 'bogus=3' (objects=, total_objects=, slabs=, partial=, ...)" },
+		{ "expect cache kmalloc-96 slabs=-1", "t:1:31: negative slabs '-1'" },
+		{ "expect fault", "t:1:8: expect fault: missing the message text" },
+		{ "expect nofault x", "t:1:16: unexpected 'x'" },
+		{ "cpu", "t:1:1: cpu: missing the CPU number" },
+		{ "cpu 99999", "t:1:5: CPU 99999 is out of range (0..8191)" },
+		{ "cpu 1 2", "t:1:7: unexpected '2'" },
+		{ "@x kmalloc 8", "t:1:2: invalid CPU 'x'" },
+		{ "@1 label \"x\"", "t:1:4: '@CPU' does not apply to label" },
+		{ "@1 cpu 2", "t:1:4: '@CPU' does not apply to cpu" },
+		{ "@1", "t:1:1: missing operation after '@1'" },
+		{ "a =", "t:1:3: missing operation after '='" },
+		{ "x = config seed=1", "t:1:5: config does not return an object to bind to 'x'" },
+		{ "config", "t:1:1: config: expected KEY=VALUE" },
+		{ "config seed", "t:1:8: config: expected KEY=VALUE, not 'seed'" },
+		{ "config bogus=1", "t:1:8: unknown config key 'bogus' (kernel, arch, cpus, cmdline, seed, kconfig, "
+				  "page-size, mem)" },
+		{ "kfree a\nconfig seed=1", "t:2:1: config must come before the first event" },
+		{ "kfree 1\nconfig seed=1", "t:1:7: invalid name '1' (letters, digits and _, not starting with a digit)" },
+		{ "\tkmalloc\t-1", "t:1:17: negative size '-1'" },
+		{ "label \"é\" x", "t:1:11: unexpected 'x'" },
+	};
+
+	check_errors(cases, sizeof(cases) / sizeof(cases[0]), TRACE_FMT_NATIVE);
+	/* the error of a bad line that follows a config line */
+	ck_native_error("kfree 1\nconfig seed=1\n", "t:1:7: invalid name '1' (letters, digits and _, not starting with a digit)");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_ERROR);
+	ck_assert_str_eq(rd.err.text, "t:2:1: config must come before the first event");
+}
+END_TEST
+
+/* Errors do not stop the reader: every line is looked at. */
+START_TEST(test_native_error_recovery)
+{
+	static const char t[] = "a = kmalloc 8\nfrob\nkfree a\nb = kmalloc x\nkfree b\n";
+	unsigned events, errors;
+
+	run_all(t, strlen(t), TRACE_FMT_NATIVE, &events, &errors);
+	ck_assert_uint_eq(events, 3);
+	ck_assert_uint_eq(errors, 2);
+	ck_assert_uint_eq(rd.stats.errors, 2);
+	ck_assert_uint_eq(rd.stats.by_kind[TEV_KFREE], 2);
+}
+END_TEST
+
+START_TEST(test_native_bytes)
+{
+	static const char nul[] = "a = kmalloc 8\nkfree\0a\nkfree a\n";
+	static const struct error_case bad[] = {
+		{ "label \"\xff\"", "t:1:8: invalid UTF-8 (byte 0xff)" },
+		{ "label \"\xc3\"", "t:1:8: invalid UTF-8 (byte 0xc3)" },
+		{ "label \"\xc0\xaf\"", "t:1:8: invalid UTF-8 (byte 0xc0)" },		/* overlong "/" */
+		{ "label \"\xed\xa0\x80\"", "t:1:8: invalid UTF-8 (byte 0xed)" },	/* a surrogate */
+		{ "# \xfe comment", "t:1:3: invalid UTF-8 (byte 0xfe)" },
+		{ "kfree a\x01", "t:1:8: unexpected control character 0x01" },
+		{ "kfree\ra", "t:1:6: unexpected control character 0x0d" },
+		{ "\xe2\x82\xac = kmalloc 8", "t:1:1: invalid name '\xe2\x82\xac' (letters, digits and _, not "
+					    "starting with a digit)" },
+	};
+	unsigned events, errors;
+
+	ck_assert_str_eq(first_error(nul, sizeof(nul) - 1, TRACE_FMT_NATIVE), "t:2:6: NUL byte in line");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 3);
+	check_errors(bad, sizeof(bad) / sizeof(bad[0]), TRACE_FMT_NATIVE);
+	/* valid UTF-8 counts one column a character */
+	ck_assert_uint_eq(native("label \"\xc3\xa9t\xc3\xa9\" # \xf0\x9f\x98\x80")->text_col, 7);
+	ck_native_error("label \"\xc3\xa9t\xc3\xa9\" \xe2\x82\xac", "t:1:13: unexpected '\xe2\x82\xac'");
+	/* binary garbage: errors, never a crash */
+	{
+		char junk[4096];
+
+		srand(1);
+		for (size_t i = 0; i < sizeof(junk); i++)
+			junk[i] = (char)rand();
+		run_all(junk, sizeof(junk), TRACE_FMT_AUTO, &events, &errors);
+		ck_assert_uint_gt(errors, 0);
+	}
+}
+END_TEST
+
+static char *repeat(char c, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	char *s = malloc(n + t + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, c, n);
+	memcpy(s + n, tail, t + 1);
+	return s;
+}
+
+START_TEST(test_native_long_lines)
+{
+	unsigned events, errors;
+	char *s;
+
+	/* the longest accepted line */
+	s = repeat(' ', TRACE_LINE_MAX - 9, "kfree abc\nkfree d\n");
+	run_all(s, strlen(s), TRACE_FMT_NATIVE, &events, &errors);
+	ck_assert_uint_eq(events, 2);
+	ck_assert_uint_eq(errors, 0);
+	free(s);
+	/* one byte more; the line after it still has its number */
+	s = repeat('#', TRACE_LINE_MAX + 1, "\nkfree d\n");
+	ck_assert_str_eq(first_error(s, strlen(s), TRACE_FMT_NATIVE), "t:1:1: line too long (more than 65536 bytes)");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 2);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+	free(s);
+	/* 10 MB in one line, not the last one */
+	s = repeat('x', 10u << 20, "\nkfree d\nfrob");
+	ck_assert_str_eq(first_error(s, strlen(s), TRACE_FMT_AUTO), "t:1:1: line too long (more than 65536 bytes)");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 2);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_ERROR);
+	ck_assert_str_eq(rd.err.text, "t:3:1: unknown operation 'frob'");
+	free(s);
+	/* 10 MB, unterminated, at the end */
+	s = repeat('y', 10u << 20, "");
+	ck_assert_str_eq(first_error(s, strlen(s), TRACE_FMT_NATIVE), "t:1:1: line too long (more than 65536 bytes)");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+	free(s);
+	/* too many words */
+	{
+		char line[1024] = "config";
+
+		for (int i = 0; i < TRACE_MAX_TOKENS; i++)
+			strcat(line, " seed=1");
+		ck_native_error(line, "t:1:449: too many words on one line (at most 64)");
+	}
+}
+END_TEST
+
+/* The reader streams from a FILE through its fixed buffer. */
+START_TEST(test_native_file)
+{
+	FILE *fp = tmpfile();
+	unsigned n = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	for (unsigned i = 0; i < 100000; i++)
+		fprintf(fp, "o%u = kmalloc %u   # object %u\n", i, i % 8192, i);
+	rewind(fp);
+	teardown();
+	ck_assert_int_eq(trace_open_file(&rd, fp, "f", TRACE_FMT_AUTO), 0);
+	rd_open = true;
+	while (trace_next(&rd, &ev) == TRACE_EVENT) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "o%u", n);
+		ck_assert_str_eq(ev.result.s, name);
+		ck_assert_uint_eq(ev.size, n % 8192);
+		ck_assert_uint_eq(ev.line, n + 1);
+		n++;
+	}
+	ck_assert_uint_eq(n, 100000);
+	ck_assert_uint_eq(rd.stats.errors, 0);
+	fclose(fp);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ ftrace */
+
+/* real lines of ../shared/oracle/default-smp2/kmem.trace (Linux 6.1, raw pointers) */
+static const char real_kmalloc[] =
+	"            init-1       [000] .....     6.841203: kmalloc: call_site=__get_vm_area_node+0x7b/0x150 "
+	"ptr=ffff8d82452dfe00 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL|__GFP_ZERO node=-1 accounted=false";
+
+START_TEST(test_ftrace_61)
+{
+	const struct trace_event *e = ftrace(real_kmalloc);
+
+	ck_assert_int_eq(e->kind, TEV_FT_KMALLOC);
+	ck_assert_str_eq(e->op, "kmalloc");
+	ck_assert_str_eq(e->ft.comm, "init");
+	ck_assert_int_eq(e->ft.pid, 1);
+	ck_assert_uint_eq(e->cpu, 0);
+	ck_assert_str_eq(e->ft.flags, ".....");
+	ck_assert_uint_eq(e->ft.ts_ns, 6841203000ull);
+	ck_assert_str_eq(e->ft.call_site, "__get_vm_area_node+0x7b/0x150");
+	ck_assert_uint_eq(e->ft.ptr, 0xffff8d82452dfe00ull);
+	ck_assert_uint_eq(e->ft.bytes_req, 64);
+	ck_assert_uint_eq(e->ft.bytes_alloc, 64);
+	ck_assert_uint_eq(e->ft.gfp, GFP_KERNEL | __GFP_ZERO);
+	ck_assert(!e->ft.gfp_unknown);
+	ck_assert_int_eq(e->ft.node, -1);
+	ck_assert_int_eq(e->ft.accounted, 0);
+	ck_assert_ptr_null(e->ft.name);
+	ck_assert_uint_eq(e->ft.fields, FTF_CALL_SITE | FTF_PTR | FTF_BYTES_REQ | FTF_BYTES_ALLOC | FTF_GFP |
+					FTF_NODE | FTF_ACCOUNTED | FTF_FLAGS);
+
+	e = ftrace("            init-1       [000] .....     6.841085: kmem_cache_alloc: call_site=copy_process"
+		   "+0x20e/0x1ae0 ptr=ffff8d824183e100 bytes_req=6208 bytes_alloc=6208 gfp_flags=GFP_KERNEL node=-1 "
+		   "accounted=true");
+	ck_assert_int_eq(e->kind, TEV_FT_CACHE_ALLOC);
+	ck_assert_int_eq(e->ft.accounted, 1);
+	ck_assert_uint_eq(e->ft.bytes_req, 6208);
+
+	e = ftrace("          <idle>-0       [001] ..s1.     6.841850: kmem_cache_free: call_site=rcu_do_batch"
+		   "+0x19a/0x540 ptr=ffff8d82741fc900 name=maple_node");
+	ck_assert_int_eq(e->kind, TEV_FT_CACHE_FREE);
+	ck_assert_str_eq(e->ft.comm, "<idle>");
+	ck_assert_int_eq(e->ft.pid, 0);
+	ck_assert_uint_eq(e->cpu, 1);
+	ck_assert_str_eq(e->ft.flags, "..s1.");
+	ck_assert_str_eq(e->ft.name, "maple_node");
+
+	e = ftrace("            init-1       [000] .....     6.849379: kfree: call_site=tomoyo_check_open_permission"
+		   "+0x107/0x190 ptr=0000000000000000");
+	ck_assert_int_eq(e->kind, TEV_FT_KFREE);
+	ck_assert_uint_eq(e->ft.ptr, 0);
+	ck_assert(e->ft.fields & FTF_PTR);
+
+	e = ftrace("            init-1       [000] .....     6.841950: mm_page_alloc: page=fffff5c98014ce00 pfn=0x5338 "
+		   "order=1 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+	ck_assert_int_eq(e->kind, TEV_FT_PAGE_ALLOC);
+	ck_assert_uint_eq(e->ft.page, 0xfffff5c98014ce00ull);
+	ck_assert_uint_eq(e->ft.pfn, 0x5338);
+	ck_assert_uint_eq(e->ft.order, 1);
+	ck_assert_int_eq(e->ft.migratetype, 0);
+	ck_assert_uint_eq(e->ft.gfp, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	e = ftrace("     kworker/1:1-29      [001] .....     6.842298: mm_page_free: page=fffff5c98014c640 pfn=0x5319 "
+		   "order=0");
+	ck_assert_int_eq(e->kind, TEV_FT_PAGE_FREE);
+	ck_assert_str_eq(e->ft.comm, "kworker/1:1");
+	ck_assert_int_eq(e->ft.pid, 29);
+
+	e = ftrace("           mkdir-373     [001] ...2.     6.845913: mm_page_free_batched: page=fffff5c98014dd40 "
+		   "pfn=0x5375 order=0");
+	ck_assert_int_eq(e->kind, TEV_FT_PAGE_FREE_BATCHED);
+	ck_assert_uint_eq(e->ft.pfn, 0x5375);
+}
+END_TEST
+
+/* <= 5.19: *_node events, no accounted; 6.0: accounted, still *_node; hashed pointers */
+START_TEST(test_ftrace_old)
+{
+	const struct trace_event *e =
+		ftrace("          <idle>-0       [003] ..s1.  1234.567890: kmalloc_node: call_site=__alloc_skb+0x8a/0x220 "
+		       "ptr=000000004b6a19f3 bytes_req=512 bytes_alloc=512 gfp_flags=GFP_ATOMIC|__GFP_NOWARN node=-1");
+
+	ck_assert_int_eq(e->kind, TEV_FT_KMALLOC_NODE);
+	ck_assert_uint_eq(e->ft.ptr, 0x4b6a19f3);
+	ck_assert_int_eq(e->ft.node, -1);
+	ck_assert_int_eq(e->ft.accounted, -1);
+	ck_assert(!(e->ft.fields & FTF_ACCOUNTED));
+	ck_assert_uint_eq(e->ft.ts_ns, 1234567890000ull);
+
+	e = ftrace("            sshd-712     [000] d..1.  1234.567891: kmem_cache_alloc_node: call_site=__alloc_skb"
+		   "+0x4e/0x220 ptr=00000000c7d3f5a1 bytes_req=232 bytes_alloc=256 gfp_flags=GFP_ATOMIC|__GFP_NOWARN "
+		   "node=0");
+	ck_assert_int_eq(e->kind, TEV_FT_CACHE_ALLOC_NODE);
+	ck_assert_int_eq(e->ft.node, 0);
+	ck_assert_uint_eq(e->ft.bytes_alloc, 256);
+
+	e = ftrace("            bash-1234    [001] ....   123.456789: kmalloc: call_site=load_elf_binary+0x1f0/0x1560 "
+		   "ptr=000000003a1c8f2e bytes_req=28 bytes_alloc=32 gfp_flags=GFP_KERNEL");
+	ck_assert_int_eq(e->kind, TEV_FT_KMALLOC);
+	ck_assert(!(e->ft.fields & FTF_NODE));
+	ck_assert_int_eq(e->ft.node, -1);
+	ck_assert_str_eq(e->ft.flags, "....");
+
+	/* 6.0 */
+	e = ftrace("            bash-1234    [001] .....   123.456789: kmalloc_node: call_site=alloc_pipe_info+0x5c/0x1f0 "
+		   "ptr=00000000e3b0c442 bytes_req=640 bytes_alloc=1024 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO node=1 "
+		   "accounted=true");
+	ck_assert_int_eq(e->kind, TEV_FT_KMALLOC_NODE);
+	ck_assert_int_eq(e->ft.node, 1);
+	ck_assert_int_eq(e->ft.accounted, 1);
+}
+END_TEST
+
+/* 6.19: kmem_cache_alloc names its cache right after ptr= */
+START_TEST(test_ftrace_619)
+{
+	const struct trace_event *e =
+		ftrace("         systemd-1       [002] .....    42.000001: kmem_cache_alloc: call_site=alloc_inode+0x5d/0xb0 "
+		       "ptr=ffff9a1c4d2e3c00 name=ext4_inode_cache bytes_req=1176 bytes_alloc=1200 "
+		       "gfp_flags=GFP_KERNEL|__GFP_RECLAIMABLE node=-1 accounted=true");
+
+	ck_assert_int_eq(e->kind, TEV_FT_CACHE_ALLOC);
+	ck_assert_str_eq(e->ft.name, "ext4_inode_cache");
+	ck_assert_uint_eq(e->ft.bytes_req, 1176);
+	ck_assert_uint_eq(e->ft.bytes_alloc, 1200);
+	ck_assert_uint_eq(e->ft.gfp, GFP_KERNEL | __GFP_RECLAIMABLE);
+	ck_assert(e->ft.fields & FTF_NAME);
+}
+END_TEST
+
+/* trace-cmd report: no latency flags, 0x pointers, the event name padded to 20 */
+START_TEST(test_ftrace_trace_cmd)
+{
+	static const char t[] = "cpus=2\n"
+		"            bash-1234  [001]   123.456789: kmalloc:              call_site=load_elf_binary+0x1f0 "
+		"ptr=0xffff888003a1c8f0 bytes_req=28 bytes_alloc=32 gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
+		"     kworker/0:1-17    [000]   123.456790: kfree:                call_site=xfs_buf_free+0x3c/0x2a0 [xfs] "
+		"ptr=0xffff888003a1c8f0\n"
+		"CPU 1 is empty\n"
+		"            bash-1234  [001]   123.456795: sched_switch:         prev_comm=bash prev_pid=1234\n"
+		"            bash-1234  [001]   123.456799: kfree:                call_site=0xffffffffc0a01234 "
+		"ptr=(nil)\n";
+
+	open_str(t, strlen(t), TRACE_FMT_AUTO);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(rd.format, TRACE_FMT_FTRACE);
+	ck_assert_int_eq(ev.kind, TEV_FT_KMALLOC);
+	ck_assert_uint_eq(ev.ft.ptr, 0xffff888003a1c8f0ull);
+	ck_assert_str_eq(ev.ft.flags, "");
+	ck_assert(!(ev.ft.fields & FTF_FLAGS));
+	ck_assert_str_eq(ev.ft.call_site, "load_elf_binary+0x1f0");
+	ck_assert_uint_eq(ev.line, 2);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(ev.kind, TEV_FT_KFREE);
+	ck_assert_str_eq(ev.ft.call_site, "xfs_buf_free+0x3c/0x2a0 [xfs]");
+	ck_assert_str_eq(ev.ft.comm, "kworker/0:1");
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_str_eq(ev.ft.call_site, "0xffffffffc0a01234");
+	ck_assert_uint_eq(ev.ft.ptr, 0);
+	ck_assert_uint_eq(ev.line, 6);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+	ck_assert_uint_eq(rd.stats.ignored, 2);
+	ck_assert_uint_eq(rd.stats.other_events, 1);
+}
+END_TEST
+
+/* comm names with blanks, dashes and brackets; the tgid column; ns timestamps */
+START_TEST(test_ftrace_layout)
+{
+	const struct trace_event *e =
+		ftrace("   my prog-x-1234    [001] .....     1.000001: kfree: call_site=f+0x1/0x2 ptr=ffff888000001000");
+
+	ck_assert_str_eq(e->ft.comm, "my prog-x");
+	ck_assert_int_eq(e->ft.pid, 1234);
+	e = ftrace("[kworker] 9-77 [000] ..... 1.5: kfree: call_site=f ptr=1");
+	ck_assert_str_eq(e->ft.comm, "[kworker] 9");
+	ck_assert_int_eq(e->ft.pid, 77);
+	ck_assert_uint_eq(e->ft.ts_ns, 1500000000ull);
+	e = ftrace("            bash-1234    (   1234) [001] .....   123.456789: kfree: call_site=f ptr=2");
+	ck_assert_str_eq(e->ft.comm, "bash");
+	ck_assert_uint_eq(e->cpu, 1);
+	e = ftrace("bash-1 [12] 12.123456789: kfree: call_site=f ptr=3");
+	ck_assert_uint_eq(e->ft.ts_ns, 12123456789ull);
+	ck_assert_uint_eq(e->cpu, 12);
+	e = ftrace("  <...>-5 [000] .... 7: kfree: call_site=f ptr=4 extra=ignored");
+	ck_assert_str_eq(e->ft.comm, "<...>");
+	ck_assert_uint_eq(e->ft.ts_ns, 7000000000ull);
+	/* flags we do not know the names of (other kernels) */
+	e = ftrace("a-1 [000] 1.0: kmalloc: call_site=f ptr=5 bytes_req=8 bytes_alloc=8 "
+		   "gfp_flags=GFP_KERNEL|__GFP_SKIP_KASAN node=-1 accounted=false");
+	ck_assert_uint_eq(e->ft.gfp, GFP_KERNEL);
+	ck_assert(e->ft.gfp_unknown);
+	e = ftrace("a-1 [000] 1.0: kmalloc: call_site=f ptr=5 bytes_req=8 bytes_alloc=8 gfp_flags=none node=-1");
+	ck_assert_uint_eq(e->ft.gfp, 0);
+	ck_assert(!e->ft.gfp_unknown);
+}
+END_TEST
+
+START_TEST(test_ftrace_other_lines)
+{
+	static const char t[] = "# tracer: nop\n#\n"
+		"CPU:1 [LOST 42 EVENTS]\n"
+		"##### CPU 2 buffer started ####\n"
+		"            bash-1234    [001] .....   123.456789: sched_switch: prev_comm=bash prev_pid=1234\n"
+		"\n"
+		"            bash-1234    [001] .....   123.456789: kfree: call_site=f ptr=ffff888000001000\n";
+
+	open_str(t, strlen(t), TRACE_FMT_AUTO);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_uint_eq(ev.line, 7);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EOF);
+	ck_assert_uint_eq(rd.stats.lost_events, 42);
+	ck_assert_uint_eq(rd.stats.other_events, 1);
+	ck_assert_uint_eq(rd.stats.ignored, 4);
+	ck_assert_uint_eq(rd.stats.errors, 0);
+}
+END_TEST
+
+START_TEST(test_ftrace_errors)
+{
+	static const struct error_case cases[] = {
+		{ "hello world", "t:1:1: not an ftrace event line (no \"comm-pid [cpu]\")" },
+		{ "bash-1 [000] ..... x: kfree: ptr=0", "t:1:20: expected a timestamp" },
+		{ "bash-1 [000] 1.0 kfree ptr=0", "t:1:18: expected a timestamp" },
+		{ "bash-1 [000] 1.0: kfree ptr=0", "t:1:19: expected 'EVENT:' after the timestamp" },
+		{ "bash-1 [99999] 1.0: kfree: ptr=0", "t:1:9: CPU number out of range" },
+		{ "bash-1 [000] 1.0: kfree: call_site=f", "t:1:19: kfree: missing ptr=" },
+		{ "bash-1 [000] 1.0: kfree: ptr=0", "t:1:19: kfree: missing call_site=" },
+		{ "bash-1 [000] 1.0: kfree: call_site=f ptr=xyz", "t:1:42: bad ptr value 'xyz'" },
+		{ "bash-1 [000] 1.0: kfree: call_site=f ptr=12345678123456789", "t:1:42: bad ptr value "
+		  "'12345678123456789'" },
+		{ "bash-1 [000] 1.0: kfree: call_site= ptr=0", "t:1:36: bad call_site value ''" },
+		{ "bash-1 [000] 1.0: kfree: call_site=f ptr", "t:1:38: expected KEY=VALUE in the fields of kfree" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=8 gfp_flags=GFP_KERNEL",
+		  "t:1:19: kmalloc: missing bytes_alloc=" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=-8 bytes_alloc=8 gfp_flags=GFP_KERNEL",
+		  "t:1:56: bad bytes_req value '-8'" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=99999999999999999999 bytes_alloc=8 "
+		  "gfp_flags=GFP_KERNEL", "t:1:56: bad bytes_req value '99999999999999999999'" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL| "
+		  "node=0", "t:1:82: bad gfp_flags value 'GFP_KERNEL|'" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=lower "
+		  "node=0", "t:1:82: bad gfp_flags value 'lower'" },
+		{ "bash-1 [000] 1.0: kmalloc_node: call_site=f ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL "
+		  "node=x", "t:1:103: bad node value 'x'" },
+		{ "bash-1 [000] 1.0: kmalloc_node: call_site=f ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL",
+		  "t:1:19: kmalloc_node: missing node=" },
+		{ "bash-1 [000] 1.0: kmalloc: call_site=f ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL "
+		  "accounted=maybe", "t:1:103: bad accounted value 'maybe'" },
+		{ "bash-1 [000] 1.0: mm_page_alloc: page=0 pfn=0x1 order=-1 migratetype=0 gfp_flags=none",
+		  "t:1:55: bad order value '-1'" },
+		{ "bash-1 [000] 1.0: mm_page_free: page=0 pfn=zz order=0", "t:1:44: bad pfn value 'zz'" },
+		{ "bash-1 [000] 1.0: mm_page_free_batched: page=0", "t:1:19: mm_page_free_batched: missing pfn=" },
+		{ "bash-1 [000] 1.0: mm_page_alloc: page=0 pfn=0x1 order=0 migratetype=0 gfp_flags=",
+		  "t:1:81: bad gfp_flags value ''" },
+		{ "bash-1 [000] 1.0: mm_page_alloc: page=0 pfn=0x1 order=0 migratetype=0 gfp_flags=0x100000000",
+		  "t:1:81: bad gfp_flags value '0x100000000'" },
+		{ "bash-1 [123456] 1.0: kfree: call_site=f ptr=0", "t:1:9: CPU number out of range" },
+		{ "bash-1 [000] 1.0: kfree: call_site=f ptr=\xff", "t:1:42: bad ptr value '\xff'" },
+	};
+
+	check_errors(cases, sizeof(cases) / sizeof(cases[0]), TRACE_FMT_FTRACE);
+	{
+		static const char nul[] = "bash-1 [000] 1.0: kfree: call_site=f\0 ptr=0\n";
+
+		ck_assert_str_eq(first_error(nul, sizeof(nul) - 1, TRACE_FMT_FTRACE), "t:1:37: NUL byte in line");
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------ detection */
+
+START_TEST(test_detect)
+{
+	static const struct {
+		const char *in;
+		enum trace_format want;
+	} cases[] = {
+		{ "# tracer: nop\n#\n", TRACE_FMT_FTRACE },
+		{ "cpus=2\n", TRACE_FMT_FTRACE },
+		{ "\n\n# just a comment\n   bash-1 [000] ..... 1.0: kfree: call_site=f ptr=0\n", TRACE_FMT_FTRACE },
+		{ "bash-1 [000] 1.0: kfree: call_site=f ptr=0", TRACE_FMT_FTRACE },
+		{ "a = kmalloc 8\n", TRACE_FMT_NATIVE },
+		{ "# a native trace\nconfig cpus=2\n", TRACE_FMT_NATIVE },
+		{ "# only comments\n\n", TRACE_FMT_NATIVE },
+		{ "", TRACE_FMT_NATIVE },
+		{ "label \"x-1 [000]\"\n", TRACE_FMT_NATIVE },
+		{ "x-1 [a] 1.0: kfree:\n", TRACE_FMT_NATIVE },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(trace_detect(cases[i].in, strlen(cases[i].in)) == cases[i].want, "case %zu", i);
+	ck_assert_int_eq(trace_parse_format("auto"), TRACE_FMT_AUTO);
+	ck_assert_int_eq(trace_parse_format("native"), TRACE_FMT_NATIVE);
+	ck_assert_int_eq(trace_parse_format("ftrace"), TRACE_FMT_FTRACE);
+	ck_assert_int_eq(trace_parse_format("json"), -1);
+	/* forcing a format overrides detection */
+	open_str(real_kmalloc, strlen(real_kmalloc), TRACE_FMT_NATIVE);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_ERROR);
+	ck_assert_str_eq(rd.err.text, "t:1:13: unknown operation 'init-1'");
+}
+END_TEST
+
+/* a long header before the first event: detection reads on */
+START_TEST(test_detect_long_header)
+{
+	size_t n = 300000;
+	char *s = malloc(n + sizeof(real_kmalloc) + 1);
+
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < n; i += 10)
+		memcpy(s + i, "#########\n", 10);
+	memcpy(s + n, real_kmalloc, sizeof(real_kmalloc));
+	open_str(s, strlen(s), TRACE_FMT_AUTO);
+	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
+	ck_assert_int_eq(rd.format, TRACE_FMT_FTRACE);
+	ck_assert_uint_eq(ev.line, n / 10 + 1);
+	free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ names */
+
+START_TEST(test_names_basic)
+{
+	struct name_table nt;
+	struct name_entry *e, *a;
+	size_t len;
+
+	name_table_init(&nt);
+	ck_assert_ptr_null(name_table_lookup(&nt, "a", 1));
+	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 100, 7, &a), NT_OK);
+	ck_assert(a->live);
+	ck_assert_uint_eq(a->slot, 0);
+	ck_assert_int_eq(name_table_bind(&nt, "b", 1, 200, 7, &e), NT_OK);
+	ck_assert_uint_eq(e->slot, 1);
+	a = name_table_lookup(&nt, "a", 1);
+	ck_assert_uint_eq(a->handle, 100);
+	ck_assert_uint_eq(a->tag, 7);
+	/* a live name cannot be bound again */
+	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 300, 7, &e), NT_ELIVE);
+	ck_assert_uint_eq(e->handle, 100);
+	/* freed: dead but remembered, then bound again in the same slot */
+	name_table_unbind(&nt, e);
+	e = name_table_lookup(&nt, "a", 1);
+	ck_assert(!e->live);
+	ck_assert_uint_eq(e->handle, 100);
+	ck_assert_uint_eq(nt.live, 1);
+	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 300, 8, &e), NT_OK);
+	ck_assert_uint_eq(e->slot, 0);
+	ck_assert_uint_eq(e->handle, 300);
+	ck_assert_mem_eq(name_table_key(&nt, e, &len), "a", 1);
+	ck_assert_uint_eq(len, 1);
+	/* removed: gone, and its slot is reused */
+	ck_assert(name_table_remove(&nt, "a", 1));
+	ck_assert(!name_table_remove(&nt, "a", 1));
+	ck_assert_ptr_null(name_table_lookup(&nt, "a", 1));
+	ck_assert_ptr_null(name_table_slot(&nt, 0));
+	ck_assert_int_eq(name_table_bind(&nt, "a_much_longer_name_than_sixteen", 31, 1, 0, &e), NT_OK);
+	ck_assert_uint_eq(e->slot, 0);
+	ck_assert_ptr_nonnull(name_table_lookup(&nt, "a_much_longer_name_than_sixteen", 31));
+	ck_assert_ptr_null(name_table_lookup(&nt, "a_much_longer_name_than_sixteeN", 31));
+	ck_assert_uint_eq(name_table_slots(&nt), 2);
+	ck_assert_uint_eq(nt.count, 2);
+	name_table_release(&nt);
+}
+END_TEST
+
+/* Pointer keys against a reference, with removals in the middle of probe runs. */
+START_TEST(test_names_random)
+{
+	enum { N = 200000, KEYS = 5000 };
+	static bool present[KEYS];
+	struct name_table nt;
+	uint32_t peak = 0;
+
+	memset(present, 0, sizeof(present));
+	name_table_init(&nt);
+	srand(42);
+	for (int i = 0; i < N; i++) {
+		unsigned k = (unsigned)rand() % KEYS;
+		uint64_t ptr = 0xffff888000000000ull + (uint64_t)k * 64;	/* slab-like addresses */
+		struct name_entry *e;
+
+		if (present[k]) {
+			e = name_table_lookup(&nt, &ptr, sizeof(ptr));
+			ck_assert_ptr_nonnull(e);
+			ck_assert_uint_eq(e->handle, k);
+			ck_assert(name_table_remove(&nt, &ptr, sizeof(ptr)));
+			present[k] = false;
+		} else {
+			ck_assert_ptr_null(name_table_lookup(&nt, &ptr, sizeof(ptr)));
+			ck_assert_int_eq(name_table_bind(&nt, &ptr, sizeof(ptr), k, 0, &e), NT_OK);
+			present[k] = true;
+		}
+		if (nt.count > peak)
+			peak = nt.count;
+	}
+	for (unsigned k = 0; k < KEYS; k++) {
+		uint64_t ptr = 0xffff888000000000ull + (uint64_t)k * 64;
+
+		ck_assert(!name_table_lookup(&nt, &ptr, sizeof(ptr)) == !present[k]);
+	}
+	/* memory follows the peak, not the number of operations */
+	ck_assert_uint_le(name_table_slots(&nt), peak);
+	ck_assert_uint_le(nt.index_mask + 1, 4 * peak);
+	name_table_release(&nt);
+}
+END_TEST
+
+static Suite *trace_suite(void)
+{
+	Suite *s = suite_create("trace");
+	TCase *tc = tcase_create("native");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_native_alloc_ops);
+	tcase_add_test(tc, test_native_free_ops);
+	tcase_add_test(tc, test_native_cache_ops);
+	tcase_add_test(tc, test_native_rust_ops);
+	tcase_add_test(tc, test_native_write_label);
+	tcase_add_test(tc, test_native_expect);
+	tcase_add_test(tc, test_native_cpu);
+	tcase_add_test(tc, test_native_config);
+	tcase_add_test(tc, test_native_layout);
+	tcase_add_test(tc, test_native_errors);
+	tcase_add_test(tc, test_native_error_recovery);
+	tcase_add_test(tc, test_native_bytes);
+	tcase_add_test(tc, test_native_long_lines);
+	tcase_add_test(tc, test_native_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ftrace");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_ftrace_61);
+	tcase_add_test(tc, test_ftrace_old);
+	tcase_add_test(tc, test_ftrace_619);
+	tcase_add_test(tc, test_ftrace_trace_cmd);
+	tcase_add_test(tc, test_ftrace_layout);
+	tcase_add_test(tc, test_ftrace_other_lines);
+	tcase_add_test(tc, test_ftrace_errors);
+	tcase_add_test(tc, test_detect);
+	tcase_add_test(tc, test_detect_long_header);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_test(tc, test_names_basic);
+	tcase_add_test(tc, test_names_random);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(trace_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
