@@ -205,20 +205,37 @@ static void set_track(struct sim *sim, const struct slab *slab, uint64_t object,
 	memcpy(t + sim->env.track_size - sim->env.ac.ptr_size, &when, sim->env.ac.ptr_size);
 }
 
+/* 6.2+ (946fa0dbf2d8): red-zone the slack between the requested size and object_size too */
+static unsigned kmalloc_redzone_start(const struct sim *sim, const struct slab *slab, uint64_t object,
+				      unsigned char val)
+{
+	const struct kmem_cache *s = slab_cache(sim, slab);
+
+	if (sim->env.kver >= KV(6, 2) && (s->flags & SLAB_RED_ZONE) && slub_debug_orig_size(s) &&
+	    val == SLUB_RED_ACTIVE) {
+		uint64_t orig = get_orig_size(sim, slab, object);
+
+		if (orig && orig < s->object_size)
+			return (unsigned)orig;
+	}
+	return s->object_size;
+}
+
 /* mm/slub.c init_object() */
 void init_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	unsigned char *p = bytes(sim, slab, object);
+	unsigned poison_size = kmalloc_redzone_start(sim, slab, object, val);
 
 	if (s->flags & SLAB_RED_ZONE)
 		memset(p - s->red_left_pad, val, s->red_left_pad);
 	if (s->flags & __OBJECT_POISON) {
-		memset(p, POISON_FREE, s->object_size - 1);
-		p[s->object_size - 1] = POISON_END;
+		memset(p, POISON_FREE, poison_size - 1);
+		p[poison_size - 1] = POISON_END;
 	}
 	if (s->flags & SLAB_RED_ZONE)
-		memset(p + s->object_size, val, s->inuse - s->object_size);
+		memset(p + poison_size, val, s->inuse - poison_size);
 }
 
 /* mm/slub.c setup_slab_debug(): a poisoned slab starts as POISON_INUSE everywhere */
@@ -317,6 +334,13 @@ static int check_object(struct sim *sim, struct slab *slab, uint64_t object, uns
 			return 0;
 		if (!check_bytes_and_report(sim, slab, object, "Right Redzone", end, val, s->inuse - s->object_size))
 			return 0;
+		if (kmalloc_redzone_start(sim, slab, object, val) < s->object_size) {
+			unsigned orig = kmalloc_redzone_start(sim, slab, object, val);
+
+			if (!check_bytes_and_report(sim, slab, object, "kmalloc Redzone", object + orig, val,
+						    s->object_size - orig))
+				return 0;
+		}
 	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
 		check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
 				       s->inuse - s->object_size);

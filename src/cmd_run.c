@@ -19,7 +19,7 @@ static const char run_help[] =
 	"\n"
 	"  -F, --format=FMT       auto (default), native or ftrace\n"
 	"  -e, --events           one line per event: event, line, CPU, operation, name,\n"
-	"                         address, cache, ksize, path taken, fault\n"
+	"                         address, cache, ksize, path taken, fault, note\n"
 	"      --until=N          stop after N events\n"
 	"  -s, --summary          counts of events, errors, faults and expectations\n"
 	"      --slabinfo         /proc/slabinfo after the trace\n"
@@ -55,10 +55,11 @@ static void events_hook(void *ctx, const struct replay *rp, const struct replay_
 		cache = op->cache->name;
 	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)
 		cache = "page";
-	fprintf(rc->out, "%llu\t%u\t%u\t%s\t%s\t0x%llx\t%s\t%llu\t%s\t%s\n", (unsigned long long)rc->n,
+	fprintf(rc->out, "%llu\t%u\t%u\t%s\t%s\t0x%llx\t%s\t%llu\t%s\t%s\t%s\n", (unsigned long long)rc->n,
 		st->ev->line, op->cpu, st->ev->op ? st->ev->op : trace_kind_name(st->ev->kind),
 		st->name ? st->name : "-", (unsigned long long)op->addr, cache, (unsigned long long)st->ksize,
-		sim_path_name(op->path), op->nr_faults ? sim_fault_name(op->fault) : "-");
+		sim_path_name(op->path), op->nr_faults ? sim_fault_name(op->fault) : "-",
+		st->message && *st->message ? st->message : "-");
 }
 
 static void print_summary(FILE *out, const struct replay *rp, const struct trace_reader *rd)
@@ -212,7 +213,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	opts.hook = events_hook;
 	opts.hook_ctx = &rc;
 	if (rc.events)
-		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\n");
+		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\n");
 	if (run_trace(cli, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);
 		trace_close(&rd);
