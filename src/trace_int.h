@@ -26,7 +26,8 @@ bool trace_ftrace_sniff(const char *p, const char *end);
 int trace_fail(struct trace_reader *rd, const char *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The same at a given column. */
-int trace_vfail_col(struct trace_reader *rd, uint32_t col, const char *fmt, va_list ap);
+int trace_vfail_col(struct trace_reader *rd, uint32_t col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* GNU display column of @at in rd->cur: 1-based, tabs stop every 8, UTF-8 sequences count once. */
 uint32_t trace_col(const struct trace_reader *rd, const char *at);
 /* The column after the text [from, to) that starts at column @col. */
