@@ -1,5 +1,6 @@
 #include "gfp.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,8 +66,10 @@ static int gfp_parse_one(const char *s, size_t len, gfp_t *out)
 	if (len > 2 && len < sizeof(buf) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		memcpy(buf, s, len);
 		buf[len] = '\0';
+		errno = 0;
 		v = strtoul(buf + 2, &end, 16);
-		if (!*end && end != buf + 2) {
+		/* a mask wider than gfp_t is no mask the kernel printed */
+		if (!errno && !*end && end != buf + 2 && v <= 0xffffffffUL) {
 			*out = (gfp_t)v;
 			return 0;
 		}

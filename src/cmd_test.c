@@ -17,6 +17,34 @@ static const char test_help[] =
 	"\n"
 	"Exit status: 0 if every trace passed, 1 if one failed, 2 for usage errors.\n";
 
+/* Quote the trace lines whose expectations failed. */
+static void print_failed_lines(const char *path, const struct replay *rp)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : NULL;
+	char line[512];
+	uint32_t n = 0;
+	unsigned k = 0;
+
+	if (!fp)
+		return;
+	while (k < rp->nr_fail_lines && fgets(line, sizeof(line), fp)) {
+		size_t len = strlen(line);
+
+		if (len && line[len - 1] == '\n')
+			n++;
+		else if (len == sizeof(line) - 1)
+			continue;	/* the rest of a long line */
+		else
+			n++;
+		if (n == rp->fail_lines[k]) {
+			line[strcspn(line, "\r\n")] = '\0';
+			printf("  %s:%u: %s\n", path, n, line);
+			k++;
+		}
+	}
+	fclose(fp);
+}
+
 int cmd_test(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -55,6 +83,7 @@ int cmd_test(struct cli *cli, int argc, char **argv)
 			printf("FAIL %s: %llu of %llu expectations failed, %llu errors\n", argv[i],
 			       (unsigned long long)rp.st.expect_fail,
 			       (unsigned long long)(rp.st.expect_fail + rp.st.expect_pass), (unsigned long long)errors);
+			print_failed_lines(argv[i], &rp);
 		} else {
 			passed++;
 			printf("PASS %s: %llu expectations\n", argv[i], (unsigned long long)rp.st.expect_pass);

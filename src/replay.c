@@ -545,6 +545,9 @@ static int expect_failed(struct replay *rp, const struct trace_event *ev, uint32
 {
 	rp->st.expect_fail++;
 	rp->failed_expect = true;
+	if (rp->nr_fail_lines < sizeof(rp->fail_lines) / sizeof(rp->fail_lines[0]) &&
+	    (!rp->nr_fail_lines || rp->fail_lines[rp->nr_fail_lines - 1] != ev->line))
+		rp->fail_lines[rp->nr_fail_lines++] = ev->line;
 	say(rp, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
 	return 0;
 }
@@ -591,6 +594,17 @@ static int do_expect_obj(struct replay *rp, const struct trace_event *ev)
 		case TX_ADDR:
 			expect_num(rp, ev, k->col, "address", k->num, o->addr, false);
 			break;
+		case TX_ALIGN:
+			expect_num(rp, ev, k->col, "alignment", k->num, low, false);
+			break;
+		case TX_SLOT: {
+			struct sim_obj_info info;
+
+			sim_lookup(rp->sim, o->addr, &info);
+			expect_num(rp, ev, k->col, "slot", k->num, info.kind == 1 && info.slot >= 0 ? (uint64_t)info.slot
+											   : UINT64_MAX, false);
+			break;
+		}
 		default:
 			return trace_error(rp, ev, k->col, "this key is for 'expect cache'");
 		}

@@ -96,6 +96,8 @@ struct replay {
 		uint64_t want, got;
 	} mismatch[16];			/* first bytes_alloc mismatches */
 	unsigned nr_mismatch;
+	uint32_t fail_lines[16];	/* lines of the first failed expectations */
+	unsigned nr_fail_lines;
 };
 
 /* @base: the command line's configuration (copied). 0, or -1 out of memory. */

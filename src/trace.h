@@ -114,6 +114,8 @@ enum trace_xkey {
 	TX_KSIZE,	/* ksize=SIZE */
 	TX_ALIGN_GE,	/* align>=SIZE: largest power of two dividing the address */
 	TX_ADDR,	/* addr=N: 0 is NULL, 16 is ZERO_SIZE_PTR */
+	TX_ALIGN,	/* align=SIZE: the largest power of two dividing the address, exactly */
+	TX_SLOT,	/* slot=N: the object's index in its slab */
 	TX_ATTR,	/* expect cache NAME ATTR=N: a /sys/kernel/slab attribute, text = its name */
 	NR_TX
 };

@@ -210,6 +210,24 @@ static int get_name(struct trace_reader *rd, const struct trace_tok *t, struct t
 	return 0;
 }
 
+/*
+ * A cache operand: a name the trace bound, or a kernel cache name such as
+ * kmalloc-192 or dma-kmalloc-64, which may hold '-', '.' and ':'.
+ */
+static int get_cache_name(struct trace_reader *rd, const struct trace_tok *t, struct trace_name *n)
+{
+	n->col = t->col;
+	if (tok_is(t, "NULL"))
+		return tok_fail(rd, t, "'%s' is reserved: not allowed here", "NULL");
+	for (const char *s = t->s; *s; s++)
+		if (!(*s == '_' || *s == '-' || *s == '.' || *s == ':' || (*s >= '0' && *s <= '9') ||
+		      ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z')))
+			return tok_fail(rd, t, "invalid cache name '%s'", t->s);
+	n->s = t->s;
+	n->len = t->len;
+	return 0;
+}
+
 static int get_num(struct trace_reader *rd, const struct trace_tok *t, const char *what, bool suffix,
 		   uint64_t *out)
 {
@@ -429,7 +447,7 @@ static int operand(struct trace_reader *rd, char kind, const struct trace_tok *t
 	case 'O':
 		return get_name(rd, t, &ev->obj, kind == 'O');
 	case 'c':
-		return get_name(rd, t, &ev->cache, false);
+		return get_cache_name(rd, t, &ev->cache);
 	case 's':
 		return get_num(rd, t, "size", true, &ev->size);
 	case 'f':
@@ -502,14 +520,15 @@ static int generic_op(struct trace_reader *rd, const struct tn_op *op, unsigned 
 static const char *const cache_attrs[] = {
 	"objects", "total_objects", "slabs", "partial", "object_size", "slab_size", "objs_per_slab", "order",
 	"align", "min_partial", "cpu_partial", "red_zone", "poison", "store_user", "sanity_checks",
-	"hwcache_align", "reclaim_account", "cache_dma", "aliases",
+	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs",
 };
 
 static const char *const obj_keys[] = { [TX_CACHE] = "cache=", [TX_KSIZE] = "ksize=", [TX_ALIGN_GE] = "align>=",
-					 [TX_ADDR] = "addr=" };
+					 [TX_ADDR] = "addr=", [TX_ALIGN] = "align=", [TX_SLOT] = "slot=" };
 
 static const char *const obj_key_words[] = { [TX_CACHE] = "cache", [TX_KSIZE] = "ksize",
-					      [TX_ALIGN_GE] = "align>=", [TX_ADDR] = "addr" };
+					      [TX_ALIGN_GE] = "align>=", [TX_ADDR] = "addr", [TX_ALIGN] = "align=",
+					      [TX_SLOT] = "slot" };
 
 static int obj_key(struct trace_reader *rd, const struct trace_tok *t, struct trace_expect_key *k)
 {
@@ -523,15 +542,15 @@ static int obj_key(struct trace_reader *rd, const struct trace_tok *t, struct tr
 			break;
 	}
 	if (x == TX_ATTR)
-		return tok_fail(rd, t, "unknown expect key in '%s' (cache=, ksize=, align>= or addr=)", t->s);
+		return tok_fail(rd, t, "unknown expect key in '%s' (cache=, ksize=, align>=, align=, slot= or addr=)", t->s);
 	k->key = x;
 	val = sub_tok(t, t->s + n);
 	if (x == TX_CACHE) {
 		k->text = val.s;
 		return *val.s ? 0 : tok_fail(rd, t, "missing cache name after '%s'", "cache=");
 	}
-	if (x == TX_ALIGN_GE)
-		return get_pow2(rd, &val, "align>=", false, &k->num);
+	if (x == TX_ALIGN_GE || x == TX_ALIGN)
+		return get_pow2(rd, &val, obj_key_words[x], false, &k->num);
 	return get_num(rd, &val, obj_key_words[x], x == TX_KSIZE, &k->num);
 }
 
