@@ -6,6 +6,7 @@
 #include "sim/cmdline.h"
 #include "sim/config.h"
 #include "sim/kver.h"
+#include "sim_fixture.h"
 
 static struct boot_params bp;
 static struct sim_err err;
@@ -209,11 +210,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_run(config_suite());
 }

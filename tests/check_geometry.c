@@ -5,26 +5,13 @@
 
 #include "sim/kver.h"
 #include "sim/sim.h"
+#include "sim_fixture.h"
 
 static struct sim *boot(const char *kernel, const char *arch, const char *cpus, const char *cmdline)
 {
-	struct sim_config cfg;
-	struct sim_err err;
-	struct sim *sim = NULL;
+	struct fixture_opts o = { .kernel = kernel, .arch = arch, .cpus = cpus, .cmdline = cmdline };
 
-	config_init(&cfg);
-	if (kernel)
-		ck_assert_int_eq(config_set_kernel(&cfg, kernel, &err), 0);
-	if (arch)
-		ck_assert_int_eq(config_set_arch(&cfg, arch, &err), 0);
-	if (cpus)
-		ck_assert_int_eq(config_set_cpus(&cfg, cpus, &err), 0);
-	if (cmdline)
-		ck_assert_int_eq(config_set_cmdline(&cfg, cmdline, &err), 0);
-	ck_assert_int_eq(config_finalize(&cfg, &err), 0);
-	ck_assert_msg(sim_create(&sim, &cfg, &err) == 0, "%s", err.msg);
-	config_release(&cfg);
-	return sim;
+	return fixture_boot(&o);
 }
 
 static const struct kmem_cache *cache(const struct sim *sim, const char *name)
@@ -333,11 +320,5 @@ static Suite *geometry_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(geometry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_run(geometry_suite());
 }

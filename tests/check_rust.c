@@ -9,24 +9,14 @@
 #include "sim/rust.h"
 #include "sim/sim.h"
 #include "sim/verify.h"
+#include "sim_fixture.h"
 
 /* a simulated kernel: version, arch, command line (NULL: the defaults) */
 static struct sim *model(const char *kernel, const char *arch, const char *cmdline)
 {
-	struct sim_config cfg;
-	struct sim_err err;
-	struct sim *sim = NULL;
+	struct fixture_opts o = { .kernel = kernel, .arch = arch, .cmdline = cmdline };
 
-	config_init(&cfg);
-	ck_assert_int_eq(config_set_kernel(&cfg, kernel, &err), 0);
-	if (arch)
-		ck_assert_int_eq(config_set_arch(&cfg, arch, &err), 0);
-	if (cmdline)
-		ck_assert_int_eq(config_set_cmdline(&cfg, cmdline, &err), 0);
-	ck_assert_int_eq(config_finalize(&cfg, &err), 0);
-	ck_assert_msg(sim_create(&sim, &cfg, &err) == 0, "%s", err.msg);
-	config_release(&cfg);
-	return sim;
+	return fixture_boot(&o);
 }
 
 /* Layout(size, align) through @w: the size C sees, the cache, aligned?, promised? */
@@ -328,11 +318,5 @@ static Suite *rust_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rust_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_run(rust_suite());
 }

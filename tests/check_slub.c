@@ -5,29 +5,14 @@
 
 #include "sim/kver.h"
 #include "sim/sim.h"
+#include "sim_fixture.h"
 
 static struct sim *boot_with(const char *kernel, const char *cmdline, const char *kconfig, const char *mem,
 			     const char *seed)
 {
-	struct sim_config cfg;
-	struct sim_err err;
-	struct sim *sim = NULL;
+	struct fixture_opts o = { .kernel = kernel, .cmdline = cmdline, .kconfig = kconfig, .mem = mem, .seed = seed };
 
-	config_init(&cfg);
-	if (kernel)
-		ck_assert_int_eq(config_set_kernel(&cfg, kernel, &err), 0);
-	if (cmdline)
-		ck_assert_int_eq(config_set_cmdline(&cfg, cmdline, &err), 0);
-	if (kconfig)
-		ck_assert_int_eq(config_set_kconfig(&cfg, kconfig, &err), 0);
-	if (mem)
-		ck_assert_int_eq(config_set_mem(&cfg, mem, &err), 0);
-	if (seed)
-		ck_assert_int_eq(config_set_seed(&cfg, seed, &err), 0);
-	ck_assert_int_eq(config_finalize(&cfg, &err), 0);
-	ck_assert_msg(sim_create(&sim, &cfg, &err) == 0, "%s", err.msg);
-	config_release(&cfg);
-	return sim;
+	return fixture_boot(&o);
 }
 
 static struct sim *boot(void)
@@ -672,11 +657,5 @@ static Suite *slub_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(slub_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_run(slub_suite());
 }
