@@ -115,6 +115,9 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 	int r, progress = isatty(2);
 	uint64_t n = 0;
 
+	/* the caller releases both even when the trace cannot be opened */
+	memset(rp, 0, sizeof(*rp));
+	memset(rd, 0, sizeof(*rd));
 	if (open_trace(cli, path, &fp))
 		return -1;
 	if (replay_init(rp, &cli->cfg, opts) ||

@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "test", cmd_test, "run self-checking traces: N passed, M failed" },
 	{ "explain", cmd_explain, "say where kmalloc(size) lands, how aligned it is, and why" },
 	{ "verify", cmd_verify, "sweep Rust Layouts through the kmalloc wrappers, count misalignment" },
+	{ "diff", cmd_diff, "replay a trace under two configurations, caches side by side" },
+	{ "plot", cmd_plot, "draw the busiest caches' objects and pages over a trace (SVG, PNG)" },
 };
 
 int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
