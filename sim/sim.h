@@ -67,6 +67,12 @@ struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsi
 					 slab_flags_t flags, int has_ctor, unsigned useroffset,
 					 unsigned usersize, struct sim_err *err);
 
+/*
+ * Give @s a new name (a trace learnt what an anonymous cache is called).
+ * 0, or -1 if the name is taken or memory is short.
+ */
+int sim_kmem_cache_rename(struct sim *sim, struct kmem_cache *s, const char *name);
+
 /* mm/slab_common.c create_boot_cache(): kmalloc caches get natural alignment */
 struct kmem_cache *sim_create_boot_cache(struct sim *sim, const char *name, unsigned size,
 					 slab_flags_t flags, unsigned useroffset, unsigned usersize,

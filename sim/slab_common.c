@@ -280,6 +280,17 @@ struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsi
 	return s;
 }
 
+int sim_kmem_cache_rename(struct sim *sim, struct kmem_cache *s, const char *name)
+{
+	char *copy;
+
+	if (sim_find_cache(sim, name) || !(copy = strdup(name)))
+		return -1;
+	free(s->name);
+	s->name = copy;
+	return 0;
+}
+
 struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i)
 {
 	/* destroyed caches are skipped */

@@ -757,12 +757,37 @@ static void check_bytes_alloc(struct replay *rp, const struct trace_event *ev, c
 	}
 }
 
+/*
+ * A cache whose slots are @slot bytes for @req-byte objects: the slot size
+ * shows the alignment, and 8 bytes more than the object means the free
+ * pointer lives outside it (SLAB_TYPESAFE_BY_RCU or a constructor).
+ */
+static struct kmem_cache *create_traced_cache(struct replay *rp, const char *name, unsigned req, unsigned slot,
+					      bool accounted)
+{
+	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
+						 SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU };
+	slab_flags_t base = (accounted ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	struct sim_err err;
+	struct kmem_cache *s;
+
+	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		for (unsigned align = 8; align <= 4096; align *= 2) {
+			s = sim_kmem_cache_create(rp->sim, name, req, align, base | variants[v], 0, 0, 0, &err);
+			if (!s || !slot || s->size == slot)
+				return s;
+			sim_kmem_cache_destroy(rp->sim, s, NULL);
+		}
+	}
+	/* no layout gives that slot: the plain one */
+	return sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
+}
+
 /* A cache for a kmem_cache_alloc event: by name, or one with the traced object and slot sizes. */
 static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_event *ev)
 {
 	uint64_t req = ev->ft.bytes_req, slot = ev->ft.bytes_alloc;
 	char name[64];
-	struct sim_err err;
 	struct kmem_cache *s;
 
 	if (ev->ft.name && (s = sim_find_cache(rp->sim, ev->ft.name)))
@@ -774,15 +799,7 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 		snprintf(name, sizeof(name), "traced-%llu-%llu", (unsigned long long)req, (unsigned long long)slot);
 	if ((s = sim_find_cache(rp->sim, name)))
 		return s;
-	/* the alignment that gives the traced slot size, if one does */
-	for (unsigned align = 8; align <= 4096; align *= 2) {
-		s = sim_kmem_cache_create(rp->sim, name, (unsigned)req, align,
-					  (ev->ft.accounted == 1 ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE, 0, 0, 0, &err);
-		if (!s || !slot || s->size == slot || align == 4096)
-			return s;
-		sim_kmem_cache_destroy(rp->sim, s, NULL);
-	}
-	return NULL;
+	return create_traced_cache(rp, name, (unsigned)req, (unsigned)slot, ev->ft.accounted == 1);
 }
 
 static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -824,8 +841,13 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 			rp->st.unknown_frees++;	/* allocated before the trace began */
 			return 1;
 		}
-		if (ev->kind == TEV_FT_CACHE_FREE && ptr_obj(rp, e)->cache)
-			sim_kmem_cache_free(rp->sim, cpu, ptr_obj(rp, e)->cache, ptr_obj(rp, e)->addr, op);
+		s = ptr_obj(rp, e)->cache;
+		if (ev->kind == TEV_FT_CACHE_FREE && s) {
+			/* before 6.19 only kmem_cache_free names the cache: learn it */
+			if (ft->name && !strncmp(s->name, "traced-", 7))
+				sim_kmem_cache_rename(rp->sim, s, ft->name);
+			sim_kmem_cache_free(rp->sim, cpu, s, ptr_obj(rp, e)->addr, op);
+		}
 		else
 			sim_kfree(rp->sim, cpu, ptr_obj(rp, e)->addr, op);
 		name_table_remove(&rp->ptrs, &ft->ptr, sizeof(ft->ptr));

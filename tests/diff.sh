@@ -28,9 +28,13 @@ check 'rows sorted by the largest memory difference' \
 check 'a total row last' sh -c "tail -n 1 '$tsv' | grep -q '^total	'"
 check 'the expectations arm64 breaks are noted, not errors' grep -q '^slubsim: diff: --b: 12 expectations of the trace do not hold here$' "$out"
 
-# slub_debug=FZPU: red zones, poison and tracking make every slot bigger
-"$SLUBSIM" diff --a='--cmdline=' --b='--cmdline=slub_debug=FZPU' --format=tsv "$real" >"$tsv" 2>"$out"
+# slub_debug=FZPU: red zones, poison and tracking make every slot bigger (kmalloc-64: 256 bytes)
+many=$(mktemp) || exit 99
+awk 'BEGIN { for (i = 0; i < 2000; i++) print "o" i " = kmalloc 64" }' >"$many"
+"$SLUBSIM" diff --a='--cmdline=' --b='--cmdline=slub_debug=FZPU' --format=tsv "$many" >"$tsv" 2>"$out"
 check 'FZPU replay exits 0' [ $? -eq 0 ]
+check 'FZPU kmalloc-64: 32 slabs become 125' test "$(field kmalloc-64 4)" = 32 -a "$(field kmalloc-64 5)" = 125
+rm -f "$many"
 check 'FZPU takes more memory in total' [ "$(field total 8)" -gt 0 ]
 check 'FZPU total memory is memory_b' [ "$(field total 7)" -gt "$(field total 6)" ]
 
