@@ -47,5 +47,6 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 	      bool keep_going, struct replay *rp, struct trace_reader *rd);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_tui(struct cli *cli, int argc, char **argv);
 
 #endif
