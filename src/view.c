@@ -884,11 +884,18 @@ void view_fault(const struct view *v, unsigned width, struct view_lines *out)
 			(unsigned long long)player_replay(v->pl)->st.faults);
 		return;
 	}
+	/* the report's lines are long: wrap them, a report is read in full */
 	while (*t) {
-		size_t n = strcspn(t, "\n");
+		size_t n = strcspn(t, "\n"), w = width ? width : 80;
 
-		vl_cut(vl_text(out, VA_BAD, "%.*s", (int)n, t), width);
-		t += n + (t[n] == '\n');
+		do {
+			size_t part = n > w ? w : n;
+
+			vl_text(out, VA_BAD, "%.*s", (int)part, t);
+			t += part;
+			n -= part;
+		} while (n);
+		t += *t == '\n';
 	}
 }
 
