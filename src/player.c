@@ -175,6 +175,44 @@ unsigned player_history(const struct player *pl, unsigned index, const uint8_t *
 
 /* ------------------------------------------------------------------ moving forward */
 
+static void drop_fine(struct player *pl, uint64_t seg)
+{
+	for (unsigned j = 0; j < PLAYER_FINE; j++)
+		state_release(&pl->fine[j]);
+	pl->fine_seg = seg;
+}
+
+/* What a clone of @st costs, roughly: the pages in use and the model's tables. */
+static uint64_t state_bytes(const struct player_state *st)
+{
+	const struct sim *sim = st->rp.sim;
+	const struct page_alloc *pa = &sim->pa;
+
+	return ((uint64_t)(pa->nr_pages - pa->free_pages) << pa->page_shift) +
+	       (uint64_t)pa->nr_pages * sizeof(*pa->pages) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
+}
+
+/* Over the memory budget: keep every other coarse checkpoint and double the interval. */
+static void thin_coarse(struct player *pl)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < pl->nr_coarse; i++) {
+		if (i % 2) {
+			pl->coarse_bytes -= state_bytes(&pl->coarse[i]);
+			state_release(&pl->coarse[i]);
+		} else {
+			pl->coarse[kept++] = pl->coarse[i];
+		}
+	}
+	for (unsigned i = kept; i < pl->nr_coarse; i++)
+		pl->coarse[i].used = false;
+	pl->nr_coarse = kept;
+	pl->k *= 2;
+	pl->fine_k = pl->k / PLAYER_FINE;
+	drop_fine(pl, pl->fine_target / pl->k);
+}
+
 static void keep_checkpoints(struct player *pl)
 {
 	uint64_t n = pl->live.n, seg = n / pl->k, j;
@@ -182,8 +220,12 @@ static void keep_checkpoints(struct player *pl)
 
 	if (!(n % pl->k) && seg == pl->nr_coarse && seg < PLAYER_COARSE + 1) {
 		c = &pl->coarse[seg];
-		if (trace_tell(&pl->rd, &pl->live.pos) == 0 && state_clone(c, &pl->live) == 0)
-			pl->nr_coarse++;
+		if (trace_tell(&pl->rd, &pl->live.pos) || state_clone(c, &pl->live))
+			return;
+		pl->nr_coarse++;
+		pl->coarse_bytes += state_bytes(c);
+		if (pl->coarse_bytes > PLAYER_BUDGET && pl->nr_coarse > 2)
+			thin_coarse(pl);
 		return;
 	}
 	if (seg != pl->fine_seg || n % pl->fine_k)
@@ -216,13 +258,6 @@ static int advance(struct player *pl)
 		return 1;
 	}
 	return 0;
-}
-
-static void drop_fine(struct player *pl, uint64_t seg)
-{
-	for (unsigned j = 0; j < PLAYER_FINE; j++)
-		state_release(&pl->fine[j]);
-	pl->fine_seg = seg;
 }
 
 /* Make @c the live state, with the reader where it was. */
@@ -267,6 +302,14 @@ static const struct player_state *best_start(const struct player *pl, uint64_t n
 	return best;
 }
 
+static bool fine_empty(const struct player *pl)
+{
+	for (unsigned j = 1; j < PLAYER_FINE; j++)
+		if (pl->fine[j].used)
+			return false;
+	return true;
+}
+
 int player_goto(struct player *pl, uint64_t n)
 {
 	const struct player_state *start;
@@ -276,9 +319,15 @@ int player_goto(struct player *pl, uint64_t n)
 		n = pl->total;
 	if (n == pl->live.n)
 		return 0;
-	if (n / pl->k != pl->fine_seg)
-		drop_fine(pl, n / pl->k);
-	start = best_start(pl, n);
+	/* fine checkpoints for the segment of n - 1: the next step back lands there */
+	pl->fine_target = n ? n - 1 : 0;
+	if (pl->fine_target / pl->k != pl->fine_seg)
+		drop_fine(pl, pl->fine_target / pl->k);
+	/*
+	 * No fine checkpoints for the segment of n - 1 yet: replay that whole
+	 * segment now, laying them, so that the steps back that follow are quick.
+	 */
+	start = best_start(pl, fine_empty(pl) ? pl->fine_target : n);
 	if (start && restore(pl, start))
 		return -1;
 	while (pl->live.n < n && (r = advance(pl)) > 0)

@@ -7,9 +7,10 @@
  *
  * Going back restores the nearest checkpoint at or before the target and
  * replays forward. Coarse checkpoints sit every player->k steps (k grows
- * with the trace, so at most PLAYER_COARSE of them exist); fine ones split
- * the coarse segment last visited into PLAYER_FINE parts, so stepping back
- * near where one stands replays at most k / PLAYER_FINE events.
+ * with the trace, so at most PLAYER_COARSE of them exist, and doubles when
+ * they outgrow PLAYER_BUDGET); fine ones split the coarse segment last
+ * visited into PLAYER_FINE parts, so stepping back near where one stands
+ * replays at most k / PLAYER_FINE events.
  */
 #ifndef SLUBSIM_PLAYER_H
 #define SLUBSIM_PLAYER_H
@@ -23,6 +24,7 @@
 
 #define PLAYER_COARSE 64
 #define PLAYER_FINE 32
+#define PLAYER_BUDGET (768ull << 20)	/* coarse checkpoints: bytes before they are thinned */
 #define PLAYER_HIST 16		/* occupancy samples kept per cache */
 #define PLAYER_TEXT 160
 
@@ -89,8 +91,10 @@ struct player {
 	bool rd_open;
 	struct player_state *coarse;	/* coarse[i] is at i * k, dense from 0 */
 	unsigned nr_coarse;
+	uint64_t coarse_bytes;		/* their estimated size */
 	struct player_state fine[PLAYER_FINE];	/* fine[j] at seg * k + j * fine_k */
 	uint64_t fine_seg, fine_k;
+	uint64_t fine_target;		/* the event the fine checkpoints are for */
 	FILE *devnull;			/* the replayer's messages: the step keeps them */
 };
 
