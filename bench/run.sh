@@ -34,6 +34,10 @@ run_one() { # run_one FORMAT EVENTS
 
 echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 run_one native "$EVENTS"
+if [ -n "${STEPBACK:-}" ]; then
+	echo "TUI stepping back (checkpoints plus replay) on the same native trace:"
+	"$STEPBACK" "$dir/native.trace" 200
+fi
 run_one ftrace "$EVENTS"
 echo "memory follows live objects, not trace length (same live set, a tenth of the events):"
 run_one native $((EVENTS / 10))

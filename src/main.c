@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "options.h"
@@ -19,6 +20,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "sweep Rust Layouts through the kmalloc wrappers, count misalignment" },
 	{ "diff", cmd_diff, "replay a trace under two configurations, caches side by side" },
 	{ "plot", cmd_plot, "draw the busiest caches' objects and pages over a trace (SVG, PNG)" },
+	{ "tui", cmd_tui, "step through a trace in a terminal UI, forward and back" },
 };
 
 int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
@@ -100,6 +102,26 @@ static int list_archs(const struct cli *cli)
 	return 0;
 }
 
+/*
+ * "slubsim TRACE": a readable file in the command's place opens the TUI on a
+ * terminal; elsewhere say how to replay it. 1 with *ret set if @a was a file.
+ */
+static int trace_path_command(struct cli *cli, const char *a, int *ret)
+{
+	char *argv[] = { "tui", (char *)a, NULL };
+
+	if (access(a, R_OK))
+		return 0;
+	if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s: '%s' is a trace: replay it with '%s run %s', or open it on a terminal\n", cli->prog,
+			a, cli->prog, a);
+		*ret = EXIT_USAGE;
+		return 1;
+	}
+	*ret = cmd_tui(cli, 2, argv);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { .prog = "slubsim" };
@@ -151,6 +173,8 @@ int main(int argc, char **argv)
 			for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 				if (!strcmp(commands[k].name, a))
 					cmd = &commands[k];
+			if (!cmd && trace_path_command(&cli, a, &ret))
+				goto out;
 			if (!cmd) {
 				ret = cli_usage_error(&cli, NULL, "unknown command '%s'", a);
 				goto out;

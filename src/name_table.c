@@ -252,3 +252,41 @@ const void *name_table_key(const struct name_table *nt, const struct name_entry 
 	*len = sl->len;
 	return slot_key(sl);
 }
+
+/* A deep copy (the TUI's checkpoints): same slots, same index. 0, or NT_ENOMEM leaving @dst empty. */
+int name_table_clone(struct name_table *dst, const struct name_table *src)
+{
+	name_table_init(dst);
+	dst->slots = malloc((size_t)(src->slots_cap ? src->slots_cap : 1) * sizeof(*dst->slots));
+	dst->index = src->index ? malloc((size_t)(src->index_mask + 1) * sizeof(*dst->index)) : NULL;
+	if (!dst->slots || (src->index && !dst->index)) {
+		free(dst->slots);
+		free(dst->index);
+		name_table_init(dst);
+		return NT_ENOMEM;
+	}
+	memcpy(dst->slots, src->slots, (size_t)src->nr_slots * sizeof(*dst->slots));
+	if (src->index)
+		memcpy(dst->index, src->index, (size_t)(src->index_mask + 1) * sizeof(*dst->index));
+	dst->nr_slots = src->nr_slots;
+	dst->slots_cap = src->slots_cap;
+	dst->free_slot = src->free_slot;
+	dst->index_mask = src->index_mask;
+	dst->count = src->count;
+	dst->live = src->live;
+	for (uint32_t i = 0; i < dst->nr_slots; i++) {
+		struct name_slot *sl = &dst->slots[i];
+
+		if (!sl->used || sl->len <= NT_INLINE_KEY)
+			continue;
+		sl->key.heap = malloc(sl->len);
+		if (!sl->key.heap) {
+			for (uint32_t j = i; j < dst->nr_slots; j++)
+				dst->slots[j].used = dst->slots[j].used && dst->slots[j].len <= NT_INLINE_KEY;
+			name_table_release(dst);
+			return NT_ENOMEM;
+		}
+		memcpy(sl->key.heap, src->slots[i].key.heap, sl->len);
+	}
+	return NT_OK;
+}

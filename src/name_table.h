@@ -66,4 +66,7 @@ struct name_entry *name_table_slot(const struct name_table *nt, uint32_t slot);
 /* The key of an entry (not NUL-terminated) and its length. */
 const void *name_table_key(const struct name_table *nt, const struct name_entry *e, size_t *len);
 
+/* A deep copy of @src into @dst (uninitialised): NT_OK, or NT_ENOMEM with @dst empty. */
+int name_table_clone(struct name_table *dst, const struct name_table *src);
+
 #endif

@@ -1005,3 +1005,68 @@ void replay_release(struct replay *rp)
 	config_release(&rp->cfg);
 	memset(rp, 0, sizeof(*rp));
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+/* @s of the model @from, as the same cache of its clone @to */
+static struct kmem_cache *clone_cache(const struct sim *to, const struct kmem_cache *s)
+{
+	return s ? to->caches[s->index] : NULL;
+}
+
+static int clone_objs(struct replay_obj **dst, const struct replay_obj *src, uint32_t cap, const struct sim *to)
+{
+	*dst = NULL;
+	if (!cap)
+		return 0;
+	*dst = malloc((size_t)cap * sizeof(**dst));
+	if (!*dst)
+		return -1;
+	memcpy(*dst, src, (size_t)cap * sizeof(**dst));
+	for (uint32_t i = 0; i < cap; i++)
+		(*dst)[i].cache = clone_cache(to, src[i].cache);
+	return 0;
+}
+
+static int clone_labels(struct replay *dst, const struct replay *src)
+{
+	dst->labels = calloc(src->labels_cap, sizeof(*dst->labels));
+	if (!dst->labels)
+		return -1;
+	dst->labels_cap = src->labels_cap;
+	for (uint32_t i = 0; i < src->nr_labels; i++) {
+		if (!(dst->labels[i] = strdup(src->labels[i])))
+			return -1;
+		dst->nr_labels = i + 1;
+	}
+	return 0;
+}
+
+int replay_clone(struct replay *dst, const struct replay *src)
+{
+	memcpy(dst, src, sizeof(*dst));
+	dst->sim = NULL;
+	dst->objs = dst->pobjs = NULL;
+	dst->labels = NULL;
+	dst->nr_labels = dst->labels_cap = 0;
+	dst->objs_cap = dst->pobjs_cap = 0;
+	name_table_init(&dst->names);
+	name_table_init(&dst->ptrs);
+	config_init(&dst->cfg);
+	if (config_copy(&dst->cfg, &src->cfg, NULL) || (src->sim && !(dst->sim = sim_clone(src->sim))) ||
+	    name_table_clone(&dst->names, &src->names) || name_table_clone(&dst->ptrs, &src->ptrs) ||
+	    clone_labels(dst, src))
+		goto fail;
+	if (src->sim && (clone_objs(&dst->objs, src->objs, src->objs_cap, dst->sim) ||
+			 clone_objs(&dst->pobjs, src->pobjs, src->pobjs_cap, dst->sim)))
+		goto fail;
+	dst->objs_cap = dst->objs ? src->objs_cap : 0;
+	dst->pobjs_cap = dst->pobjs ? src->pobjs_cap : 0;
+	if (dst->sim)
+		dst->last_op.cache = clone_cache(dst->sim, src->last_op.cache);
+	dst->last_op.fault_text = src->last_op.fault_text == src->last_fault ? dst->last_fault : NULL;
+	return 0;
+fail:
+	replay_release(dst);
+	return -1;
+}

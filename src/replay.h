@@ -111,4 +111,11 @@ int replay_boot(struct replay *rp);
 const struct replay_obj *replay_lookup(const struct replay *rp, const char *name);
 const char *replay_label(const struct replay *rp, uint32_t i);
 
+/*
+ * A deep copy of @src (model, names, labels) into @dst, uninitialised: the
+ * TUI's checkpoints. Cache pointers point into the copy's model. 0, or -1
+ * out of memory with @dst released.
+ */
+int replay_clone(struct replay *dst, const struct replay *src);
+
 #endif

@@ -459,3 +459,35 @@ int trace_next(struct trace_reader *rd, struct trace_event *ev)
 		/* a line without an event */
 	}
 }
+
+/* ------------------------------------------------------------------ resuming */
+
+int trace_tell(const struct trace_reader *rd, struct trace_pos *pos)
+{
+	if (rd->read != read_mem || rd->next_tok < rd->ntok || rd->discarding)
+		return -1;
+	pos->off = rd->mem_pos - (rd->end - rd->start);
+	pos->line = rd->line;
+	pos->cpu = rd->cpu;
+	pos->seen_event = rd->seen_event;
+	pos->format = rd->format;
+	return 0;
+}
+
+int trace_open_mem_at(struct trace_reader *rd, const char *data, size_t len, const char *name,
+		      const struct trace_pos *pos)
+{
+	if (pos->off > len || trace_open_mem(rd, data, len, name, pos->format))
+		return -1;
+	rd->mem_pos = pos->off;
+	rd->line = pos->line;
+	rd->cpu = pos->cpu;
+	rd->seen_event = pos->seen_event;
+	return 0;
+}
+
+size_t trace_line_start(const struct trace_reader *rd)
+{
+	/* buf[0, end) holds input bytes [mem_pos - end, mem_pos) */
+	return rd->cur ? rd->mem_pos - rd->end + (size_t)(rd->cur - rd->buf) : 0;
+}

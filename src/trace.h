@@ -291,4 +291,26 @@ int trace_config_apply(const struct trace_event *ev, struct sim_config *cfg, str
 void trace_report(FILE *out, const struct trace_reader *rd, const struct trace_event *ev, uint32_t col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * Where a memory reader stands between two events, so that a reader opened
+ * later can resume there (the TUI's checkpoints): the next unread byte, the
+ * lines read so far, the native "cpu N" in force and the resolved format.
+ */
+struct trace_pos {
+	size_t off;
+	uint32_t line;
+	unsigned cpu;
+	bool seen_event;
+	enum trace_format format;
+};
+
+/* The position after the last event; -1 while a config line still has pairs to hand out. */
+int trace_tell(const struct trace_reader *rd, struct trace_pos *pos);
+/* trace_open_mem() resumed at @pos (from trace_tell() on the same buffer). */
+int trace_open_mem_at(struct trace_reader *rd, const char *data, size_t len, const char *name,
+		      const struct trace_pos *pos);
+
+/* The byte offset in a memory reader's input of the line being parsed. */
+size_t trace_line_start(const struct trace_reader *rd);
+
 #endif

@@ -1,0 +1,1021 @@
+/* The TUI's view model: panes as lines of attributed characters (view.h). */
+#include "view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/explain.h"
+#include "sim/kver.h"
+#include "sim/rust.h"
+#include "sim/util.h"
+
+/* ------------------------------------------------------------------ line building */
+
+static struct view_line *vl_new(struct view_lines *ls)
+{
+	struct view_line *l;
+
+	if (ls->n == ls->cap) {
+		unsigned cap = ls->cap ? ls->cap * 2 : 32;
+		void *p = realloc(ls->v, cap * sizeof(*ls->v));
+
+		if (!p)
+			return NULL;
+		ls->v = p;
+		ls->cap = cap;
+	}
+	l = &ls->v[ls->n++];
+	l->len = 0;
+	l->cache = -1;
+	l->slot0 = 0;
+	l->col0 = l->nslots = l->slot_size = 0;
+	return l;
+}
+
+void view_lines_free(struct view_lines *ls)
+{
+	free(ls->v);
+	memset(ls, 0, sizeof(*ls));
+}
+
+static void vl_putc(struct view_line *l, enum view_attr a, uint32_t cp)
+{
+	if (!l || l->len >= VIEW_COLS)
+		return;
+	l->ch[l->len] = cp;
+	l->attr[l->len++] = (uint8_t)a;
+}
+
+/* UTF-8 in, code points out; a stray byte stands for itself */
+static void vl_puts(struct view_line *l, enum view_attr a, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp = *p++;
+		int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+
+		if (more)
+			cp &= 0x3fu >> more;
+		for (; more && (*p & 0xc0) == 0x80; more--)
+			cp = cp << 6 | (*p++ & 0x3fu);
+		vl_putc(l, a, cp < 0x20 ? ' ' : cp);
+	}
+}
+
+static void __attribute__((format(printf, 3, 0))) vl_vprintf(struct view_line *l, enum view_attr a, const char *fmt,
+								va_list ap)
+{
+	char buf[VIEW_COLS * 4];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vl_puts(l, a, buf);
+}
+
+static void __attribute__((format(printf, 3, 4))) vl_printf(struct view_line *l, enum view_attr a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vl_vprintf(l, a, fmt, ap);
+	va_end(ap);
+}
+
+void view_line_puts(struct view_line *l, enum view_attr a, const char *s)
+{
+	vl_puts(l, a, s);
+}
+
+/* Fill to @width with blanks of @a (a selected row is reverse all across). */
+static void vl_pad(struct view_line *l, enum view_attr a, unsigned width)
+{
+	while (l && l->len < width && l->len < VIEW_COLS)
+		vl_putc(l, a, ' ');
+}
+
+static void vl_cut(struct view_line *l, unsigned width)
+{
+	if (l && l->len > width)
+		l->len = width;
+}
+
+static struct view_line *vl_text(struct view_lines *out, enum view_attr a, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static struct view_line *vl_text(struct view_lines *out, enum view_attr a, const char *fmt, ...)
+{
+	struct view_line *l = vl_new(out);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vl_vprintf(l, a, fmt, ap);
+	va_end(ap);
+	return l;
+}
+
+char *view_line_utf8(const struct view_line *l, char *buf, size_t len)
+{
+	size_t o = 0;
+	unsigned n = l->len;
+
+	while (n && l->ch[n - 1] == ' ')
+		n--;
+	for (unsigned i = 0; i < n && o + 5 < len; i++) {
+		uint32_t c = l->ch[i];
+
+		if (c < 0x80) {
+			buf[o++] = (char)c;
+		} else if (c < 0x800) {
+			buf[o++] = (char)(0xc0 | c >> 6);
+			buf[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			buf[o++] = (char)(0xe0 | c >> 12);
+			buf[o++] = (char)(0x80 | (c >> 6 & 0x3f));
+			buf[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+	return buf;
+}
+
+/* ------------------------------------------------------------------ words */
+
+static const char *const path_words[NR_PATHS] = {
+	[PATH_NONE] = "",
+	[PATH_FASTPATH] = "fast path",
+	[PATH_REFILL] = "refilled from the cpu slab's freelist",
+	[PATH_CPU_PARTIAL] = "slab taken from the cpu partial list",
+	[PATH_NODE_PARTIAL] = "slab taken from the node partial list",
+	[PATH_NEW_SLAB] = "new slab",
+	[PATH_NEW_SLAB_FALLBACK] = "new slab at the fallback order",
+	[PATH_DEBUG_PARTIAL] = "debug path, partial slab",
+	[PATH_DEBUG_NEW_SLAB] = "debug path, new slab",
+	[PATH_LARGE] = "pages from the buddy allocator",
+	[PATH_ZERO] = "ZERO_SIZE_PTR",
+	[PATH_FAILED] = "failed: NULL",
+	[PATH_FREE_FAST] = "freed onto the cpu freelist",
+	[PATH_FREE_FROZEN] = "freed onto a frozen slab",
+	[PATH_FREE_CPU_PARTIAL] = "freed; the slab joins the cpu partial list",
+	[PATH_FREE_PARTIAL] = "freed onto its slab",
+	[PATH_FREE_ADD_PARTIAL] = "freed; the slab goes back on the node partial list",
+	[PATH_FREE_DISCARD] = "freed; the empty slab is discarded",
+	[PATH_FREE_DEBUG] = "freed on the debug path",
+	[PATH_FREE_LARGE] = "pages freed",
+	[PATH_FREE_NOOP] = "nothing to free",
+	[PATH_FREE_REJECTED] = "not freed: SLUB reported it",
+	[PATH_REALLOC_IN_PLACE] = "kept in place",
+	[PATH_REALLOC_MOVED] = "moved",
+};
+
+static const char *state_words(const struct slab *slab, char *buf, size_t len)
+{
+	switch (slab->state) {
+	case SLAB_CPU: snprintf(buf, len, "cpu slab of CPU %u", slab->cpu); break;
+	case SLAB_CPU_PARTIAL: snprintf(buf, len, "cpu partial, CPU %u", slab->cpu); break;
+	case SLAB_NODE_PARTIAL: snprintf(buf, len, "node partial"); break;
+	case SLAB_DEBUG_FULL: snprintf(buf, len, "full (n->full)"); break;
+	default: snprintf(buf, len, "full"); break;
+	}
+	return buf;
+}
+
+static const struct sim *vsim(const struct view *v)
+{
+	return player_replay(v->pl)->sim;
+}
+
+static const char *dest_name(const struct view *v, const struct sim_op *op, char *buf, size_t len)
+{
+	const struct kmem_cache *s = player_step_cache(v->pl);
+
+	if (s)
+		snprintf(buf, len, "%s", s->name);
+	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)
+		snprintf(buf, len, "page-order-%u", op->order);
+	else if (op->path == PATH_ZERO)
+		snprintf(buf, len, "ZERO_SIZE_PTR");
+	else if (op->path == PATH_FAILED)
+		snprintf(buf, len, "NULL");
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+void view_outcome(const struct view *v, char *buf, size_t len)
+{
+	const struct player_step *s = player_last(v->pl);
+	char dest[80];
+	size_t o;
+
+	if (!s) {
+		snprintf(buf, len, "start: the kernel has booted; press \u2192 to step");
+		return;
+	}
+	if (!s->has_op) {
+		snprintf(buf, len, "%s%s%s", s->text, s->message[0] ? " \u2014 " : "", s->message);
+		return;
+	}
+	o = (size_t)snprintf(buf, len, "%s \u2192 %s, cpu %u %s", s->text, dest_name(v, &s->op, dest, sizeof(dest)),
+			     s->op.cpu, path_words[s->op.path]);
+	if (o < len && s->op.slot >= 0)
+		o += (size_t)snprintf(buf + o, len - o, ", slot %d of slab 0x%llx", s->op.slot,
+				      (unsigned long long)s->op.slab);
+	if (o < len && s->op.new_slabs)
+		o += (size_t)snprintf(buf + o, len - o, ", %u new slab%s", s->op.new_slabs, s->op.new_slabs > 1 ? "s" : "");
+	if (o < len && s->op.nr_faults)
+		o += (size_t)snprintf(buf + o, len - o, ", SLUB: %s", sim_fault_name(s->op.fault));
+	if (o < len && s->message[0])
+		snprintf(buf + o, len - o, " \u2014 %s", s->message);
+}
+
+/* ------------------------------------------------------------------ header */
+
+void view_header(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct replay *rp = player_replay(v->pl);
+	const struct sim *sim = rp->sim;
+	struct view_line *l = vl_new(out);
+	char buf[VIEW_COLS * 4];
+	char dbg[16] = "off";
+
+	if (sim && sim->env.slub_debug) {
+		static const struct { slab_flags_t f; char c; } letters[] = {
+			{ SLAB_CONSISTENCY_CHECKS, 'F' }, { SLAB_RED_ZONE, 'Z' }, { SLAB_POISON, 'P' }, { SLAB_STORE_USER, 'U' },
+			{ SLAB_TRACE, 'T' },
+		};
+		unsigned n = 0;
+
+		for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+			if (sim->env.slub_debug & letters[i].f)
+				dbg[n++] = letters[i].c;
+		dbg[n] = '\0';
+	}
+	vl_printf(l, VA_TITLE, "slubsim %s  event %llu/%llu", v->pl->name, (unsigned long long)player_pos(v->pl),
+		  (unsigned long long)v->pl->total);
+	if (sim)
+		vl_printf(l, VA_TITLE, "  Linux %u.%u %s %u CPUs debug %s", KV_MAJOR(sim->env.kver),
+			  KV_MINOR(sim->env.kver), sim->cfg.arch->name, sim->env.cpus, dbg);
+	vl_pad(l, VA_TITLE, width);
+	vl_cut(l, width);
+	l = vl_text(out, VA_NORMAL, "label: %s", rp->nr_labels > 1 ? replay_label(rp, rp->nr_labels - 1) : "-");
+	vl_cut(l, width);
+	view_outcome(v, buf, sizeof(buf));
+	l = vl_new(out);
+	vl_puts(l, player_last(v->pl) && player_last(v->pl)->has_op && player_last(v->pl)->op.nr_faults ? VA_BAD
+												       : VA_CURRENT,
+		buf);
+	vl_cut(l, width);
+}
+
+/* ------------------------------------------------------------------ cache table */
+
+struct cache_row {
+	const struct kmem_cache *s;
+	struct cache_stats st;
+	uint64_t cache_kb;
+};
+
+static const char sort_letters[] = "abclvnopsu";
+static const char *const sort_names[] = {
+	"active objects", "objects per slab", "cache size", "slabs", "active slabs", "name", "objects",
+	"pages per slab", "object size", "use",
+};
+
+const char *view_sort_name(char c)
+{
+	const char *p = c ? strchr(sort_letters, c) : NULL;
+
+	return p ? sort_names[p - sort_letters] : "?";
+}
+
+int view_set_sort(struct view *v, int c)
+{
+	if (c <= 0 || c > 127 || !strchr(sort_letters, c))
+		return -1;
+	v->sort = (char)c;
+	return 0;
+}
+
+static uint64_t use_pct(const struct cache_row *r)
+{
+	return r->st.total_objects ? r->st.objects * 100 / r->st.total_objects : 0;
+}
+
+/* slabtop's key for @r: bigger first, except by name */
+static uint64_t sort_key(char sort, const struct cache_row *r)
+{
+	switch (sort) {
+	case 'a': return r->st.objects;
+	case 'b': return r->s->oo.objects;
+	case 'c': return r->cache_kb;
+	case 'l':
+	case 'v': return r->st.slabs;	/* SLUB reports active_slabs = num_slabs */
+	case 'p': return 1ull << r->s->oo.order;
+	case 's': return r->s->size;
+	case 'u': return use_pct(r);
+	default: return r->st.total_objects;
+	}
+}
+
+static char qsort_key;	/* qsort() has no context argument */
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct cache_row *x = a, *y = b;
+	uint64_t kx, ky;
+
+	if (qsort_key == 'n')
+		return strcmp(x->s->name, y->s->name);
+	kx = sort_key(qsort_key, x);
+	ky = sort_key(qsort_key, y);
+	if (kx != ky)
+		return kx > ky ? -1 : 1;
+	return strcmp(x->s->name, y->s->name);
+}
+
+/* The rows of the table as shown: sorted, empty caches hidden on request. Caller frees. */
+static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
+{
+	const struct sim *sim = vsim(v);
+	const struct kmem_cache *s;
+	struct cache_row *rows;
+	unsigned n = 0;
+
+	*nr = 0;
+	if (!sim || !(rows = calloc(sim->nr_caches + 1, sizeof(*rows))))
+		return NULL;
+	for (unsigned i = 0; (s = sim_cache_slabinfo_order(sim, i)); i++) {
+		struct cache_row *r = &rows[n];
+
+		kmem_cache_stats(sim, s, &r->st);
+		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache)
+			continue;
+		r->s = s;
+		r->cache_kb = r->st.slabs * ((uint64_t)sim->env.ac.page_size << s->oo.order) / 1024;
+		n++;
+	}
+	qsort_key = v->sort;
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	*nr = n;
+	return rows;
+}
+
+static void sparkline(const struct view *v, struct view_line *l, unsigned index, unsigned cells, enum view_attr a)
+{
+	static const char ascii_levels[] = " .:-=+*#";
+	const uint8_t *use;
+	unsigned n = player_history(v->pl, index, &use), skip = n > cells ? n - cells : 0;
+
+	for (unsigned i = n - skip; i < cells; i++)
+		vl_putc(l, a, ' ');
+	for (unsigned i = skip; i < n; i++) {
+		unsigned lvl = use[i] * 7 / 100;
+
+		vl_putc(l, a, v->ascii ? (uint32_t)ascii_levels[lvl] : 0x2581 + lvl);
+	}
+}
+
+static void size_k(char *buf, size_t len, uint64_t bytes)
+{
+	snprintf(buf, len, "%.2fK", (double)bytes / 1024);
+}
+
+void view_caches(struct view *v, unsigned width, unsigned height, struct view_lines *out)
+{
+	unsigned nr, sel = 0, hist = width >= 80 ? 8 : 0, name_w = width > 64 + hist ? width - 56 - hist : 8;
+	struct cache_row *rows = cache_rows(v, &nr);
+	const struct kmem_cache *cur = player_step_cache(v->pl);
+	struct view_line *l = vl_new(out);
+
+	vl_printf(l, VA_HEAD, "%6s %6s %4s %8s %6s %8s %10s %-*s", "OBJS", "ACTIVE", "USE", "OBJ SIZE", "SLABS",
+		  "OBJ/SLAB", "CACHE SIZE", (int)name_w, "NAME");
+	if (hist)
+		vl_printf(l, VA_HEAD, "%-*s", (int)hist, "HISTORY");
+	vl_pad(l, VA_HEAD, width);
+	vl_cut(l, width);
+	for (unsigned i = 0; i < nr; i++)
+		if ((int)rows[i].s->index == v->sel_cache)
+			sel = i;
+	if (height > 1) {
+		if (sel < v->cache_top)
+			v->cache_top = sel;
+		if (sel >= v->cache_top + height - 1)
+			v->cache_top = sel - (height - 2);
+		if (v->cache_top + height - 1 > nr)
+			v->cache_top = nr > height - 1 ? nr - (height - 1) : 0;
+	}
+	for (unsigned i = v->cache_top; i < nr && out->n < height; i++) {
+		const struct cache_row *r = &rows[i];
+		bool is_sel = (int)r->s->index == v->sel_cache, is_cur = r->s == cur;
+		enum view_attr a = is_sel ? VA_SELECTED : is_cur ? VA_CURRENT : VA_NORMAL;
+		char osz[16];
+
+		l = vl_new(out);
+		l->cache = (int)r->s->index;
+		size_k(osz, sizeof(osz), r->s->size);
+		vl_printf(l, a, "%6llu %6llu %3llu%% %8s %6llu %8u %9lluK %-*.*s", (unsigned long long)r->st.total_objects,
+			  (unsigned long long)r->st.objects, (unsigned long long)use_pct(r), osz,
+			  (unsigned long long)r->st.slabs, r->s->oo.objects, (unsigned long long)r->cache_kb,
+			  (int)name_w, (int)name_w, r->s->name);
+		if (hist) {
+			vl_putc(l, a, ' ');
+			sparkline(v, l, r->s->index, hist - 1, a);
+		}
+		vl_pad(l, a, width);
+		vl_cut(l, width);
+	}
+	free(rows);
+}
+
+void view_move_selection(struct view *v, int delta)
+{
+	unsigned nr, cur = 0;
+	struct cache_row *rows = cache_rows(v, &nr);
+	long to;
+
+	if (!rows || !nr) {
+		free(rows);
+		return;
+	}
+	for (unsigned i = 0; i < nr; i++)
+		if ((int)rows[i].s->index == v->sel_cache)
+			cur = i;
+	to = (long)cur + delta;
+	to = to < 0 ? 0 : to >= (long)nr ? (long)nr - 1 : to;
+	v->sel_cache = (int)rows[to].s->index;
+	free(rows);
+}
+
+/* ------------------------------------------------------------------ slab map */
+
+static const struct kmem_cache *sel_cache(const struct view *v)
+{
+	const struct sim *sim = vsim(v);
+
+	if (!sim || v->sel_cache < 0 || (unsigned)v->sel_cache >= sim->nr_caches)
+		return NULL;
+	return sim->caches[v->sel_cache];
+}
+
+static unsigned state_rank(const struct slab *slab)
+{
+	switch (slab->state) {
+	case SLAB_CPU: return slab->cpu;
+	case SLAB_CPU_PARTIAL: return SIM_MAX_CPUS + slab->cpu;
+	case SLAB_NODE_PARTIAL: return 2 * SIM_MAX_CPUS;
+	default: return 2 * SIM_MAX_CPUS + 1;
+	}
+}
+
+struct slab_ref {
+	uint64_t key;
+	uint32_t i;
+};
+
+static int slab_ref_cmp(const void *a, const void *b)
+{
+	const struct slab_ref *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The live slabs of @s: cpu slabs, cpu partial, node partial, full; oldest first in each. */
+static struct slab_ref *cache_slabs(const struct sim *sim, const struct kmem_cache *s, unsigned *nr)
+{
+	struct slab_ref *refs = malloc(((size_t)sim->nr_slab_entries + 1) * sizeof(*refs));
+	unsigned n = 0;
+
+	*nr = 0;
+	if (!refs)
+		return NULL;
+	for (uint32_t i = 0; i < sim->nr_slab_entries; i++) {
+		const struct slab *slab = sim_slab(sim, i);
+
+		if (!slab || !slab->live || slab->cache != s->index)
+			continue;
+		refs[n].key = (uint64_t)state_rank(slab) << 40 | (slab->serial & ((1ull << 40) - 1));
+		refs[n++].i = i;
+	}
+	qsort(refs, n, sizeof(*refs), slab_ref_cmp);
+	*nr = n;
+	return refs;
+}
+
+/* Walk a freelist from @head marking slots with @mark; the walk stops at a bad pointer or a loop. */
+static unsigned walk_freelist(const struct sim *sim, const struct kmem_cache *s, uint64_t base, unsigned objects,
+			      uint64_t head, uint8_t *marks, uint8_t mark, int *order, unsigned nr_order)
+{
+	unsigned n = 0;
+
+	for (uint64_t p = head; p && n < objects; p = sim_get_freepointer(sim, s, p)) {
+		uint64_t i;
+
+		if (p < base || (p - base) % s->size || (i = (p - base) / s->size) >= objects || marks[i])
+			break;
+		marks[i] = mark;
+		if (n < nr_order)
+			order[n] = (int)i;
+		n++;
+	}
+	return n;
+}
+
+enum { SLOT_USED, SLOT_FREE, SLOT_CPU_FREE };
+
+static void slab_legend(const struct view *v, struct view_lines *out)
+{
+	struct view_line *l = vl_new(out);
+
+	vl_puts(l, VA_USED, v->ascii ? "#" : "\u2588");
+	vl_puts(l, VA_NORMAL, " used  ");
+	vl_puts(l, VA_FREE, v->ascii ? "." : "\u2591");
+	vl_puts(l, VA_NORMAL, " free  ");
+	vl_puts(l, VA_CPU_FREE, v->ascii ? "c" : "\u2592");
+	vl_puts(l, VA_NORMAL, " on the cpu freelist  ");
+	vl_puts(l, VA_CHANGED, v->ascii ? "*" : "\u2588");
+	vl_puts(l, VA_NORMAL, " this event");
+}
+
+/* One region of the slot layout bar: @bytes of @what. */
+static void layout_part(struct view_line *l, enum view_attr a, const char *what, unsigned bytes)
+{
+	if (bytes)
+		vl_printf(l, a, "[%s %u]", what, bytes);
+}
+
+/* The slot's layout: red zones, object, free pointer, tracks, padding (mm/slub.c's picture). */
+static void slot_layout(const struct sim *sim, const struct kmem_cache *s, struct view_lines *out)
+{
+	struct view_line *l = vl_new(out);
+	unsigned info = get_info_end(&sim->env, s), ptr = sim->env.ac.ptr_size;
+	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size : 0;
+	unsigned orig = slub_debug_orig_size(s) ? 4 : 0, used = s->red_left_pad + info + track + orig;
+
+	vl_puts(l, VA_NORMAL, "slot: ");
+	layout_part(l, VA_REDZONE, "red zone", s->red_left_pad);
+	layout_part(l, VA_USED, "object", s->object_size);
+	layout_part(l, (s->flags & SLAB_RED_ZONE) ? VA_REDZONE : VA_PAD, (s->flags & SLAB_RED_ZONE) ? "red zone" : "align",
+		    s->inuse - s->object_size);
+	layout_part(l, VA_FREEPTR, "free ptr", freeptr_outside_object(s) ? ptr : 0);
+	layout_part(l, VA_META, "tracks", track);
+	layout_part(l, VA_META, "orig size", orig);
+	layout_part(l, VA_PAD, "pad", s->size > used ? s->size - used : 0);
+	if (!freeptr_outside_object(s))
+		vl_printf(l, VA_FREEPTR, " free ptr at +%u", s->offset);
+}
+
+static void slab_rows(const struct view *v, const struct slab *slab, const struct kmem_cache *s, unsigned width,
+		      struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	const struct player_step *st = player_last(v->pl);
+	uint64_t addr = slab_address(sim, slab), base = addr + s->red_left_pad;
+	uint8_t marks[MAX_OBJS_PER_PAGE + 1];
+	int order[64], cpu_order[64];
+	unsigned nf, ncf = 0, per = width > 4 ? width - 4 : 1;
+	struct view_line *l = vl_new(out);
+	char state[40];
+
+	memset(marks, SLOT_USED, slab->objects);
+	nf = walk_freelist(sim, s, base, slab->objects, slab->freelist, marks, SLOT_FREE, order, 64);
+	if (slab->state == SLAB_CPU)
+		ncf = walk_freelist(sim, s, base, slab->objects, s->cpu[slab->cpu].freelist, marks, SLOT_CPU_FREE,
+				    cpu_order, 64);
+	vl_printf(l, VA_HEAD, "0x%llx  %-20s %u/%u used", (unsigned long long)addr, state_words(slab, state, sizeof(state)),
+		  slab->objects - nf - ncf, slab->objects);
+	if (st && st->has_op && (st->op.slab == addr) && st->op.new_slabs)
+		vl_puts(l, VA_CHANGED, " new");
+	for (unsigned i = 0; i < slab->objects; i += per) {
+		l = vl_new(out);
+		vl_puts(l, VA_NORMAL, "  ");
+		l->slot0 = base + (uint64_t)i * s->size;
+		l->col0 = 2;
+		l->slot_size = s->size;
+		for (unsigned j = i; j < slab->objects && j < i + per; j++) {
+			uint64_t obj = base + (uint64_t)j * s->size;
+			bool changed = st && st->has_op && (st->op.addr == obj || st->op.old_addr == obj);
+			static const char ascii[] = "#.c";
+			static const uint32_t glyph[] = { 0x2588, 0x2591, 0x2592 };
+			enum view_attr a = marks[j] == SLOT_USED ? VA_USED : marks[j] == SLOT_FREE ? VA_FREE : VA_CPU_FREE;
+
+			if (changed)
+				a = VA_CHANGED;
+			vl_putc(l, a, v->ascii ? (uint32_t)(changed ? '*' : ascii[marks[j]]) : glyph[marks[j]]);
+			l->nslots++;
+		}
+	}
+	if (!v->show_freelist)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned n = pass ? ncf : nf;
+		int *ord = pass ? cpu_order : order;
+
+		if (pass && slab->state != SLAB_CPU)
+			break;
+		l = vl_new(out);
+		vl_puts(l, VA_DIM, pass ? "  cpu freelist:" : "  freelist:");
+		for (unsigned i = 0; i < n && i < 64 && l->len + 6 < width; i++)
+			vl_printf(l, VA_DIM, " %d", ord[i]);
+		if (!n)
+			vl_puts(l, VA_DIM, " empty");
+		else if (l->len + 6 >= width || n > 64)
+			vl_puts(l, VA_DIM, " \u2026");
+		vl_cut(l, width);
+	}
+}
+
+#define VIEW_MAX_SLABS 500
+
+void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	const struct kmem_cache *s = sel_cache(v);
+	struct slab_ref *refs;
+	unsigned nr;
+
+	if (!s) {
+		vl_text(out, VA_DIM, "No cache selected: pick one in the cache table (\u2191/\u2193).");
+		return;
+	}
+	vl_text(out, VA_TITLE, "%s: %u objects per slab of order %u, slot %u B, object %u B", s->name, s->oo.objects,
+		s->oo.order, s->size, s->object_size);
+	slot_layout(sim, s, out);
+	slab_legend(v, out);
+	refs = cache_slabs(sim, s, &nr);
+	if (!nr)
+		vl_text(out, VA_DIM, "No slabs: nothing allocated from %s yet.", s->name);
+	for (unsigned i = 0; i < nr && i < VIEW_MAX_SLABS; i++)
+		slab_rows(v, sim_slab(sim, refs[i].i), s, width, out);
+	if (nr > VIEW_MAX_SLABS)
+		vl_text(out, VA_DIM, "\u2026 and %u more slabs", nr - VIEW_MAX_SLABS);
+	free(refs);
+}
+
+/* ------------------------------------------------------------------ object inspector */
+
+/* The name bound to @addr and what the replayer remembers of it. */
+static const struct replay_obj *obj_record(const struct replay *rp, uint64_t addr, char *name, size_t len)
+{
+	const struct name_table *tabs[2] = { &rp->names, &rp->ptrs };
+	const struct replay_obj *arrs[2] = { rp->objs, rp->pobjs };
+	const uint32_t caps[2] = { rp->objs_cap, rp->pobjs_cap };
+
+	for (int t = 0; t < 2; t++) {
+		for (uint32_t i = 0; i < name_table_slots(tabs[t]); i++) {
+			const struct name_entry *e = name_table_slot(tabs[t], i);
+			size_t klen;
+			const char *key;
+
+			if (!e || !e->live || i >= caps[t] || arrs[t][i].addr != addr)
+				continue;
+			key = name_table_key(tabs[t], e, &klen);
+			if (t)
+				snprintf(name, len, "ftrace ptr %016llx", (unsigned long long)*(const uint64_t *)(const void *)key);
+			else
+				snprintf(name, len, "%.*s", (int)klen, key);
+			return &arrs[t][i];
+		}
+	}
+	snprintf(name, len, "-");
+	return NULL;
+}
+
+/* What byte @off of a slot (from its start) is, for the dump's colours. */
+static enum view_attr byte_attr(const struct sim *sim, const struct kmem_cache *s, unsigned off, unsigned char b,
+				bool is_free)
+{
+	unsigned rlp = s->red_left_pad, info = rlp + get_info_end(&sim->env, s);
+	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size + (slub_debug_orig_size(s) ? 4 : 0) : 0;
+
+	if (off < rlp)
+		return VA_REDZONE;
+	if (is_free && off >= rlp + s->offset && off < rlp + s->offset + sim->env.ac.ptr_size)
+		return VA_FREEPTR;
+	if (off < rlp + s->object_size)
+		return (s->flags & SLAB_POISON) && (b == 0x6b || b == 0xa5) ? VA_POISON : VA_USED;
+	if (off < rlp + s->inuse)
+		return (s->flags & SLAB_RED_ZONE) ? VA_REDZONE : VA_PAD;
+	if (off < info)
+		return VA_FREEPTR;
+	if (off < info + track)
+		return VA_META;
+	return VA_PAD;
+}
+
+#define VIEW_DUMP_ROWS 64
+
+static void hex_dump(const struct view *v, const struct kmem_cache *s, const struct sim_obj_info *info,
+		     struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	uint64_t slot = info->object - s->red_left_pad;
+	const unsigned char *p = info->slab->data + (slot - info->slab_addr);
+
+	vl_text(out, VA_HEAD, "slot bytes (+0 is the slot start; object at +%u):", s->red_left_pad);
+	for (unsigned row = 0; row * 16 < s->size && row < VIEW_DUMP_ROWS; row++) {
+		struct view_line *l = vl_new(out);
+
+		vl_printf(l, VA_DIM, "+%04x ", row * 16);
+		for (unsigned i = row * 16; i < row * 16 + 16; i++) {
+			if (i < s->size)
+				vl_printf(l, byte_attr(sim, s, i, p[i], info->free), " %02x", p[i]);
+			else
+				vl_puts(l, VA_NORMAL, "   ");
+		}
+		vl_puts(l, VA_NORMAL, "  ");
+		for (unsigned i = row * 16; i < row * 16 + 16 && i < s->size; i++)
+			vl_putc(l, VA_DIM, p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.');
+	}
+	if (s->size > VIEW_DUMP_ROWS * 16)
+		vl_text(out, VA_DIM, "\u2026 %u more bytes", s->size - VIEW_DUMP_ROWS * 16);
+}
+
+static void object_facts(const struct view *v, const struct sim_obj_info *info, struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	const struct replay *rp = player_replay(v->pl);
+	const struct kmem_cache *s = info->cache;
+	const struct replay_obj *o;
+	char name[64];
+
+	vl_text(out, VA_TITLE, "object 0x%llx  %s  %s", (unsigned long long)info->object, s->name,
+		info->free ? "free" : "allocated");
+	vl_text(out, VA_NORMAL, "slab 0x%llx, slot %d of %u, offset in page 0x%llx", (unsigned long long)info->slab_addr,
+		info->slot, info->slab->objects,
+		(unsigned long long)(info->object & ((uint64_t)sim->env.ac.page_size - 1)));
+	o = info->free ? NULL : obj_record(rp, info->object, name, sizeof(name));
+	vl_text(out, VA_NORMAL, "ksize %u, aligned to %llu", info->free ? 0 : slab_ksize(s),
+		(unsigned long long)lowest_bit(info->object));
+	if (o)
+		vl_text(out, VA_NORMAL, "name %s, requested %llu bytes, allocated by operation #%llu, label: %s", name,
+			(unsigned long long)o->size, (unsigned long long)o->event + 1, replay_label(rp, o->label));
+	if (info->free) {
+		uint64_t raw = 0;
+		const unsigned char *p = info->slab->data + (info->object + s->offset - info->slab_addr);
+
+		memcpy(&raw, p, sim->env.ac.ptr_size < 8 ? sim->env.ac.ptr_size : 8);
+		vl_text(out, VA_FREEPTR, "free pointer at +%u: stored 0x%llx, decoded 0x%llx%s", s->offset,
+			(unsigned long long)raw, (unsigned long long)sim_get_freepointer(sim, s, info->object),
+			s->random ? " (SLAB_FREELIST_HARDENED: ptr ^ s->random ^ swab(&ptr))" : "");
+	}
+}
+
+void view_object(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	struct sim_obj_info info;
+
+	(void)width;
+	if (!sim || v->obj <= ZERO_SIZE_PTR) {
+		vl_text(out, VA_DIM, "No object: step to an allocation, click a slot, or / NAME.");
+		return;
+	}
+	sim_lookup(sim, v->obj, &info);
+	if (info.kind == 2) {
+		vl_text(out, VA_TITLE, "0x%llx: a large kmalloc, page order %u (%llu bytes from the buddy allocator)",
+			(unsigned long long)v->obj, info.order, (unsigned long long)info.size);
+		return;
+	}
+	if (info.kind != 1) {
+		vl_text(out, VA_DIM, "0x%llx: no slab or page block of the model holds it (any more)",
+			(unsigned long long)v->obj);
+		return;
+	}
+	object_facts(v, &info, out);
+	hex_dump(v, info.cache, &info, out);
+}
+
+/* ------------------------------------------------------------------ alignment */
+
+static void wrapper_table(const struct view *v, const struct player_step *st, struct view_lines *out)
+{
+	const struct sim *sim = vsim(v);
+	const struct replay_obj *o = st->name[0] ? replay_lookup(player_replay(v->pl), st->name) : NULL;
+	enum rust_wrapper def = rust_default_wrapper(sim->env.kver), used = o ? (enum rust_wrapper)o->wrapper : def;
+
+	vl_text(out, VA_HEAD, "  %-11s %-6s %7s  %-16s %7s  %s", "WRAPPER", "SINCE", "C SIZE", "CACHE", "ALIGN", "VERDICT");
+	for (int w = 0; w < NR_RUST_WRAPPERS; w++) {
+		struct wrapper_verdict wv;
+		struct sim_err err;
+		char cache[40];
+		unsigned since = rust_wrapper_since((enum rust_wrapper)w);
+		struct view_line *l = vl_new(out);
+		enum view_attr a;
+
+		vl_puts(l, w == (int)used ? VA_CURRENT : VA_NORMAL, w == (int)used ? "> " : w == (int)def ? "* " : "  ");
+		if (wrapper_verdict(sim, (enum rust_wrapper)w, st->size, st->align, &wv, &err)) {
+			vl_printf(l, VA_BAD, "%-11s %s", rust_wrapper_name((enum rust_wrapper)w), err.msg);
+			continue;
+		}
+		kmalloc_outcome_name(&wv.res, cache, sizeof(cache));
+		if (wv.dangling)
+			snprintf(cache, sizeof(cache), "dangling");
+		a = !wv.ok ? VA_BAD : VA_GOOD;
+		vl_printf(l, VA_NORMAL, "%-11s %u.%-4u %7llu  %-16s %7llu  ", rust_wrapper_name((enum rust_wrapper)w),
+			  KV_MAJOR(since), KV_MINOR(since), (unsigned long long)wv.c_size, cache,
+			  (unsigned long long)wv.addr_align);
+		vl_puts(l, a, !wv.ok ? "MISALIGNED" : wv.guaranteed ? "aligned, guaranteed" : "aligned by luck");
+	}
+	vl_text(out, VA_DIM, "> the wrapper this event used   * the one Linux %u.%u ships", KV_MAJOR(sim->env.kver),
+		KV_MINOR(sim->env.kver));
+}
+
+static bool is_alloc(const struct player_step *st)
+{
+	switch (st->kind) {
+	case TEV_KMALLOC: case TEV_KREALLOC: case TEV_RUST_ALLOC: case TEV_RUST_REALLOC:
+	case TEV_FT_KMALLOC: case TEV_FT_KMALLOC_NODE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void view_align(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct player_step *st = player_last(v->pl);
+	const struct sim *sim = vsim(v);
+	struct kmalloc_outcome ko;
+	uint64_t addr, guar;
+	char cache[40];
+	struct view_line *l;
+
+	(void)width;
+	if (!st || !sim || !is_alloc(st) || !st->has_op) {
+		vl_text(out, VA_DIM, "The current event allocates nothing: step to a kmalloc, krealloc or rust_alloc.");
+		return;
+	}
+	addr = st->op.addr;
+	if (st->align)
+		vl_text(out, VA_TITLE, "Layout(size %llu, align %llu) via %s", (unsigned long long)st->size,
+			(unsigned long long)st->align, st->op_name);
+	else
+		vl_text(out, VA_TITLE, "%s(%llu)", st->op_name, (unsigned long long)st->size);
+	l = vl_new(out);
+	vl_printf(l, VA_NORMAL, "result 0x%llx, aligned to %llu", (unsigned long long)addr,
+		  addr > ZERO_SIZE_PTR ? (unsigned long long)lowest_bit(addr) : 0ull);
+	if (st->align && addr > ZERO_SIZE_PTR)
+		vl_puts(l, addr & (st->align - 1) ? VA_BAD : VA_GOOD,
+			addr & (st->align - 1) ? "  MISALIGNED for the Layout" : "  aligned for the Layout");
+	kmalloc_outcome(sim, st->op.bytes_alloc && !st->align ? st->size : st->size, &ko);
+	kmalloc_outcome_name(&ko, cache, sizeof(cache));
+	guar = kmalloc_guaranteed_align(&sim->env, st->size);
+	vl_text(out, VA_NORMAL, "kmalloc(%llu) \u2192 %s, ksize %llu, slots aligned to %llu", (unsigned long long)st->size,
+		cache, (unsigned long long)ko.ksize, (unsigned long long)ko.slot_align);
+	vl_text(out, VA_NORMAL, "Linux %u.%u guarantees kmalloc(%llu) alignment %llu", KV_MAJOR(sim->env.kver),
+		KV_MINOR(sim->env.kver), (unsigned long long)st->size, (unsigned long long)guar);
+	if (st->align)
+		wrapper_table(v, st, out);
+}
+
+/* ------------------------------------------------------------------ faults */
+
+void view_fault(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const char *t = player_fault_text(v->pl);
+	const struct player_step *st = player_last(v->pl);
+
+	if (st && st->message[0])
+		vl_cut(vl_text(out, st->failed_expect ? VA_BAD : VA_CURRENT, "%s", st->message), width);
+	if (!*t) {
+		vl_text(out, VA_DIM, "No SLUB report at this event (%llu so far in the trace).",
+			(unsigned long long)player_replay(v->pl)->st.faults);
+		return;
+	}
+	/* the report's lines are long: wrap them, a report is read in full */
+	while (*t) {
+		size_t n = strcspn(t, "\n"), w = width ? width : 80;
+
+		do {
+			size_t part = n > w ? w : n;
+
+			vl_text(out, VA_BAD, "%.*s", (int)part, t);
+			t += part;
+			n -= part;
+		} while (n);
+		t += *t == '\n';
+	}
+}
+
+/* ------------------------------------------------------------------ help */
+
+static const char *const help_text[] = {
+	"slubsim tui: step through a trace and watch SLUB's slabs fill and drain",
+	"",
+	"Moving",
+	"  \u2192 / Space     next event            \u2190 / Backspace  previous event",
+	"  > / <         10 events forward/back  PgDn / PgUp    100 events",
+	"  Home / End    start / end             g / :          go to event N",
+	"  r             run to a breakpoint or the end (any key stops)",
+	"Breakpoints",
+	"  B             add: cache NAME, obj NAME, event KIND, new, discard,",
+	"                misaligned, fault, expect        C  clear them all",
+	"Panes",
+	"  Tab / S-Tab   next / previous pane    \u2191 / \u2193  select a cache or scroll",
+	"  Enter         inspect the current event's object",
+	"  / NAME        select a cache or inspect a named object",
+	"  e             hide/show empty caches  f  freelist order in the slab map",
+	"  F             follow the current event's cache on/off",
+	"  mouse         click a cache row to select it, a slot to inspect it",
+	"Sorting (slabtop's letters)",
+	"  a active  b objs/slab  c cache size  l slabs  v active slabs",
+	"  n name    o objects    p pages/slab  s object size  u use",
+	"Other",
+	"  h / F1 / ?    this help               q  quit",
+};
+
+void view_help(const struct view *v, unsigned width, struct view_lines *out)
+{
+	(void)v;
+	for (size_t i = 0; i < sizeof(help_text) / sizeof(help_text[0]); i++)
+		vl_cut(vl_text(out, i == 0 ? VA_TITLE : help_text[i][0] != ' ' ? VA_HEAD : VA_NORMAL, "%s", help_text[i]),
+		       width);
+}
+
+/* ------------------------------------------------------------------ panes */
+
+static const char *const pane_names[NR_VP] = { "Caches", "Slabs", "Object", "Alignment", "Fault" };
+
+const char *view_pane_name(enum view_pane p)
+{
+	return (unsigned)p < NR_VP ? pane_names[p] : "?";
+}
+
+void view_pane(struct view *v, enum view_pane p, unsigned width, unsigned height, struct view_lines *out)
+{
+	switch (p) {
+	case VP_CACHES: view_caches(v, width, height, out); break;
+	case VP_SLABS: view_slabs(v, width, out); break;
+	case VP_OBJECT: view_object(v, width, out); break;
+	case VP_ALIGN: view_align(v, width, out); break;
+	default: view_fault(v, width, out); break;
+	}
+}
+
+/* ------------------------------------------------------------------ state */
+
+void view_init(struct view *v, struct player *pl, bool ascii)
+{
+	memset(v, 0, sizeof(*v));
+	v->pl = pl;
+	v->ascii = ascii;
+	v->follow = true;
+	v->sort = 'o';
+	v->sel_cache = -1;
+	view_sync(v);
+}
+
+void view_sync(struct view *v)
+{
+	const struct player_step *st = player_last(v->pl);
+	const struct kmem_cache *s = player_step_cache(v->pl);
+	const struct sim *sim = vsim(v);
+
+	if (v->sel_cache >= 0 && sim && (unsigned)v->sel_cache >= sim->nr_caches)
+		v->sel_cache = -1;
+	if (!v->follow || !st)
+		return;
+	if (!st->has_op && player_replay(v->pl)->have_last_op) {
+		/* an expectation or a label: stay with the last operation */
+		const struct sim_op *op = &player_replay(v->pl)->last_op;
+
+		if (op->cache)
+			v->sel_cache = (int)op->cache->index;
+		if (op->addr > ZERO_SIZE_PTR)
+			v->obj = op->addr;
+		return;
+	}
+	if (s)
+		v->sel_cache = (int)s->index;
+	if (st->has_op && st->op.addr > ZERO_SIZE_PTR)
+		v->obj = st->op.addr;
+}
+
+int view_search(struct view *v, const char *name)
+{
+	const struct replay_obj *o = replay_lookup(player_replay(v->pl), name);
+	const struct sim *sim = vsim(v);
+
+	if (o && o->kind != ROBJ_CACHE && o->addr > ZERO_SIZE_PTR) {
+		struct sim_obj_info info;
+
+		v->obj = o->addr;
+		sim_lookup(sim, o->addr, &info);
+		if (info.kind == 1)
+			v->sel_cache = (int)info.cache->index;
+		return 0;
+	}
+	for (int exact = 1; sim && exact >= 0; exact--) {
+		for (unsigned i = 0; i < sim->nr_caches; i++) {
+			const struct kmem_cache *s = sim->caches[i];
+
+			if (!s->dead && (exact ? !strcmp(s->name, name) : strstr(s->name, name) != NULL)) {
+				v->sel_cache = (int)i;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}

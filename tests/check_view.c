@@ -1,0 +1,386 @@
+/* The TUI's player and view model: what each pane shows at given events of the lessons. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/player.h"
+#include "src/view.h"
+
+static struct player pl;
+static struct view v;
+static struct view_lines ls;
+static char path[4096];
+
+static const char *lesson(const char *name)
+{
+	const char *dir = getenv("srcdir");
+
+	snprintf(path, sizeof(path), "%s/traces/lessons/%s", dir ? dir : ".", name);
+	return path;
+}
+
+static void open_trace(const char *file)
+{
+	struct sim_config cfg;
+	char err[600];
+
+	config_init(&cfg);
+	ck_assert_msg(player_open(&pl, file, &cfg, 0, err, sizeof(err)) == 0, "%s: %s", file, err);
+	config_release(&cfg);
+	view_init(&v, &pl, false);
+}
+
+static void open_lesson(const char *name)
+{
+	open_trace(lesson(name));
+}
+
+static void teardown(void)
+{
+	view_lines_free(&ls);
+	if (pl.name)
+		player_close(&pl);
+}
+
+static void go(uint64_t n)
+{
+	ck_assert_int_eq(player_goto(&pl, n), 0);
+	ck_assert_uint_eq(player_pos(&pl), n);
+	view_sync(&v);
+}
+
+/* The pane's lines as UTF-8, joined with newlines, for strstr(). */
+static const char *text_of(void (*pane)(const struct view *, unsigned, struct view_lines *), unsigned width)
+{
+	static char all[1 << 16];
+	size_t o = 0;
+
+	ls.n = 0;
+	pane(&v, width, &ls);
+	all[0] = '\0';
+	for (unsigned i = 0; i < ls.n && o + VIEW_COLS * 4 < sizeof(all); i++) {
+		view_line_utf8(&ls.v[i], all + o, sizeof(all) - o);
+		o += strlen(all + o);
+		all[o++] = '\n';
+		all[o] = '\0';
+	}
+	return all;
+}
+
+static void caches_pane(const struct view *cv, unsigned width, struct view_lines *out)
+{
+	view_caches((struct view *)cv, width, 24, out);
+}
+
+#define ck_has(hay, needle) ck_assert_msg(strstr((hay), (needle)) != NULL, "no '%s' in:\n%s", (needle), (hay))
+#define ck_lacks(hay, needle) ck_assert_msg(strstr((hay), (needle)) == NULL, "'%s' in:\n%s", (needle), (hay))
+
+/* ------------------------------------------------------------------ player */
+
+START_TEST(counts_steps)
+{
+	open_lesson("02-alignment-rust.trace");
+	ck_assert_uint_eq(pl.total, 41);
+	ck_assert_ptr_null(player_last(&pl));
+	go(2);
+	ck_assert_str_eq(player_last(&pl)->text, "p = kmalloc 64");
+	ck_assert(player_last(&pl)->has_op);
+	go(1);
+	ck_assert_int_eq(player_last(&pl)->kind, TEV_LABEL);
+	ck_assert_int_eq(player_goto(&pl, 1000), 0);
+	ck_assert_uint_eq(player_pos(&pl), 41);
+}
+END_TEST
+
+/* A generated trace long enough for several coarse and fine checkpoints. */
+static const char *long_trace(unsigned n)
+{
+	static char name[] = "/tmp/check_view_XXXXXX";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "config cpus=2\n");
+	for (unsigned i = 0; i < n; i++) {
+		if (i % 3 == 2)
+			fprintf(f, "kfree o%u\n", i - 1);
+		else
+			fprintf(f, "@%u o%u = kmalloc %u\n", i % 2, i, 8 + (i * 37) % 600);
+	}
+	fclose(f);
+	return name;
+}
+
+/* Stepping back through checkpoints reproduces what stepping forward saw. */
+START_TEST(back_equals_forward)
+{
+	const char *file = long_trace(20000);
+	static uint64_t fwd[20001];
+
+	open_trace(file);
+	ck_assert_uint_eq(pl.total, 20000);
+	ck_assert_uint_gt(pl.k, 256);
+	for (uint64_t n = 1; n <= pl.total; n++) {
+		go(n);
+		fwd[n] = player_last(&pl)->op.addr;
+	}
+	ck_assert_uint_eq(pl.nr_coarse, pl.total / pl.k + 1);
+	ck_assert_uint_le(pl.nr_coarse, PLAYER_COARSE + 1);
+	for (uint64_t n = pl.total; n > 0; n -= 97) {
+		go(n);
+		ck_assert_uint_eq(player_last(&pl)->op.addr, fwd[n]);
+		go(n - 1 ? n - 1 : 1);
+		ck_assert_uint_eq(player_last(&pl)->op.addr, fwd[n - 1 ? n - 1 : 1]);
+		if (n < 97)
+			break;
+	}
+	go(0);
+	go(13337);
+	ck_assert_uint_eq(player_last(&pl)->op.addr, fwd[13337]);
+	unlink(file);
+}
+END_TEST
+
+START_TEST(breakpoints)
+{
+	struct player_break b[2];
+
+	open_lesson("02-alignment-rust.trace");
+	ck_assert_int_eq(player_break_parse("misaligned", &b[0]), 0);
+	ck_assert_int_eq(player_break_parse("cache kmalloc-128", &b[1]), 0);
+	ck_assert_int_eq(player_break_parse("cache", &b[1]), -1);
+	ck_assert_int_eq(player_break_parse("bogus", &b[1]), -1);
+	ck_assert_int_eq(player_break_parse("cache kmalloc-128", &b[1]), 0);
+	ck_assert_int_eq(player_run(&pl, b, 2, 0), 0);
+	ck_assert_uint_eq(player_pos(&pl), 8);
+	ck_assert_str_eq(player_last(&pl)->name, "n1");
+	ck_assert_int_eq(player_run(&pl, b, 2, 0), 0);
+	ck_assert_str_eq(player_last(&pl)->name, "n3");
+	ck_assert_int_eq(player_run(&pl, b, 2, 0), 1);
+	ck_assert_str_eq(player_last(&pl)->name, "m");
+	teardown();
+	open_lesson("04-slub-debug.trace");
+	ck_assert_int_eq(player_break_parse("fault", &b[0]), 0);
+	ck_assert_int_eq(player_run(&pl, b, 1, 0), 0);
+	ck_assert_str_eq(player_last(&pl)->text, "kfree a");
+	ck_assert_int_eq(player_break_parse("event kmalloc", &b[0]), 0);
+	ck_assert_int_eq(player_run(&pl, b, 1, 0), 0);
+	ck_assert_str_eq(player_last(&pl)->text, "b = kmalloc 64");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ panes */
+
+START_TEST(header_outcome)
+{
+	const char *t;
+
+	open_lesson("02-alignment-rust.trace");
+	t = text_of(view_header, 200);
+	ck_has(t, "event 0/41");
+	ck_has(t, "Linux 6.1 x86_64 2 CPUs debug off");
+	ck_has(t, "start: the kernel has booted");
+	go(5);
+	t = text_of(view_header, 200);
+	ck_has(t, "event 5/41");
+	ck_has(t, "label: kmalloc-96 slots are only guaranteed 32-aligned");
+	ck_has(t, "q = kmalloc 96 \u2192 kmalloc-96, cpu 0 new slab, slot ");
+	ck_has(t, " of slab 0xffff888001006000");
+	go(9);
+	ck_has(text_of(view_header, 200), "n2 = rust_alloc 96 align=64 wrapper=naive \u2192 kmalloc-96, cpu 0 fast path");
+	go(8);
+	ck_has(text_of(view_header, 200), "misaligned: 0xffff888001006120 is not 64-aligned");
+	/* the header fits the screen it is drawn on */
+	ls.n = 0;
+	view_header(&v, 80, &ls);
+	for (unsigned i = 0; i < ls.n; i++)
+		ck_assert_uint_le(ls.v[i].len, 80);
+}
+END_TEST
+
+START_TEST(cache_table)
+{
+	const char *t;
+	char first[VIEW_COLS * 4];
+
+	open_lesson("02-alignment-rust.trace");
+	go(5);
+	t = text_of(caches_pane, 80);
+	ck_has(t, "  OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME");
+	ck_has(t, "    42     42 100%    0.09K      1       42         4K kmalloc-96");
+	/* the touched cache is selected and marked */
+	ck_assert_int_eq(v.sel_cache, (int)player_step_cache(&pl)->index);
+	for (unsigned i = 1; i < ls.n; i++)
+		if (ls.v[i].cache == v.sel_cache)
+			ck_assert_int_eq(ls.v[i].attr[0], VA_SELECTED);
+	/* sort by name: dma-kmalloc caches first */
+	ck_assert_int_eq(view_set_sort(&v, 'n'), 0);
+	ck_assert_int_eq(view_set_sort(&v, 'x'), -1);
+	text_of(caches_pane, 80);
+	view_line_utf8(&ls.v[1], first, sizeof(first));
+	ck_has(first, "dma-kmalloc-");
+	/* empty caches hidden on request */
+	v.hide_empty = true;
+	t = text_of(caches_pane, 80);
+	ck_lacks(t, "dma-kmalloc-");
+	ck_has(t, "kmalloc-64");
+	/* sort by use, then objects per slab: kmalloc-64 (64 per slab) above kmalloc-96 (42) */
+	view_set_sort(&v, 'b');
+	t = text_of(caches_pane, 80);
+	ck_assert(strstr(t, "kmalloc-64") < strstr(t, "kmalloc-96"));
+}
+END_TEST
+
+START_TEST(slab_map)
+{
+	const char *t;
+
+	open_lesson("02-alignment-rust.trace");
+	go(5);
+	t = text_of(view_slabs, 80);
+	ck_has(t, "kmalloc-96: 42 objects per slab of order 0, slot 96 B, object 96 B");
+	ck_has(t, "0xffff888001006000  cpu slab of CPU 0    1/42 used new");
+	/* one used slot, marked as this event's, 41 on the cpu freelist */
+	ck_has(t, "\u2592\u2592\u2588\u2592");
+	go(10);
+	t = text_of(view_slabs, 80);
+	ck_has(t, "4/42 used");
+	v.show_freelist = true;
+	t = text_of(view_slabs, 80);
+	ck_has(t, "  freelist: empty");
+	ck_has(t, "  cpu freelist: ");
+	v.ascii = true;
+	t = text_of(view_slabs, 80);
+	ck_has(t, "# used  . free  c on the cpu freelist  * this event");
+}
+END_TEST
+
+START_TEST(slab_map_debug_layout)
+{
+	const char *t;
+
+	open_lesson("04-slub-debug.trace");
+	go(2);
+	t = text_of(view_slabs, 120);
+	ck_has(t, "kmalloc-64: 16 objects per slab of order 0, slot 256 B, object 64 B");
+	ck_has(t, "slot: [red zone 64][object 64][red zone 8][free ptr 8][tracks 64][orig size 4][pad 44]");
+}
+END_TEST
+
+START_TEST(object_inspector)
+{
+	const char *t;
+
+	open_lesson("04-slub-debug.trace");
+	go(2);
+	t = text_of(view_object, 80);
+	ck_has(t, "kmalloc-64  allocated");
+	ck_has(t, "ksize 64, aligned to 64");
+	ck_has(t, "name a, requested 64 bytes, allocated by operation #1, label: A 64-byte object");
+	/* left red zone inactive-active 0xcc, object poisoned in use (0x5a? no: kmalloc doesn't poison in use) */
+	ck_has(t, "+0000  cc cc cc cc");
+	go(6);	/* write a 64 1 0x41: one byte into the right red zone */
+	t = text_of(view_object, 80);
+	ck_has(t, "+0080  41 cc cc cc");
+	go(15);	/* kfree a again: freed, poisoned */
+	t = text_of(view_object, 80);
+	ck_has(t, "free");
+	ck_has(t, "free pointer at +");
+	ck_has(t, " 6b 6b 6b");
+}
+END_TEST
+
+START_TEST(alignment_pane)
+{
+	const char *t;
+
+	open_lesson("02-alignment-rust.trace");
+	go(3);
+	ck_has(text_of(view_align, 80), "The current event allocates nothing");
+	go(8);
+	t = text_of(view_align, 80);
+	ck_has(t, "Layout(size 96, align 64) via rust_alloc");
+	ck_has(t, "result 0xffff888001006120, aligned to 32  MISALIGNED for the Layout");
+	ck_has(t, "Linux 6.1 guarantees kmalloc(96) alignment 8");
+	ck_has(t, "> naive       6.1         96  kmalloc-96            32  MISALIGNED");
+	ck_has(t, "  npot        6.5        128  kmalloc-128          128  aligned, guaranteed");
+	go(2);
+	t = text_of(view_align, 80);
+	ck_has(t, "kmalloc(64) \u2192 kmalloc-64, ksize 64, slots aligned to 64");
+	ck_has(t, "Linux 6.1 guarantees kmalloc(64) alignment 64");
+}
+END_TEST
+
+START_TEST(fault_pane)
+{
+	const char *t;
+
+	open_lesson("04-slub-debug.trace");
+	go(8);
+	ck_has(text_of(view_fault, 80), "No SLUB report at this event (0 so far");
+	go(9);
+	t = text_of(view_fault, 200);
+	ck_has(t, "BUG kmalloc-64 (Not tainted): Right Redzone overwritten");
+	ck_has(t, "First byte 0x41 instead of 0xcc");
+	/* on a narrow screen the long lines wrap, nothing is lost */
+	t = text_of(view_fault, 40);
+	ck_has(t, "\nFIX kmalloc-64: Object at 0xffff88800100\na140 not freed\n");
+	ck_has(text_of(view_header, 200), "kfree a \u2192 kmalloc-64, cpu 0 not freed: SLUB reported it");
+	/* back one event: the report is gone, forward again: it is back */
+	go(8);
+	ck_lacks(text_of(view_fault, 80), "Redzone");
+	go(9);
+	ck_has(text_of(view_fault, 80), "Right Redzone overwritten");
+}
+END_TEST
+
+START_TEST(search_and_help)
+{
+	open_lesson("02-alignment-rust.trace");
+	go(12);
+	ck_assert_int_eq(view_search(&v, "p"), 0);
+	ck_has(text_of(view_object, 80), "name p, requested 64 bytes");
+	ck_assert_int_eq(view_search(&v, "kmalloc-4k"), 0);
+	ck_has(text_of(view_slabs, 80), "kmalloc-4k: ");
+	ck_assert_int_eq(view_search(&v, "no-such-thing"), -1);
+	ck_has(text_of(view_help, 80), "slabtop's letters");
+}
+END_TEST
+
+static Suite *view_suite(void)
+{
+	Suite *s = suite_create("view");
+	TCase *tc = tcase_create("player");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, counts_steps);
+	tcase_add_test(tc, back_equals_forward);
+	tcase_add_test(tc, breakpoints);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("panes");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, header_outcome);
+	tcase_add_test(tc, cache_table);
+	tcase_add_test(tc, slab_map);
+	tcase_add_test(tc, slab_map_debug_layout);
+	tcase_add_test(tc, object_inspector);
+	tcase_add_test(tc, alignment_pane);
+	tcase_add_test(tc, fault_pane);
+	tcase_add_test(tc, search_and_help);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(view_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
