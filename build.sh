@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-deps="gcc make autoconf automake pkg-config check libncurses-dev libcairo2-dev tmux xz-utils python3"
+deps="gcc make autoconf automake pkg-config check libncurses-dev libcairo2-dev tmux xz-utils python3 ${BUILD_EXTRA_DEPS:-}"
 if command -v dpkg-query >/dev/null 2>&1; then
 	missing=
 	for p in $deps; do

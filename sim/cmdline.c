@@ -1,6 +1,7 @@
 #include "cmdline.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +20,12 @@ static int perr(struct sim_err *err, const char *key, const char *what, const ch
 
 	sb_init(&sb, msg, sizeof(msg));
 	sb_puts(&sb, "boot parameter '");
-	sb_puts(&sb, key);
+	sb_put_escaped(&sb, key, 40);
 	sb_puts(&sb, "': ");
 	sb_puts(&sb, what);
 	if (val) {
 		sb_puts(&sb, " '");
-		sb_putn(&sb, val, 40);
+		sb_put_escaped(&sb, val, 40);
 		sb_puts(&sb, "'");
 	}
 	return sim_err_set(err, SIM_EINVAL, msg, NULL, NULL);
@@ -242,8 +243,11 @@ static int apply_param(const struct param *p, unsigned kver, unsigned max_page_o
 	}
 	if (sfx && !strcmp(sfx, "max_order")) {
 		bp->max_order_set = 1;
-		/* the kernel clamps larger values to the highest buddy order */
-		if (parse_uint_param(p->key, p->val, 1u << 30, &bp->slub_max_order, err))
+		/*
+		 * The kernel clamps larger values to the highest buddy order; past
+		 * 32 bits its get_option() wraps, which is no use to model.
+		 */
+		if (parse_uint_param(p->key, p->val, UINT_MAX, &bp->slub_max_order, err))
 			return -SIM_EINVAL;
 		if (bp->slub_max_order > max_page_order)
 			bp->slub_max_order = max_page_order;
@@ -317,7 +321,8 @@ int cmdline_parse(const char *cmdline, unsigned kver, unsigned max_page_order,
 			*w++ = *s;
 		}
 		if (inq) {
-			ret = perr(err, p.key, "unterminated quote", NULL);
+			/* name the word as typed: the copy has lost its quotes, maybe all of it */
+			ret = perr(err, cmdline + (p.key - buf), "unterminated quote", NULL);
 			break;
 		}
 		if (*s)

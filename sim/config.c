@@ -86,25 +86,37 @@ nomem:
 	return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 }
 
+/*
+ * By hand rather than strtoull(), which would also take blanks, signs and a
+ * second "0x" after ours ("0x0x10"), and report overflow only through errno.
+ */
 int parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	unsigned base = 10;
+	uint64_t v = 0;
 
-	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+	if (!s)
 		return -1;
-	errno = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (!isxdigit((unsigned char)s[2]))
-			return -1;
-		v = strtoull(s + 2, &end, 16);
-	} else {
-		if (!isdigit((unsigned char)s[0]))
-			return -1;
-		v = strtoull(s, &end, 10);
+		base = 16;
+		s += 2;
 	}
-	if (errno || *end)
+	if (!*s)
 		return -1;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		unsigned d;
+
+		if (isdigit(c))
+			d = c - '0';
+		else if (base == 16 && isxdigit(c))
+			d = (unsigned)(tolower(c) - 'a' + 10);
+		else
+			return -1;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
 	*out = v;
 	return 0;
 }
@@ -139,14 +151,14 @@ int parse_size(const char *s, uint64_t *out)
 
 static int bad_value(struct sim_err *err, const char *opt, const char *val, const char *hint)
 {
-	char msg[200];
+	char msg[sizeof(err->msg)];
 	struct strbuf sb;
 
 	sb_init(&sb, msg, sizeof(msg));
 	sb_puts(&sb, "invalid ");
 	sb_puts(&sb, opt);
 	sb_puts(&sb, " '");
-	sb_putn(&sb, val, 60);
+	sb_put_escaped(&sb, val, 60);
 	sb_puts(&sb, "'");
 	if (hint) {
 		sb_puts(&sb, ": ");
@@ -232,10 +244,24 @@ int config_set_seed(struct sim_config *cfg, const char *s, struct sim_err *err)
 	return 0;
 }
 
+/* One --kconfig entry, alone, for a message (the list may go on for long). */
+static int bad_kconfig(struct sim_err *err, const char *what, const char *entry, size_t n, const char *hint)
+{
+	char one[64];
+
+	/* a few bytes more than bad_value() shows, so that it adds "..." when it cuts */
+	n = MIN(n, sizeof(one) - 1);
+	memcpy(one, entry, n);
+	one[n] = '\0';
+	return bad_value(err, what, one, hint);
+}
+
 int config_set_kconfig(struct sim_config *cfg, const char *list, struct sim_err *err)
 {
+	unsigned char kconfig[NR_KCONFIG];	/* all or nothing: cfg changes only if every entry is good */
 	const char *s = list;
 
+	memcpy(kconfig, cfg->kconfig, sizeof(kconfig));
 	while (*s) {
 		size_t n = strcspn(s, ",");
 		const char *eq = memchr(s, '=', n);
@@ -248,8 +274,8 @@ int config_set_kconfig(struct sim_config *cfg, const char *list, struct sim_err 
 			continue;
 		}
 		if (!eq || eq + 2 != s + n || (eq[1] != 'y' && eq[1] != 'n'))
-			return bad_value(err, "--kconfig entry", s, "expected OPT=y or OPT=n");
-		if (!strncmp(name, "CONFIG_", 7))
+			return bad_kconfig(err, "--kconfig entry", s, n, "expected OPT=y or OPT=n");
+		if (!strncasecmp(name, "CONFIG_", 7))	/* as case-blind as the names */
 			name += 7;
 		name_len = (size_t)(eq - name);
 		for (unsigned i = 0; i < NR_KCONFIG; i++)
@@ -265,13 +291,14 @@ int config_set_kconfig(struct sim_config *cfg, const char *list, struct sim_err 
 				sb_puts(&sb, i ? ", " : "");
 				sb_puts(&sb, kconfig_names[i]);
 			}
-			return bad_value(err, "--kconfig option", s, known);
+			return bad_kconfig(err, "--kconfig option", s, n, known);
 		}
-		cfg->kconfig[found] = eq[1] == 'y';
+		kconfig[found] = eq[1] == 'y';
 		s += n;
 		if (*s == ',')
 			s++;
 	}
+	memcpy(cfg->kconfig, kconfig, sizeof(kconfig));
 	return 0;
 }
 

@@ -11,7 +11,7 @@ enum sim_errcode {
 
 struct sim_err {
 	enum sim_errcode code;
-	char msg[256];
+	char msg[512];	/* room for a list of choices, e.g. every Kconfig option */
 };
 
 /* Fill @err (if not NULL) with @code and the concatenation of the strings. */

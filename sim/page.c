@@ -9,10 +9,13 @@ int page_alloc_init(struct page_alloc *pa, uint64_t mem_bytes, unsigned page_shi
 	uint64_t n = mem_bytes >> page_shift;
 
 	memset(pa, 0, sizeof(*pa));
-	/* only whole max-order blocks: the buddy allocator's unit */
-	n &= ~((1ull << max_order) - 1);
 	if (!n || n >= PFN_NONE)
 		return -1;
+	/* memory smaller than a MAX_PAGE_ORDER block holds smaller blocks only */
+	while (max_order && (1ull << max_order) > n)
+		max_order--;
+	/* only whole max-order blocks: the buddy allocator's unit */
+	n &= ~((1ull << max_order) - 1);
 	pa->page_shift = page_shift;
 	pa->max_order = max_order;
 	pa->base = base;

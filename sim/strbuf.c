@@ -68,3 +68,21 @@ void sb_putx(struct strbuf *sb, uint64_t v, unsigned min_digits)
 	while (n)
 		sb_putc(sb, tmp[--n]);
 }
+
+void sb_put_escaped(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			sb_putc(sb, (char)c);
+		} else {
+			sb_puts(sb, "\\x");
+			sb_putx(sb, c, 2);
+		}
+	}
+	if (s[i])
+		sb_puts(sb, "...");
+}

@@ -21,5 +21,11 @@ void sb_putc(struct strbuf *sb, char c);
 void sb_putu(struct strbuf *sb, uint64_t v);
 void sb_puti(struct strbuf *sb, int64_t v);
 void sb_putx(struct strbuf *sb, uint64_t v, unsigned min_digits);
+/*
+ * User input quoted in a message: at most @max bytes of @s, each byte outside
+ * printable ASCII as \xNN, and "..." when @s is longer, so that a message stays
+ * one readable line whatever the input held.
+ */
+void sb_put_escaped(struct strbuf *sb, const char *s, size_t max);
 
 #endif

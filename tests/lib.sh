@@ -1,6 +1,12 @@
 # Shared helpers for the shell tests: counts checks, prints a TAP-like log.
 : "${SLUBSIM:=$(dirname "$0")/../src/slubsim}"
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+# SLUBSIM_WRAPPER="valgrind ..." runs every slubsim of the tests under that command
+if [ -n "${SLUBSIM_WRAPPER:-}" ] && [ -z "${SLUBSIM_REAL:-}" ]; then
+	SLUBSIM_REAL=$SLUBSIM
+	SLUBSIM=$srcdir/tests/wrap.sh
+	export SLUBSIM_REAL SLUBSIM_WRAPPER
+fi
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
