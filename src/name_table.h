@@ -31,7 +31,7 @@ struct name_table {
 	struct name_slot *slots;	/* by slot number */
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
-	uint32_t *index;		/* hash -> slot + 1; 0 is empty */
+	uint64_t *index;		/* hash << 32 | (slot + 1); 0 is empty */
 	uint32_t index_mask;
 	uint32_t count;			/* entries present (live or dead) */
 	uint32_t live;			/* entries bound */
