@@ -138,7 +138,12 @@ uint32_t trace_col_advance(uint32_t col, const char *from, const char *to)
 
 uint32_t trace_col(const struct trace_reader *rd, const char *at)
 {
-	return at && rd->cur ? trace_col_advance(1, rd->cur, at) : 1;
+	if (!at || !rd->cur)
+		return 1;
+	/* every token of every line asks: most lines need no walk */
+	if (rd->cur_ascii)
+		return (uint32_t)(at - rd->cur) + 1;
+	return trace_col_advance(1, rd->cur, at);
 }
 
 int trace_vfail_col(struct trace_reader *rd, uint32_t col, const char *fmt, va_list ap)
@@ -313,6 +318,7 @@ static int take_line(struct trace_reader *rd, char *s, size_t len)
 	s[len] = '\0';
 	rd->cur = s;
 	rd->cur_len = len;
+	rd->cur_ascii = false;	/* until a parser has looked at every byte */
 	if (len > TRACE_LINE_MAX)
 		return too_long(rd);
 	/* text tools stop at a NUL; a trace never has one */

@@ -170,7 +170,8 @@ struct trace_ftrace {
 };
 
 /*
- * One event. The kind says which fields are set; the others are zero.
+ * One event. The kind says which fields are set; the others are zero
+ * (keys[] past nr_keys excepted).
  * Native kinds use the native fields, TEV_FT_* ones use ft: the two share
  * storage. Strings point into the reader's line buffer: valid until the
  * next call.
@@ -243,6 +244,7 @@ struct trace_reader {
 	uint32_t line;
 	char *cur;			/* the line being parsed */
 	size_t cur_len;
+	bool cur_ascii;			/* printable ASCII, no tab: a column is the offset + 1 */
 	/* native state */
 	unsigned cpu;			/* set by "cpu N" */
 	bool seen_event;		/* config lines must come first */

@@ -6,6 +6,7 @@
 #include "trace_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "sim/util.h"
@@ -40,6 +41,10 @@ static int check_bytes(struct trace_reader *rd)
 {
 	const unsigned char *p = (const unsigned char *)rd->cur, *end = p + rd->cur_len;
 
+	/* the common line: printable ASCII only, so trace_col() needs no walk */
+	while (p < end && *p >= 0x20 && *p < 0x7f)
+		p++;
+	rd->cur_ascii = p == end;
 	while (p < end) {
 		size_t n;
 
@@ -150,9 +155,12 @@ static int tokenize(struct trace_reader *rd)
 	return 0;
 }
 
-static int tok_is(const struct trace_tok *t, const char *s)
+/* The length first: most words differ from most keywords in it, and @s is a literal. */
+static inline int tok_is(const struct trace_tok *t, const char *s)
 {
-	return !t->quoted && !strcmp(t->s, s);
+	size_t n = strlen(s);
+
+	return !t->quoted && t->len == n && !memcmp(t->s, s, n);
 }
 
 /* An error at @at inside word @t: columns count from the word's own. */
@@ -585,6 +593,7 @@ static int expect_keys(struct trace_reader *rd, unsigned i, struct trace_event *
 			return tok_fail(rd, t, "too many expect keys at '%s'", t->s);
 		if (t->quoted)
 			return tok_fail(rd, t, "unexpected string \"%s\"", t->s);
+		memset(k, 0, sizeof(*k));
 		k->col = t->col;
 		if (cache ? cache_key(rd, t, k) : obj_key(rd, t, k))
 			return -1;
@@ -795,7 +804,9 @@ int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
 	unsigned i;
 	int r;
 
-	memset(ev, 0, sizeof(*ev));
+	/* keys[] is large and only expect lines fill it, clearing each key they use */
+	memset(ev, 0, offsetof(struct trace_event, keys));
+	ev->nr_keys = 0;
 	ev->line = rd->line;
 	ev->cpu = rd->cpu;
 	if (tokenize(rd)) {
