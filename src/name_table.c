@@ -211,10 +211,6 @@ int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t
 		if (nt->index[pos])
 			e = &nt->slots[cell_slot(nt->index[pos])].e;
 	}
-	if (e && e->live) {
-		*out = e;
-		return NT_ELIVE;
-	}
 	if (!e) {
 		struct name_slot *sl;
 		int r = insert(nt, key, len, h, pos, &sl);
@@ -223,12 +219,19 @@ int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t
 			return r;
 		e = &sl->e;
 	}
+	*out = e;
+	return name_table_revive(nt, e, handle, tag);
+}
+
+int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag)
+{
+	if (e->live)
+		return NT_ELIVE;
 	e->handle = handle;
 	e->tag = tag;
 	e->aux = 0;
 	e->live = true;
 	nt->live++;
-	*out = e;
 	return NT_OK;
 }
 

@@ -149,8 +149,14 @@ static int tokenize(struct trace_reader *rd)
 		if (add_token(rd, start, (size_t)(p - start), trace_col(rd, start), quoted))
 			return -1;
 	}
-	for (unsigned i = 0; i < rd->ntok; i++)
-		unquote(&rd->tok[i]);
+	for (unsigned i = 0; i < rd->ntok; i++) {
+		struct trace_tok *t = &rd->tok[i];
+
+		if (t->quoted)
+			unquote(t);
+		else
+			t->s[t->len] = '\0';	/* the delimiter after the word, or the line's NUL */
+	}
 	rd->next_tok = rd->ntok;	/* nothing pending unless config_op() says so */
 	return 0;
 }
