@@ -217,10 +217,21 @@ enum trace_numerr trace_parse_num(const char *s, size_t len, bool suffix, uint64
 		base = 16;
 		i = 2;
 	}
-	for (start = i; i < len && (d = digit_value(s[i], base)) >= 0; i++) {
-		if (v > (UINT64_MAX - (unsigned)d) / base)
-			return TNUM_OVERFLOW;
-		v = v * base + (unsigned)d;
+	start = i;
+	if (base == 10) {
+		/* every size and CPU of a trace: no table, no division */
+		for (; i < len && (unsigned)(s[i] - '0') < 10; i++) {
+			d = s[i] - '0';
+			if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && (unsigned)d > UINT64_MAX % 10))
+				return TNUM_OVERFLOW;
+			v = v * 10 + (unsigned)d;
+		}
+	} else {
+		for (; i < len && (d = digit_value(s[i], base)) >= 0; i++) {
+			if (v > (UINT64_MAX - (unsigned)d) / base)
+				return TNUM_OVERFLOW;
+			v = v * base + (unsigned)d;
+		}
 	}
 	if (i == start)
 		return TNUM_INVALID;

@@ -41,7 +41,17 @@ static int check_bytes(struct trace_reader *rd)
 {
 	const unsigned char *p = (const unsigned char *)rd->cur, *end = p + rd->cur_len;
 
-	/* the common line: printable ASCII only, so trace_col() needs no walk */
+	/*
+	 * The common line: printable ASCII only, so trace_col() needs no walk.
+	 * Eight bytes at a time: a byte below 0x20 borrows, one of 0x7f or more
+	 * sets its top bit itself or after adding 1; no borrow or carry crosses
+	 * into another byte unless that byte is itself out of range.
+	 */
+	for (uint64_t w; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		if (((w - 0x2020202020202020ull) | (w + 0x0101010101010101ull) | w) & 0x8080808080808080ull)
+			break;
+	}
 	while (p < end && *p >= 0x20 && *p < 0x7f)
 		p++;
 	rd->cur_ascii = p == end;
@@ -188,7 +198,9 @@ static int fail_at(struct trace_reader *rd, const struct trace_tok *t, const cha
 /* The part of word @t from @at on, as a word of its own. */
 static struct trace_tok sub_tok(const struct trace_tok *t, char *at)
 {
-	struct trace_tok sub = { .s = at, .len = (uint32_t)strlen(at), .col = trace_col_advance(t->col, t->s, at) };
+	/* words are NUL-terminated at their length and hold no NUL before it */
+	struct trace_tok sub = { .s = at, .len = t->len - (uint32_t)(at - t->s),
+				 .col = trace_col_advance(t->col, t->s, at) };
 
 	return sub;
 }
