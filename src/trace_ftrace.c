@@ -458,6 +458,64 @@ static int bad_value(struct trace_reader *rd, const char *k, size_t klen, const 
 	return trace_fail(rd, v, "bad %.*s value '%.*s%s'", (int)MIN(klen, 40), k, n, v, vend - v > 40 ? "..." : "");
 }
 
+/* "KEY=" at @p for the keys every kmalloc and kfree line has: the '=', or NULL. */
+static char *known_key(char *p, const char *end)
+{
+#define AT(s) (end - p > (ptrdiff_t)sizeof(s) - 1 && !memcmp(p, s, sizeof(s) - 1) ? p + sizeof(s) - 2 : NULL)
+	switch (*p) {
+	case 'c': return AT("call_site=");
+	case 'p': return AT("ptr=");
+	case 'b': {
+		char *eq = AT("bytes_req=");
+
+		return eq ? eq : AT("bytes_alloc=");
+	}
+	case 'g': return AT("gfp_flags=");
+	case 'n': return p[1] == 'o' ? AT("node=") : AT("name=");
+	case 'a': return AT("accounted=");
+	}
+	return NULL;
+#undef AT
+}
+
+/*
+ * ptr=, bytes_req= and bytes_alloc= parsed in the one pass that finds their
+ * end, for the plain values: hex digits, decimal digits that cannot
+ * overflow. The end of the value, or NULL to take field()'s way, which also
+ * says what is wrong with the value.
+ */
+static char *quick_value(const char *k, char *v, const char *end, struct trace_event *ev)
+{
+	uint64_t x = 0;
+	char *q = v;
+
+	if (k[0] == 'p') {
+		unsigned d;
+
+		for (; q < end && q - v < 16 && (d = hex_digit(*q)) < 16; q++)
+			x = x << 4 | d;
+		if (q == v || (q < end && !blank(*q)))
+			return NULL;
+		ev->ft.ptr = x;
+		ev->ft.fields |= FTF_PTR;
+		return q;
+	}
+	if (k[0] != 'b')
+		return NULL;
+	for (; q < end && q - v < 19 && digit(*q); q++)
+		x = x * 10 + (uint64_t)(*q - '0');
+	if (q == v || (q < end && !blank(*q)))
+		return NULL;
+	if (k[6] == 'r') {
+		ev->ft.bytes_req = x;
+		ev->ft.fields |= FTF_BYTES_REQ;
+	} else {
+		ev->ft.bytes_alloc = x;
+		ev->ft.fields |= FTF_BYTES_ALLOC;
+	}
+	return q;
+}
+
 /* "key=value key=value ..." up to @end; strings are NUL-terminated in place. */
 static int fields(struct trace_reader *rd, char *p, char *end, struct trace_event *ev)
 {
@@ -467,11 +525,21 @@ static int fields(struct trace_reader *rd, char *p, char *end, struct trace_even
 		p = (char *)skip_blanks(p, end);
 		if (p == end)
 			return 0;
-		for (k = p; p < end && *p != '=' && !blank(*p); p++)
-			;
-		if (p == end || *p != '=')
-			return trace_fail(rd, k, "expected KEY=VALUE in the fields of %s", ev->op);
-		eq = p;
+		k = p;
+		if ((eq = known_key(p, end))) {
+			if ((vend = quick_value(k, eq + 1, end, ev))) {
+				*vend = '\0';
+				p = vend + (vend < end);
+				continue;
+			}
+			p = eq;
+		} else {
+			for (; p < end && *p != '=' && !blank(*p); p++)
+				;
+			if (p == end || *p != '=')
+				return trace_fail(rd, k, "expected KEY=VALUE in the fields of %s", ev->op);
+			eq = p;
+		}
 		vend = (eq - k == 9 && !memcmp(k, "call_site", 9)) ? call_site_end(eq + 1, end) : eq + 1;
 		while (vend < end && !blank(*vend))
 			vend++;
