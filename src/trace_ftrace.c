@@ -26,9 +26,49 @@ static inline bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Eight bytes at a time over the long runs of a line (the padding before the
+ * task name, call_site= values): a mask with the top bit of each byte of @w
+ * that is zero, exactly (no carry crosses bytes), so the lowest set bit is the
+ * first such byte on a little-endian machine.
+ */
+#define LOW7 0x7f7f7f7f7f7f7f7full
+#define ONES 0x0101010101010101ull
+#define SWAR (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
+static inline uint64_t zero_bytes(uint64_t w)
+{
+	return ~(((w & LOW7) + LOW7) | w | LOW7);
+}
+
+static inline uint64_t blank_bytes(uint64_t w)
+{
+	return zero_bytes(w ^ ' ' * ONES) | zero_bytes(w ^ '\t' * ONES);
+}
+
 static const char *skip_blanks(const char *p, const char *end)
 {
+	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = ~blank_bytes(w) & ~LOW7;	/* the bytes that are neither ' ' nor '\t' */
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+	}
 	while (p < end && blank(*p))
+		p++;
+	return p;
+}
+
+/* The first blank at or after @p, or @end. */
+static const char *to_blank(const char *p, const char *end)
+{
+	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = blank_bytes(w);
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+	}
+	while (p < end && !blank(*p))
 		p++;
 	return p;
 }
@@ -147,8 +187,7 @@ static char *flags_and_time(struct trace_reader *rd, char *p, const char *end, s
 	if (!(ts_end = timestamp(p, end, &ev->ft.ts_ns))) {
 		char *f = p;
 
-		while (p < end && !blank(*p))
-			p++;
+		p = (char *)to_blank(p, end);
 		memcpy(ev->ft.flags, f, MIN((size_t)(p - f), sizeof(ev->ft.flags) - 1));
 		ev->ft.fields |= FTF_FLAGS;
 		p = (char *)skip_blanks(p, end);
@@ -387,10 +426,8 @@ static bool gfp_flags(struct trace_reader *rd, const char *s, size_t len, struct
 /* %pS may print " [module]" after the symbol: take it into the value. */
 static char *call_site_end(char *v, char *end)
 {
-	char *p = v, *close;
+	char *p = (char *)to_blank(v, end), *close;
 
-	while (p < end && !blank(*p))
-		p++;
 	if (end - p > 2 && p[1] == '[' && (close = memchr(p + 2, ']', (size_t)(end - p - 2))) &&
 	    (close + 1 == end || blank(close[1])) && !memchr(p + 2, '=', (size_t)(close - p - 2)))
 		return close + 1;
@@ -541,8 +578,7 @@ static int fields(struct trace_reader *rd, char *p, char *end, struct trace_even
 			eq = p;
 		}
 		vend = (eq - k == 9 && !memcmp(k, "call_site", 9)) ? call_site_end(eq + 1, end) : eq + 1;
-		while (vend < end && !blank(*vend))
-			vend++;
+		vend = (char *)to_blank(vend, end);
 		if (!field(rd, k, (size_t)(eq - k), eq + 1, vend, ev))
 			return bad_value(rd, k, (size_t)(eq - k), eq + 1, vend);
 		*vend = '\0';	/* a blank or the line's own NUL */
