@@ -215,10 +215,22 @@ static unsigned event_cpu(struct replay *rp, const struct trace_event *ev, bool 
 	return 0;
 }
 
-/* Remember the operation for "expect fault" and print SLUB's reports like dmesg would. */
+/*
+ * An operation that counts as one but never reached the model (a Rust
+ * dangling pointer): what op_begin() would have left.
+ */
+static void no_model_op(struct sim_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->slot = -1;
+}
+
+/*
+ * Remember the operation for "expect fault" and print SLUB's reports like
+ * dmesg would. @op is rp->last_op itself: run_op() fills it in place.
+ */
 static void record_op(struct replay *rp, const struct trace_event *ev, const struct sim_op *op)
 {
-	rp->last_op = *op;
 	rp->have_last_op = true;
 	rp->last_fault[0] = '\0';
 	if (!op->nr_faults)
@@ -446,9 +458,10 @@ static int do_rust_alloc(struct replay *rp, const struct trace_event *ev, unsign
 
 	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, NULL, NULL))
 		return -1;
-	if (rust_returns_dangling(w, c_size))
+	if (rust_returns_dangling(w, c_size)) {
 		addr = ev->align;	/* NonNull::dangling(): no allocation at all */
-	else
+		no_model_op(op);
+	} else
 		addr = rust_krealloc(rp, cpu, w, 0, c_size, ev, op);
 	note_rust_alignment(rp, ev, addr);
 	o = bind_result(rp, ev, addr, ROBJ_RUST, addr > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size), NULL);
@@ -477,6 +490,8 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 	if (rust_returns_dangling(w, c_size)) {
 		if (old)
 			sim_krealloc(rp->sim, cpu, old, 0, ev->gfp, 1, op);
+		else
+			no_model_op(op);
 		ret = ev->align;
 	} else {
 		ret = rust_krealloc(rp, cpu, w, old, c_size, ev, op);
@@ -504,6 +519,7 @@ static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigne
 	w = wrapper_of(rp, ev->wrapper, o);
 	if (o->kind == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
 		forget(rp, &ev->obj);	/* dangling: nothing to free */
+		no_model_op(op);
 		return 0;
 	}
 	/* 6.13+ frees by reallocating to size 0; the older wrappers call kfree() */
@@ -878,6 +894,11 @@ static int add_label(struct replay *rp, const struct trace_event *ev)
 	return 0;
 }
 
+/*
+ * 0 when the operation reached the model: @op is then the model's account
+ * of it (every sim_*() call begins it; no_model_op() where none is made).
+ * Otherwise @op must be left alone: it is the last operation's.
+ */
 static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
 	switch (ev->kind) {
@@ -911,7 +932,7 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev)
 {
 	struct replay_step step = { .ev = ev };
-	struct sim_op op;
+	struct sim_op *op = &rp->last_op;	/* filled in place: no copy per event */
 	unsigned cpu;
 	bool bad_cpu;
 	int r;
@@ -919,8 +940,6 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	rp->rd = rd;
 	rp->msg[0] = '\0';
 	rp->failed_expect = false;
-	memset(&op, 0, sizeof(op));
-	op.slot = -1;
 	switch (ev->kind) {
 	case TEV_CONFIG:
 		return apply_config(rp, ev);
@@ -940,13 +959,13 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	cpu = event_cpu(rp, ev, &bad_cpu);
 	if (bad_cpu)
 		return -1;
-	r = run_op(rp, ev, cpu, &op);
+	r = run_op(rp, ev, cpu, op);
 	if (r == 0) {
 		/* the operation reached the model */
 		rp->st.events++;
-		record_op(rp, ev, &op);
-		step.op = &op;
-		if (op.path == PATH_FAILED)
+		record_op(rp, ev, op);
+		step.op = op;
+		if (op->path == PATH_FAILED)
 			rp->st.alloc_failed++;
 	}
 	if (ev->kind == TEV_KSIZE && r > 0) {
@@ -959,8 +978,8 @@ hook:
 		step.name = ev->result.s ? ev->result.s : ev->obj.s;
 		step.failed_expect = rp->failed_expect;
 		step.message = rp->msg;
-		if (step.op && !step.ksize && op.addr > ZERO_SIZE_PTR)
-			step.ksize = sim_ksize(rp->sim, op.addr);
+		if (step.op && !step.ksize && op->addr > ZERO_SIZE_PTR)
+			step.ksize = sim_ksize(rp->sim, op->addr);
 		rp->opts.hook(rp->opts.hook_ctx, rp, &step);
 	}
 	return r < 0 ? -1 : 0;
