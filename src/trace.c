@@ -298,11 +298,15 @@ static bool fill(struct trace_reader *rd)
 	if (rd->start) {
 		memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
 		rd->end -= rd->start;
+		rd->clean = rd->clean > rd->start ? rd->clean - rd->start : 0;
 		rd->start = 0;
 	}
 	n = rd->read(rd, rd->buf + rd->end, TRACE_READ_BUF - rd->end);
 	if (!n)
 		rd->eof = true;
+	/* one look for NUL bytes per read, so that take_line() need not look per line */
+	if (n && rd->clean == rd->end && !memchr(rd->buf + rd->end, '\0', n))
+		rd->clean = rd->end + n;
 	rd->end += n;
 	return n > 0;
 }
@@ -333,8 +337,7 @@ static int take_line(struct trace_reader *rd, char *s, size_t len)
 	if (len > TRACE_LINE_MAX)
 		return too_long(rd);
 	/* text tools stop at a NUL; a trace never has one */
-	nul = memchr(s, '\0', len);
-	if (nul)
+	if (s + len > rd->buf + rd->clean && (nul = memchr(s, '\0', len)))
 		return trace_fail(rd, nul, "NUL byte in line");
 	return 1;
 }
@@ -359,7 +362,7 @@ static int next_line(struct trace_reader *rd)
 		}
 		if (avail > TRACE_LINE_MAX + 1) {
 			/* forget what we have and skip to the next newline */
-			rd->start = rd->end = 0;
+			rd->start = rd->end = rd->clean = 0;
 			if (!rd->discarding) {
 				rd->discarding = true;
 				rd->line++;

@@ -240,6 +240,7 @@ struct trace_reader {
 	size_t mem_len, mem_pos;
 	char *buf;			/* TRACE_READ_BUF bytes + 1 */
 	size_t start, end;		/* unparsed bytes are buf[start, end) */
+	size_t clean;			/* buf[0, clean) as read holds no NUL byte */
 	bool eof, ioerr, discarding;
 	uint32_t line;
 	char *cur;			/* the line being parsed */

@@ -48,6 +48,11 @@ static inline uint64_t blank_bytes(uint64_t w)
 
 static const char *skip_blanks(const char *p, const char *end)
 {
+	/* most gaps are one blank */
+	if (p < end && !blank(*p))
+		return p;
+	if (end - p >= 2 && !blank(p[1]))
+		return p + 1;
 	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
 		memcpy(&w, p, 8);
 		m = ~blank_bytes(w) & ~LOW7;	/* the bytes that are neither ' ' nor '\t' */
