@@ -46,7 +46,7 @@ static inline uint64_t blank_bytes(uint64_t w)
 	return zero_bytes(w ^ ' ' * ONES) | zero_bytes(w ^ '\t' * ONES);
 }
 
-static const char *skip_blanks(const char *p, const char *end)
+static inline const char *skip_blanks(const char *p, const char *end)
 {
 	/* most gaps are one blank */
 	if (p < end && !blank(*p))
@@ -65,7 +65,7 @@ static const char *skip_blanks(const char *p, const char *end)
 }
 
 /* The first blank at or after @p, or @end. */
-static const char *to_blank(const char *p, const char *end)
+static inline const char *to_blank(const char *p, const char *end)
 {
 	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
 		memcpy(&w, p, 8);
