@@ -12,6 +12,11 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 now() { date +%s.%N; }
+# CPU seconds of the children that have ended (user + sys): the machine may be
+# shared, and wall-clock time then counts the others' work too.
+cpu_secs() { # cpu_secs FILE: from the output of `times` in this shell
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
 
 run_one() { # run_one FORMAT EVENTS
 	fmt=$1 n=$2
@@ -20,19 +25,24 @@ run_one() { # run_one FORMAT EVENTS
 	mb=$(wc -c <"$f" | awk '{ printf "%.0f", $1 / 1048576 }')
 	t0=$(now); wc -l "$f" >/dev/null; t1=$(now)
 	wc_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	times >"$dir/times0"
 	t0=$(now)
 	"$SLUBSIM" run -q --summary "$f" >"$dir/summary" 2>"$dir/err" || { echo "replay failed:"; head "$dir/err"; exit 1; }
 	t1=$(now)
+	times >"$dir/times1"
+	cpu=$(awk -v a="$(cpu_secs "$dir/times0")" -v b="$(cpu_secs "$dir/times1")" 'BEGIN { print b - a }')
 	rss=$(sed -n 's/^peak memory: *\([0-9]*\) KiB.*/\1/p' "$dir/summary")
 	live=$(sed -n 's/^live objects: *\([0-9]*\).*/\1/p' "$dir/summary")
-	awk -v fmt="$fmt" -v n="$n" -v mb="$mb" -v a="$t0" -v b="$t1" -v wc="$wc_s" -v rss="$rss" -v live="$live" 'BEGIN {
+	awk -v fmt="$fmt" -v n="$n" -v mb="$mb" -v a="$t0" -v b="$t1" -v wc="$wc_s" -v rss="$rss" -v live="$live" \
+	    -v cpu="$cpu" 'BEGIN {
 		s = b - a
-		printf "%-7s %9d events %5d MB: %6.2f s = %5.2f M events/s, %4.1fx wc -l; peak %d KiB, %d live objects\n",
-			fmt, n, mb, s, n / s / 1e6, s / wc, rss, live
+		f = "%-7s %9d events %5d MB: %6.2f s = %5.2f M events/s, %4.1fx wc -l; CPU %.2f s = %.2f M events/s; "
+		f = f "peak %d KiB, %d live objects, %.2f KiB each\n"
+		printf f, fmt, n, mb, s, n / s / 1e6, s / wc, cpu, (cpu > 0 ? n / cpu / 1e6 : 0), rss, live, (live ? rss / live : 0)
 	}'
 }
 
-echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run_one native "$EVENTS"
 if [ -n "${STEPBACK:-}" ]; then
 	echo "TUI stepping back (checkpoints plus replay) on the same native trace:"

@@ -117,7 +117,11 @@ uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint
 
 	if (!p)
 		return 0;
-	memcpy(&raw, p, sim->env.ac.ptr_size);	/* little-endian hosts and targets alike */
+	/* little-endian hosts and targets alike; constant sizes so that no libc call is made */
+	if (sim->env.ac.ptr_size == 8)
+		memcpy(&raw, p, 8);
+	else
+		memcpy(&raw, p, 4);
 	return freelist_ptr(sim, s, raw, ptr_addr);
 }
 
@@ -132,8 +136,10 @@ void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t o
 	uint64_t raw = freelist_ptr(sim, s, fp, ptr_addr);
 	unsigned char *p = obj_bytes(sim, ptr_addr);
 
-	if (p)
-		memcpy(p, &raw, sim->env.ac.ptr_size);
+	if (p && sim->env.ac.ptr_size == 8)
+		memcpy(p, &raw, 8);
+	else if (p)
+		memcpy(p, &raw, 4);
 }
 
 /* mm/slub.c set_freepointer(): BUG_ON(object == fp) catches the naive double free */

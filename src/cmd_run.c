@@ -213,10 +213,12 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(cli, "run", optind < argc ? "one trace at a time" : "which trace? (a file, or -)");
-	opts.hook = events_hook;
-	opts.hook_ctx = &rc;
-	if (rc.events)
+	if (rc.events) {
+		/* without --events the hook prints nothing: spare replay_event() its ksize lookup */
+		opts.hook = events_hook;
+		opts.hook_ctx = &rc;
 		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\n");
+	}
 	if (run_trace(cli, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);
 		trace_close(&rd);

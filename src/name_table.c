@@ -47,54 +47,87 @@ void name_table_release(struct name_table *nt)
 	name_table_init(nt);
 }
 
-/* 64-bit multiply-xorshift over 8-byte words; pointers differ only in a few middle bits */
+/*
+ * 64-bit multiply-xorshift over 8-byte words; pointers differ only in a few
+ * middle bits. The tail is read with at most two overlapping loads rather
+ * than a variable-length memcpy(), which would be a libc call per lookup.
+ */
 static uint32_t hash_key(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w = 0;
 
 	for (; len >= 8; p += 8, len -= 8) {
 		memcpy(&w, p, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
-	w = 0;
-	memcpy(&w, p, len);
+	if (len >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else if (len) {
+		w = (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1];
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return (uint32_t)h ^ (uint32_t)(h >> 32);
+}
+
+/*
+ * An index cell holds the key's hash beside its slot number, so a probe
+ * reads the slot (another cache line, often a cache miss) only when the
+ * whole hash matches.
+ */
+static inline uint64_t cell(uint32_t h, uint32_t slot)
+{
+	return (uint64_t)h << 32 | (slot + 1);
+}
+
+static inline uint32_t cell_slot(uint64_t c)
+{
+	return (uint32_t)c - 1;
+}
+
+static inline uint32_t cell_hash(uint64_t c)
+{
+	return (uint32_t)(c >> 32);
 }
 
 /* The index position holding @key, or the empty one where it would go. */
 static uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
 	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
-		uint32_t s = nt->index[i];
+		uint64_t c = nt->index[i];
 		const struct name_slot *sl;
 
-		if (!s)
+		if (!c)
 			return i;
-		sl = &nt->slots[s - 1];
-		if (sl->hash == h && sl->len == len && !memcmp(slot_key(sl), key, len))
+		if (cell_hash(c) != h)
+			continue;
+		sl = &nt->slots[cell_slot(c)];
+		if (sl->len == len && !memcmp(slot_key(sl), key, len))
 			return i;
 	}
 }
 
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
 {
-	uint32_t s;
+	uint64_t c;
 
 	if (!nt->index)
 		return NULL;
-	s = nt->index[find_pos(nt, key, len, hash_key(key, len))];
-	return s ? &nt->slots[s - 1].e : NULL;
+	c = nt->index[find_pos(nt, key, len, hash_key(key, len))];
+	return c ? &nt->slots[cell_slot(c)].e : NULL;
 }
 
 /* Keep the load at most 1/2 so that probes stay short. */
 static int grow_index(struct name_table *nt)
 {
 	uint32_t size = nt->index ? (nt->index_mask + 1) * 2 : 16;
-	uint32_t *old = nt->index;
+	uint64_t *old = nt->index;
 
 	if ((nt->count + 1) * 2 <= (nt->index ? nt->index_mask + 1 : 0))
 		return 0;
@@ -106,7 +139,8 @@ static int grow_index(struct name_table *nt)
 	nt->index_mask = size - 1;
 	for (uint32_t i = 0; i < nt->nr_slots; i++)
 		if (nt->slots[i].used)
-			nt->index[find_pos(nt, slot_key(&nt->slots[i]), nt->slots[i].len, nt->slots[i].hash)] = i + 1;
+			nt->index[find_pos(nt, slot_key(&nt->slots[i]), nt->slots[i].len, nt->slots[i].hash)] =
+				cell(nt->slots[i].hash, i);
 	free(old);
 	return 0;
 }
@@ -132,11 +166,14 @@ static int new_slot(struct name_table *nt, uint32_t *out)
 	return 0;
 }
 
-static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h, struct name_slot **out)
+/* A new entry for @key, which is not there; @pos is where find_pos() said it goes. */
+static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h, uint32_t pos,
+		  struct name_slot **out)
 {
 	struct name_slot *sl;
 	uint32_t slot;
 	char *heap = NULL;
+	uint64_t *index = nt->index;
 
 	if (len > NT_INLINE_KEY && !(heap = malloc(len)))
 		return NT_ENOMEM;
@@ -144,45 +181,57 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 		free(heap);
 		return NT_ENOMEM;
 	}
+	if (nt->index != index)
+		pos = find_pos(nt, key, len, h);	/* the index was rebuilt */
 	sl = &nt->slots[slot];
-	memset(sl, 0, sizeof(*sl));
 	sl->used = true;
 	sl->hash = h;
 	sl->len = (uint32_t)len;
+	sl->next_free = 0;
 	if (heap)
 		sl->key.heap = heap;
 	memcpy(heap ? heap : sl->key.inl, key, len);
+	memset(&sl->e, 0, sizeof(sl->e));
 	sl->e.slot = slot;
-	nt->index[find_pos(nt, key, len, h)] = slot + 1;
+	nt->index[pos] = cell(h, slot);
 	nt->count++;
 	*out = sl;
 	return 0;
 }
 
+/* One probe finds the entry or the place for a new one. */
 int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
 		    struct name_entry **out)
 {
-	uint32_t h = hash_key(key, len);
-	struct name_entry *e = name_table_lookup(nt, key, len);
+	uint32_t h = hash_key(key, len), pos = 0;
+	struct name_entry *e = NULL;
 
-	if (e && e->live) {
-		*out = e;
-		return NT_ELIVE;
+	if (nt->index) {
+		pos = find_pos(nt, key, len, h);
+		if (nt->index[pos])
+			e = &nt->slots[cell_slot(nt->index[pos])].e;
 	}
 	if (!e) {
 		struct name_slot *sl;
-		int r = insert(nt, key, len, h, &sl);
+		int r = insert(nt, key, len, h, pos, &sl);
 
 		if (r)
 			return r;
 		e = &sl->e;
 	}
+	*out = e;
+	return name_table_revive(nt, e, handle, tag);
+}
+
+int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag)
+{
+	if (e->live)
+		return NT_ELIVE;
 	e->handle = handle;
 	e->tag = tag;
 	e->aux = 0;
 	e->live = true;
 	nt->live++;
-	*out = e;
 	return NT_OK;
 }
 
@@ -204,7 +253,7 @@ static void index_delete(struct name_table *nt, uint32_t hole)
 		j = (j + 1) & mask;
 		if (!nt->index[j])
 			break;
-		want = nt->slots[nt->index[j] - 1].hash & mask;
+		want = cell_hash(nt->index[j]) & mask;
 		/* move it unless its wanted position lies cyclically in (hole, j] */
 		if (hole <= j ? (want <= hole || want > j) : (want <= hole && want > j)) {
 			nt->index[hole] = nt->index[j];
@@ -224,7 +273,7 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 	pos = find_pos(nt, key, len, hash_key(key, len));
 	if (!nt->index[pos])
 		return false;
-	slot = nt->index[pos] - 1;
+	slot = cell_slot(nt->index[pos]);
 	sl = &nt->slots[slot];
 	name_table_unbind(nt, &sl->e);
 	slot_clear(sl);

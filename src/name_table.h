@@ -31,7 +31,7 @@ struct name_table {
 	struct name_slot *slots;	/* by slot number */
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
-	uint32_t *index;		/* hash -> slot + 1; 0 is empty */
+	uint64_t *index;		/* hash << 32 | (slot + 1); 0 is empty */
 	uint32_t index_mask;
 	uint32_t count;			/* entries present (live or dead) */
 	uint32_t live;			/* entries bound */
@@ -55,6 +55,11 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
  */
 int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
 		    struct name_entry **out);
+/*
+ * name_table_bind() for an entry a lookup already found, saving the probe:
+ * NT_ELIVE if it is live.
+ */
+int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag);
 /* Mark dead, keeping handle, aux and tag for later comparisons. */
 void name_table_unbind(struct name_table *nt, struct name_entry *e);
 /* Forget @key entirely; false if it was not there. */

@@ -124,23 +124,27 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 	return o;
 }
 
-/* Bind the result name of @ev to a fresh object; live unless @addr is NULL or ZERO_SIZE_PTR. */
+/*
+ * Bind the result name of @ev to a fresh object; live unless @addr is NULL or
+ * ZERO_SIZE_PTR. @dead: the name's dead entry as check_result_free() found
+ * it, NULL to look it up.
+ */
 static struct replay_obj *bind_result(struct replay *rp, const struct trace_event *ev, uint64_t addr,
-				      enum replay_obj_kind kind, bool live)
+				      enum replay_obj_kind kind, bool live, struct name_entry *dead)
 {
-	struct name_entry *e;
+	struct name_entry *e = dead;
 	struct replay_obj *o;
 	int r;
 
 	if (!ev->result.s)
 		return NULL;
-	r = name_table_bind(&rp->names, ev->result.s, ev->result.len, addr, kind, &e);
-	if (r == NT_ELIVE) {
-		/* checked before the operation ran; only a second name for one object lands here */
-		e = name_table_lookup(&rp->names, ev->result.s, ev->result.len);
-	} else if (r) {
+	if (e)
+		r = name_table_revive(&rp->names, e, addr, kind);
+	else
+		r = name_table_bind(&rp->names, ev->result.s, ev->result.len, addr, kind, &e);
+	/* NT_ELIVE was checked before the operation ran; only a second name for one object lands here */
+	if (r && r != NT_ELIVE)
 		return NULL;
-	}
 	o = name_obj(rp, e);
 	if (!o)
 		return NULL;
@@ -154,11 +158,17 @@ static struct replay_obj *bind_result(struct replay *rp, const struct trace_even
 	return o;
 }
 
-/* A result name may only be bound again once its object is gone. */
-static int check_result_free(struct replay *rp, const struct trace_event *ev, const struct trace_name *self)
+/*
+ * A result name may only be bound again once its object is gone. *@dead
+ * (if given) gets the name's dead entry, for bind_result(), or NULL.
+ */
+static int check_result_free(struct replay *rp, const struct trace_event *ev, const struct trace_name *self,
+			     struct name_entry **dead)
 {
 	struct name_entry *e = lookup_name(rp, &ev->result);
 
+	if (dead)
+		*dead = e && !e->live ? e : NULL;
 	if (!e || !e->live)
 		return 0;
 	if (self && self->s && self->len == ev->result.len && !memcmp(self->s, ev->result.s, self->len))
@@ -205,10 +215,22 @@ static unsigned event_cpu(struct replay *rp, const struct trace_event *ev, bool 
 	return 0;
 }
 
-/* Remember the operation for "expect fault" and print SLUB's reports like dmesg would. */
+/*
+ * An operation that counts as one but never reached the model (a Rust
+ * dangling pointer): what op_begin() would have left.
+ */
+static void no_model_op(struct sim_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->slot = -1;
+}
+
+/*
+ * Remember the operation for "expect fault" and print SLUB's reports like
+ * dmesg would. @op is rp->last_op itself: run_op() fills it in place.
+ */
 static void record_op(struct replay *rp, const struct trace_event *ev, const struct sim_op *op)
 {
-	rp->last_op = *op;
 	rp->have_last_op = true;
 	rp->last_fault[0] = '\0';
 	if (!op->nr_faults)
@@ -243,10 +265,12 @@ static int do_kmalloc(struct replay *rp, const struct trace_event *ev, unsigned 
 	uint64_t addr;
 	struct replay_obj *o;
 
-	if (check_result_free(rp, ev, NULL))
+	struct name_entry *dead;
+
+	if (check_result_free(rp, ev, NULL, &dead))
 		return -1;
 	addr = sim_kmalloc(rp->sim, cpu, ev->size, ev->gfp, line_caller(ev), op);
-	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr));
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), dead);
 	if (o)
 		o->size = ev->size;
 	return 0;
@@ -261,12 +285,12 @@ static void rebind_after_realloc(struct replay *rp, const struct trace_event *ev
 	if (!ret) {
 		/* failure: the old object stays, under its old name too */
 		if (!e || name_table_lookup(&rp->names, ev->result.s ? ev->result.s : "", ev->result.len) != e)
-			bind_result(rp, ev, 0, kind, false);
+			bind_result(rp, ev, 0, kind, false, NULL);
 		return;
 	}
 	if (e && ret != old)
 		name_table_unbind(&rp->names, e);
-	o = bind_result(rp, ev, ret, kind, !ZERO_OR_NULL_PTR(ret));
+	o = bind_result(rp, ev, ret, kind, !ZERO_OR_NULL_PTR(ret), NULL);
 	if (o)
 		o->size = size;
 }
@@ -282,7 +306,7 @@ static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned
 			return -1;
 		old = o->addr;
 	}
-	if (check_result_free(rp, ev, &ev->obj))
+	if (check_result_free(rp, ev, &ev->obj, NULL))
 		return -1;
 	ret = sim_krealloc(rp->sim, cpu, old, ev->size, ev->gfp, 1, op);
 	rebind_after_realloc(rp, ev, e, old, ret, ev->size, ROBJ_KMALLOC);
@@ -291,17 +315,18 @@ static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned
 
 static int do_kfree(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
+	struct name_entry *e;
 	struct replay_obj *o;
 
 	if (ev->obj.is_null) {
 		sim_kfree(rp->sim, cpu, 0, op);
 		return 0;
 	}
-	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL)))
+	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
 		return -1;
 	/* a name already freed goes to the model again: that is a double free */
 	sim_kfree(rp->sim, cpu, o->addr, op);
-	forget(rp, &ev->obj);
+	name_table_unbind(&rp->names, e);	/* what forget() would look up again */
 	return 0;
 }
 
@@ -333,13 +358,13 @@ static int do_cache_create(struct replay *rp, const struct trace_event *ev, stru
 		bind.result.len = (uint32_t)strlen(ev->text);
 		bind.result.col = ev->text_col;
 	}
-	if (check_result_free(rp, &bind, NULL))
+	if (check_result_free(rp, &bind, NULL, NULL))
 		return -1;
 	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
 				  (unsigned)ev->useroffset, (unsigned)ev->usersize, &err);
 	if (!s)
 		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
-	o = bind_result(rp, &bind, 0, ROBJ_CACHE, true);
+	o = bind_result(rp, &bind, 0, ROBJ_CACHE, true, NULL);
 	if (o) {
 		o->cache = s;
 		o->size = ev->size;
@@ -353,10 +378,10 @@ static int do_cache_alloc(struct replay *rp, const struct trace_event *ev, unsig
 	struct replay_obj *o;
 	uint64_t addr;
 
-	if (!s || check_result_free(rp, ev, NULL))
+	if (!s || check_result_free(rp, ev, NULL, NULL))
 		return -1;
 	addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ev->gfp, op);
-	o = bind_result(rp, ev, addr, ROBJ_CACHE_OBJ, addr != 0);
+	o = bind_result(rp, ev, addr, ROBJ_CACHE_OBJ, addr != 0, NULL);
 	if (o) {
 		o->cache = s;
 		o->size = s->object_size;
@@ -431,14 +456,15 @@ static int do_rust_alloc(struct replay *rp, const struct trace_event *ev, unsign
 	struct replay_obj *o;
 	uint64_t c_size, addr;
 
-	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, NULL))
+	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, NULL, NULL))
 		return -1;
-	if (rust_returns_dangling(w, c_size))
+	if (rust_returns_dangling(w, c_size)) {
 		addr = ev->align;	/* NonNull::dangling(): no allocation at all */
-	else
+		no_model_op(op);
+	} else
 		addr = rust_krealloc(rp, cpu, w, 0, c_size, ev, op);
 	note_rust_alignment(rp, ev, addr);
-	o = bind_result(rp, ev, addr, ROBJ_RUST, addr > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size));
+	o = bind_result(rp, ev, addr, ROBJ_RUST, addr > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size), NULL);
 	if (o) {
 		o->size = ev->size;
 		o->align = ev->align;
@@ -457,13 +483,15 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 	if (!o)
 		return -1;
 	w = wrapper_of(rp, ev->wrapper, o);
-	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, &ev->obj))
+	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, &ev->obj, NULL))
 		return -1;
 	/* a dangling pointer (old size 0) never reaches C */
 	old = o->kind == ROBJ_RUST && !o->size && w >= RUST_ALLOCATOR ? 0 : o->addr;
 	if (rust_returns_dangling(w, c_size)) {
 		if (old)
 			sim_krealloc(rp->sim, cpu, old, 0, ev->gfp, 1, op);
+		else
+			no_model_op(op);
 		ret = ev->align;
 	} else {
 		ret = rust_krealloc(rp, cpu, w, old, c_size, ev, op);
@@ -471,7 +499,8 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 	note_rust_alignment(rp, ev, ret);
 	if (ret && ret != old)
 		name_table_unbind(&rp->names, e);
-	n = bind_result(rp, ev, ret, ROBJ_RUST, ret > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size));
+	n = bind_result(rp, ev, ret, ROBJ_RUST, ret > ZERO_SIZE_PTR && !rust_returns_dangling(w, c_size),
+			NULL);
 	if (n) {
 		n->size = ev->size;
 		n->align = ev->align;
@@ -490,6 +519,7 @@ static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigne
 	w = wrapper_of(rp, ev->wrapper, o);
 	if (o->kind == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
 		forget(rp, &ev->obj);	/* dangling: nothing to free */
+		no_model_op(op);
 		return 0;
 	}
 	/* 6.13+ frees by reallocating to size 0; the older wrappers call kfree() */
@@ -886,6 +916,11 @@ static int add_label(struct replay *rp, const struct trace_event *ev)
 	return 0;
 }
 
+/*
+ * 0 when the operation reached the model: @op is then the model's account
+ * of it (every sim_*() call begins it; no_model_op() where none is made).
+ * Otherwise @op must be left alone: it is the last operation's.
+ */
 static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
 	switch (ev->kind) {
@@ -919,7 +954,7 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev)
 {
 	struct replay_step step = { .ev = ev };
-	struct sim_op op;
+	struct sim_op *op = &rp->last_op;	/* filled in place: no copy per event */
 	unsigned cpu;
 	bool bad_cpu;
 	int r;
@@ -927,8 +962,6 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	rp->rd = rd;
 	rp->msg[0] = '\0';
 	rp->failed_expect = false;
-	memset(&op, 0, sizeof(op));
-	op.slot = -1;
 	switch (ev->kind) {
 	case TEV_CONFIG:
 		return apply_config(rp, ev);
@@ -948,13 +981,13 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	cpu = event_cpu(rp, ev, &bad_cpu);
 	if (bad_cpu)
 		return -1;
-	r = run_op(rp, ev, cpu, &op);
+	r = run_op(rp, ev, cpu, op);
 	if (r == 0) {
 		/* the operation reached the model */
 		rp->st.events++;
-		record_op(rp, ev, &op);
-		step.op = &op;
-		if (op.path == PATH_FAILED)
+		record_op(rp, ev, op);
+		step.op = op;
+		if (op->path == PATH_FAILED)
 			rp->st.alloc_failed++;
 	}
 	if (ev->kind == TEV_KSIZE && r > 0) {
@@ -967,8 +1000,8 @@ hook:
 		step.name = ev->result.s ? ev->result.s : ev->obj.s;
 		step.failed_expect = rp->failed_expect;
 		step.message = rp->msg;
-		if (step.op && !step.ksize && op.addr > ZERO_SIZE_PTR)
-			step.ksize = sim_ksize(rp->sim, op.addr);
+		if (step.op && !step.ksize && op->addr > ZERO_SIZE_PTR)
+			step.ksize = sim_ksize(rp->sim, op->addr);
 		rp->opts.hook(rp->opts.hook_ctx, rp, &step);
 	}
 	return r < 0 ? -1 : 0;

@@ -138,7 +138,12 @@ uint32_t trace_col_advance(uint32_t col, const char *from, const char *to)
 
 uint32_t trace_col(const struct trace_reader *rd, const char *at)
 {
-	return at && rd->cur ? trace_col_advance(1, rd->cur, at) : 1;
+	if (!at || !rd->cur)
+		return 1;
+	/* every token of every line asks: most lines need no walk */
+	if (rd->cur_ascii)
+		return (uint32_t)(at - rd->cur) + 1;
+	return trace_col_advance(1, rd->cur, at);
 }
 
 int trace_vfail_col(struct trace_reader *rd, uint32_t col, const char *fmt, va_list ap)
@@ -212,10 +217,21 @@ enum trace_numerr trace_parse_num(const char *s, size_t len, bool suffix, uint64
 		base = 16;
 		i = 2;
 	}
-	for (start = i; i < len && (d = digit_value(s[i], base)) >= 0; i++) {
-		if (v > (UINT64_MAX - (unsigned)d) / base)
-			return TNUM_OVERFLOW;
-		v = v * base + (unsigned)d;
+	start = i;
+	if (base == 10) {
+		/* every size and CPU of a trace: no table, no division */
+		for (; i < len && (unsigned)(s[i] - '0') < 10; i++) {
+			d = s[i] - '0';
+			if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && (unsigned)d > UINT64_MAX % 10))
+				return TNUM_OVERFLOW;
+			v = v * 10 + (unsigned)d;
+		}
+	} else {
+		for (; i < len && (d = digit_value(s[i], base)) >= 0; i++) {
+			if (v > (UINT64_MAX - (unsigned)d) / base)
+				return TNUM_OVERFLOW;
+			v = v * base + (unsigned)d;
+		}
 	}
 	if (i == start)
 		return TNUM_INVALID;
@@ -282,11 +298,15 @@ static bool fill(struct trace_reader *rd)
 	if (rd->start) {
 		memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
 		rd->end -= rd->start;
+		rd->clean = rd->clean > rd->start ? rd->clean - rd->start : 0;
 		rd->start = 0;
 	}
 	n = rd->read(rd, rd->buf + rd->end, TRACE_READ_BUF - rd->end);
 	if (!n)
 		rd->eof = true;
+	/* one look for NUL bytes per read, so that take_line() need not look per line */
+	if (n && rd->clean == rd->end && !memchr(rd->buf + rd->end, '\0', n))
+		rd->clean = rd->end + n;
 	rd->end += n;
 	return n > 0;
 }
@@ -313,11 +333,11 @@ static int take_line(struct trace_reader *rd, char *s, size_t len)
 	s[len] = '\0';
 	rd->cur = s;
 	rd->cur_len = len;
+	rd->cur_ascii = false;	/* until a parser has looked at every byte */
 	if (len > TRACE_LINE_MAX)
 		return too_long(rd);
 	/* text tools stop at a NUL; a trace never has one */
-	nul = memchr(s, '\0', len);
-	if (nul)
+	if (s + len > rd->buf + rd->clean && (nul = memchr(s, '\0', len)))
 		return trace_fail(rd, nul, "NUL byte in line");
 	return 1;
 }
@@ -342,7 +362,7 @@ static int next_line(struct trace_reader *rd)
 		}
 		if (avail > TRACE_LINE_MAX + 1) {
 			/* forget what we have and skip to the next newline */
-			rd->start = rd->end = 0;
+			rd->start = rd->end = rd->clean = 0;
 			if (!rd->discarding) {
 				rd->discarding = true;
 				rd->line++;

@@ -170,7 +170,8 @@ struct trace_ftrace {
 };
 
 /*
- * One event. The kind says which fields are set; the others are zero.
+ * One event. The kind says which fields are set; the others are zero
+ * (keys[] past nr_keys excepted).
  * Native kinds use the native fields, TEV_FT_* ones use ft: the two share
  * storage. Strings point into the reader's line buffer: valid until the
  * next call.
@@ -239,10 +240,12 @@ struct trace_reader {
 	size_t mem_len, mem_pos;
 	char *buf;			/* TRACE_READ_BUF bytes + 1 */
 	size_t start, end;		/* unparsed bytes are buf[start, end) */
+	size_t clean;			/* buf[0, clean) as read holds no NUL byte */
 	bool eof, ioerr, discarding;
 	uint32_t line;
 	char *cur;			/* the line being parsed */
 	size_t cur_len;
+	bool cur_ascii;			/* printable ASCII, no tab: a column is the offset + 1 */
 	/* native state */
 	unsigned cpu;			/* set by "cpu N" */
 	bool seen_event;		/* config lines must come first */

@@ -26,9 +26,54 @@ static inline bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static const char *skip_blanks(const char *p, const char *end)
+/*
+ * Eight bytes at a time over the long runs of a line (the padding before the
+ * task name, call_site= values): a mask with the top bit of each byte of @w
+ * that is zero, exactly (no carry crosses bytes), so the lowest set bit is the
+ * first such byte on a little-endian machine.
+ */
+#define LOW7 0x7f7f7f7f7f7f7f7full
+#define ONES 0x0101010101010101ull
+#define SWAR (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
+static inline uint64_t zero_bytes(uint64_t w)
 {
+	return ~(((w & LOW7) + LOW7) | w | LOW7);
+}
+
+static inline uint64_t blank_bytes(uint64_t w)
+{
+	return zero_bytes(w ^ ' ' * ONES) | zero_bytes(w ^ '\t' * ONES);
+}
+
+static inline const char *skip_blanks(const char *p, const char *end)
+{
+	/* most gaps are one blank */
+	if (p < end && !blank(*p))
+		return p;
+	if (end - p >= 2 && !blank(p[1]))
+		return p + 1;
+	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = ~blank_bytes(w) & ~LOW7;	/* the bytes that are neither ' ' nor '\t' */
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+	}
 	while (p < end && blank(*p))
+		p++;
+	return p;
+}
+
+/* The first blank at or after @p, or @end. */
+static inline const char *to_blank(const char *p, const char *end)
+{
+	for (uint64_t w, m; SWAR && end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = blank_bytes(w);
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+	}
+	while (p < end && !blank(*p))
 		p++;
 	return p;
 }
@@ -147,8 +192,7 @@ static char *flags_and_time(struct trace_reader *rd, char *p, const char *end, s
 	if (!(ts_end = timestamp(p, end, &ev->ft.ts_ns))) {
 		char *f = p;
 
-		while (p < end && !blank(*p))
-			p++;
+		p = (char *)to_blank(p, end);
 		memcpy(ev->ft.flags, f, MIN((size_t)(p - f), sizeof(ev->ft.flags) - 1));
 		ev->ft.fields |= FTF_FLAGS;
 		p = (char *)skip_blanks(p, end);
@@ -387,10 +431,8 @@ static bool gfp_flags(struct trace_reader *rd, const char *s, size_t len, struct
 /* %pS may print " [module]" after the symbol: take it into the value. */
 static char *call_site_end(char *v, char *end)
 {
-	char *p = v, *close;
+	char *p = (char *)to_blank(v, end), *close;
 
-	while (p < end && !blank(*p))
-		p++;
 	if (end - p > 2 && p[1] == '[' && (close = memchr(p + 2, ']', (size_t)(end - p - 2))) &&
 	    (close + 1 == end || blank(close[1])) && !memchr(p + 2, '=', (size_t)(close - p - 2)))
 		return close + 1;
@@ -458,6 +500,64 @@ static int bad_value(struct trace_reader *rd, const char *k, size_t klen, const 
 	return trace_fail(rd, v, "bad %.*s value '%.*s%s'", (int)MIN(klen, 40), k, n, v, vend - v > 40 ? "..." : "");
 }
 
+/* "KEY=" at @p for the keys every kmalloc and kfree line has: the '=', or NULL. */
+static char *known_key(char *p, const char *end)
+{
+#define AT(s) (end - p > (ptrdiff_t)sizeof(s) - 1 && !memcmp(p, s, sizeof(s) - 1) ? p + sizeof(s) - 2 : NULL)
+	switch (*p) {
+	case 'c': return AT("call_site=");
+	case 'p': return AT("ptr=");
+	case 'b': {
+		char *eq = AT("bytes_req=");
+
+		return eq ? eq : AT("bytes_alloc=");
+	}
+	case 'g': return AT("gfp_flags=");
+	case 'n': return p[1] == 'o' ? AT("node=") : AT("name=");
+	case 'a': return AT("accounted=");
+	}
+	return NULL;
+#undef AT
+}
+
+/*
+ * ptr=, bytes_req= and bytes_alloc= parsed in the one pass that finds their
+ * end, for the plain values: hex digits, decimal digits that cannot
+ * overflow. The end of the value, or NULL to take field()'s way, which also
+ * says what is wrong with the value.
+ */
+static char *quick_value(const char *k, char *v, const char *end, struct trace_event *ev)
+{
+	uint64_t x = 0;
+	char *q = v;
+
+	if (k[0] == 'p') {
+		unsigned d;
+
+		for (; q < end && q - v < 16 && (d = hex_digit(*q)) < 16; q++)
+			x = x << 4 | d;
+		if (q == v || (q < end && !blank(*q)))
+			return NULL;
+		ev->ft.ptr = x;
+		ev->ft.fields |= FTF_PTR;
+		return q;
+	}
+	if (k[0] != 'b')
+		return NULL;
+	for (; q < end && q - v < 19 && digit(*q); q++)
+		x = x * 10 + (uint64_t)(*q - '0');
+	if (q == v || (q < end && !blank(*q)))
+		return NULL;
+	if (k[6] == 'r') {
+		ev->ft.bytes_req = x;
+		ev->ft.fields |= FTF_BYTES_REQ;
+	} else {
+		ev->ft.bytes_alloc = x;
+		ev->ft.fields |= FTF_BYTES_ALLOC;
+	}
+	return q;
+}
+
 /* "key=value key=value ..." up to @end; strings are NUL-terminated in place. */
 static int fields(struct trace_reader *rd, char *p, char *end, struct trace_event *ev)
 {
@@ -467,14 +567,23 @@ static int fields(struct trace_reader *rd, char *p, char *end, struct trace_even
 		p = (char *)skip_blanks(p, end);
 		if (p == end)
 			return 0;
-		for (k = p; p < end && *p != '=' && !blank(*p); p++)
-			;
-		if (p == end || *p != '=')
-			return trace_fail(rd, k, "expected KEY=VALUE in the fields of %s", ev->op);
-		eq = p;
+		k = p;
+		if ((eq = known_key(p, end))) {
+			if ((vend = quick_value(k, eq + 1, end, ev))) {
+				*vend = '\0';
+				p = vend + (vend < end);
+				continue;
+			}
+			p = eq;
+		} else {
+			for (; p < end && *p != '=' && !blank(*p); p++)
+				;
+			if (p == end || *p != '=')
+				return trace_fail(rd, k, "expected KEY=VALUE in the fields of %s", ev->op);
+			eq = p;
+		}
 		vend = (eq - k == 9 && !memcmp(k, "call_site", 9)) ? call_site_end(eq + 1, end) : eq + 1;
-		while (vend < end && !blank(*vend))
-			vend++;
+		vend = (char *)to_blank(vend, end);
 		if (!field(rd, k, (size_t)(eq - k), eq + 1, vend, ev))
 			return bad_value(rd, k, (size_t)(eq - k), eq + 1, vend);
 		*vend = '\0';	/* a blank or the line's own NUL */
@@ -535,12 +644,32 @@ int trace_ftrace_line(struct trace_reader *rd, struct trace_event *ev)
 	p = (char *)skip_blanks(p, end);
 	if (not_event(rd, p, end))
 		return 0;
-	/* only the head and ft: the native fields share ft's storage */
-	memset(ev, 0, offsetof(struct trace_event, ft) + sizeof(ev->ft));
+	/*
+	 * Only the head and ft: the native fields share ft's storage. Field by
+	 * field, because a memset() of this size becomes a slow "rep stos".
+	 */
+	_Static_assert(sizeof(struct trace_ftrace) == 120, "a new field of trace_ftrace is cleared here too");
+	ev->kind = TEV_NONE;
+	ev->op = NULL;
 	ev->line = rd->line;
 	ev->col = 1;
+	ev->cpu = 0;
+	ev->cpu_given = false;
+	ev->ft.comm = NULL;
+	ev->ft.pid = 0;
+	ev->ft.ts_ns = 0;
+	memset(ev->ft.flags, 0, sizeof(ev->ft.flags));
+	ev->ft.fields = 0;
+	ev->ft.call_site = NULL;
+	ev->ft.ptr = ev->ft.bytes_req = ev->ft.bytes_alloc = 0;
+	ev->ft.gfp = 0;
+	ev->ft.gfp_unknown = false;
 	ev->ft.node = -1;
 	ev->ft.accounted = -1;
+	ev->ft.name = NULL;
+	ev->ft.page = ev->ft.pfn = 0;
+	ev->ft.order = 0;
+	ev->ft.migratetype = 0;
 	if (!(name = head(rd, p, end, ev)))
 		return -1;
 	colon = memchr(name, ':', (size_t)(end - name));

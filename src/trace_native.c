@@ -6,6 +6,7 @@
 #include "trace_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "sim/util.h"
@@ -40,6 +41,20 @@ static int check_bytes(struct trace_reader *rd)
 {
 	const unsigned char *p = (const unsigned char *)rd->cur, *end = p + rd->cur_len;
 
+	/*
+	 * The common line: printable ASCII only, so trace_col() needs no walk.
+	 * Eight bytes at a time: a byte below 0x20 borrows, one of 0x7f or more
+	 * sets its top bit itself or after adding 1; no borrow or carry crosses
+	 * into another byte unless that byte is itself out of range.
+	 */
+	for (uint64_t w; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		if (((w - 0x2020202020202020ull) | (w + 0x0101010101010101ull) | w) & 0x8080808080808080ull)
+			break;
+	}
+	while (p < end && *p >= 0x20 && *p < 0x7f)
+		p++;
+	rd->cur_ascii = p == end;
 	while (p < end) {
 		size_t n;
 
@@ -144,15 +159,24 @@ static int tokenize(struct trace_reader *rd)
 		if (add_token(rd, start, (size_t)(p - start), trace_col(rd, start), quoted))
 			return -1;
 	}
-	for (unsigned i = 0; i < rd->ntok; i++)
-		unquote(&rd->tok[i]);
+	for (unsigned i = 0; i < rd->ntok; i++) {
+		struct trace_tok *t = &rd->tok[i];
+
+		if (t->quoted)
+			unquote(t);
+		else
+			t->s[t->len] = '\0';	/* the delimiter after the word, or the line's NUL */
+	}
 	rd->next_tok = rd->ntok;	/* nothing pending unless config_op() says so */
 	return 0;
 }
 
-static int tok_is(const struct trace_tok *t, const char *s)
+/* The length first: most words differ from most keywords in it, and @s is a literal. */
+static inline int tok_is(const struct trace_tok *t, const char *s)
 {
-	return !t->quoted && !strcmp(t->s, s);
+	size_t n = strlen(s);
+
+	return !t->quoted && t->len == n && !memcmp(t->s, s, n);
 }
 
 /* An error at @at inside word @t: columns count from the word's own. */
@@ -174,7 +198,9 @@ static int fail_at(struct trace_reader *rd, const struct trace_tok *t, const cha
 /* The part of word @t from @at on, as a word of its own. */
 static struct trace_tok sub_tok(const struct trace_tok *t, char *at)
 {
-	struct trace_tok sub = { .s = at, .len = (uint32_t)strlen(at), .col = trace_col_advance(t->col, t->s, at) };
+	/* words are NUL-terminated at their length and hold no NUL before it */
+	struct trace_tok sub = { .s = at, .len = t->len - (uint32_t)(at - t->s),
+				 .col = trace_col_advance(t->col, t->s, at) };
 
 	return sub;
 }
@@ -367,6 +393,7 @@ struct tn_op {
 
 #define TN_RUST (TN_RESULT | TN_ALIGN | TN_ALIGN_REQ | TN_WRAPPER | TN_GFP)
 
+/* quick_line() looks for kmalloc, kzalloc and kfree among the first four */
 static const struct tn_op tn_ops[] = {
 	{ "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
 	{ "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
@@ -585,6 +612,7 @@ static int expect_keys(struct trace_reader *rd, unsigned i, struct trace_event *
 			return tok_fail(rd, t, "too many expect keys at '%s'", t->s);
 		if (t->quoted)
 			return tok_fail(rd, t, "unexpected string \"%s\"", t->s);
+		memset(k, 0, sizeof(*k));
 		k->col = t->col;
 		if (cache ? cache_key(rd, t, k) : obj_key(rd, t, k))
 			return -1;
@@ -790,14 +818,131 @@ static int parse_tokens(struct trace_reader *rd, struct trace_event *ev)
 	return operation(rd, i, ev);
 }
 
+/* ------------------------------------------------------------------ the common lines */
+
+static inline bool name_start(char c)
+{
+	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static inline bool name_char(char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* The end of the name at @p (is_name()'s syntax), or NULL if none starts there. */
+static char *quick_name(char *p)
+{
+	if (!name_start(*p))
+		return NULL;
+	for (p++; name_char(*p); p++)
+		;
+	return p;
+}
+
+/* Past the blanks at @p, if @p is at one; NULL if a word follows without one. */
+static char *quick_gap(char *p)
+{
+	if (*p != ' ' && *p)
+		return NULL;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/*
+ * The lines a long trace is made of, "[@N] [NAME =] kmalloc|kzalloc SIZE" and
+ * "[@N] kfree NAME", in one pass without tokens: 1 with @ev filled as
+ * parse_tokens() would, 0 for anything else (a tab, a comment, a quote, an
+ * option, a suffix, NULL, anything wrong), which tokenize() then parses, or
+ * reports, in full. Nothing is written to the line before it is accepted.
+ */
+static int quick_line(struct trace_reader *rd, struct trace_event *ev)
+{
+	char *line = rd->cur, *p = line, *res = NULL, *res_end = NULL, *op, *op_end, *arg, *arg_end;
+	const struct tn_op *o = NULL;
+	unsigned cpu = 0;
+	uint64_t size = 0;
+
+	if (*p == '@') {
+		char *d = ++p;
+
+		for (; *p >= '0' && *p <= '9' && p - d < 5; p++)
+			cpu = cpu * 10 + (unsigned)(*p - '0');
+		if (p == d || cpu > TRACE_MAX_CPU || !(p = quick_gap(p)))
+			return 0;
+	}
+	op = p;
+	if (!(op_end = quick_name(op)) || !(p = quick_gap(op_end)))
+		return 0;
+	if (p[0] == '=' && p[1] == ' ') {
+		res = op;
+		res_end = op_end;
+		if (!(op = quick_gap(p + 1)) || !(op_end = quick_name(op)) || !(p = quick_gap(op_end)))
+			return 0;
+	}
+	/* kmalloc, kzalloc and kfree lead tn_ops[] */
+	for (size_t k = 0; k < 4 && !o; k++)
+		if (strlen(tn_ops[k].name) == (size_t)(op_end - op) && !memcmp(tn_ops[k].name, op, (size_t)(op_end - op)))
+			o = &tn_ops[k];
+	if (!o || (o->kind != TEV_KMALLOC && o->kind != TEV_KFREE) || (res && o->kind == TEV_KFREE))
+		return 0;
+	arg = p;
+	if (o->kind == TEV_KMALLOC) {
+		for (arg_end = arg; *arg_end >= '0' && *arg_end <= '9' && arg_end - arg < 19; arg_end++)
+			size = size * 10 + (uint64_t)(*arg_end - '0');
+		if (arg_end == arg)
+			return 0;
+	} else if (!(arg_end = quick_name(arg))) {
+		return 0;
+	}
+	if (!(p = quick_gap(arg_end)) || *p)
+		return 0;
+	if ((res && res_end - res == 4 && !memcmp(res, "NULL", 4)) ||
+	    (o->kind == TEV_KFREE && arg_end - arg == 4 && !memcmp(arg, "NULL", 4)))
+		return 0;	/* reserved: the full parser says what it means here */
+
+	/* accepted: only printable ASCII was read, so columns are offsets */
+	rd->cur_ascii = true;
+	rd->ntok = rd->next_tok = 0;
+	rd->seen_event = true;
+	if (line[0] == '@') {
+		ev->cpu = cpu;
+		ev->cpu_given = true;
+	}
+	ev->kind = o->kind;
+	ev->op = o->name;
+	ev->col = (uint32_t)(op - line) + 1;
+	if (res) {
+		*res_end = '\0';
+		ev->result.s = res;
+		ev->result.len = (uint32_t)(res_end - res);
+		ev->result.col = (uint32_t)(res - line) + 1;
+	}
+	if (o->kind == TEV_KFREE) {
+		*arg_end = '\0';
+		ev->obj.s = arg;
+		ev->obj.len = (uint32_t)(arg_end - arg);
+		ev->obj.col = (uint32_t)(arg - line) + 1;
+	} else {
+		ev->size = size;
+		ev->gfp = GFP_KERNEL | (o->opts & TN_ZERO ? __GFP_ZERO : 0);
+	}
+	return 1;
+}
+
 int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
 {
 	unsigned i;
 	int r;
 
-	memset(ev, 0, sizeof(*ev));
+	/* keys[] is large and only expect lines fill it, clearing each key they use */
+	memset(ev, 0, offsetof(struct trace_event, keys));
+	ev->nr_keys = 0;
 	ev->line = rd->line;
 	ev->cpu = rd->cpu;
+	if (quick_line(rd, ev))
+		return 1;
 	if (tokenize(rd)) {
 		rd->ntok = rd->next_tok = 0;
 		return -1;
