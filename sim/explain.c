@@ -115,3 +115,27 @@ int wrapper_verdict(const struct sim *sim, enum rust_wrapper w, uint64_t size, u
 	v->guaranteed = v->ok && promised % align == 0;
 	return 0;
 }
+
+int explain_parse_spec(const char *arg, struct explain_spec *sp)
+{
+	char buf[96], *at, *dash;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	sp->align = 1;
+	at = strchr(buf, '@');
+	if (at) {
+		*at++ = '\0';
+		if (parse_u64(at, &sp->align) || !is_power_of_2(sp->align))
+			return -1;
+	}
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (parse_u64(buf, &sp->lo) || (dash && parse_u64(dash, &sp->hi)))
+		return -1;
+	if (!dash)
+		sp->hi = sp->lo;
+	return sp->lo <= sp->hi ? 0 : -1;
+}

@@ -62,4 +62,12 @@ struct wrapper_verdict {
 int wrapper_verdict(const struct sim *sim, enum rust_wrapper w, uint64_t size, uint64_t align,
 		    struct wrapper_verdict *v, struct sim_err *err);
 
+/* A SPEC of `slubsim explain`: sizes lo..hi, each with one alignment. */
+struct explain_spec {
+	uint64_t lo, hi, align;
+};
+
+/* "SIZE", "LO-HI", either with "@ALIGN" (decimal or 0x hex, ALIGN a power of two); 0 or -1 */
+int explain_parse_spec(const char *arg, struct explain_spec *sp);
+
 #endif

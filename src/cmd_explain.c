@@ -32,35 +32,6 @@ static const char explain_help[] =
 	"(slot_align 16); NULL (size beyond KMALLOC_MAX_SIZE) is a failed allocation, not a misaligned\n"
 	"one, so it counts as 1 with slot_align 0. guaranteed_align is 0 when there is no object.\n";
 
-struct spec {
-	uint64_t lo, hi, align;
-};
-
-/* "SIZE", "LO-HI", either with "@ALIGN"; 0 or -1 */
-static int parse_spec(const char *arg, struct spec *sp)
-{
-	char buf[96], *at, *dash;
-
-	if (strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	sp->align = 1;
-	at = strchr(buf, '@');
-	if (at) {
-		*at++ = '\0';
-		if (parse_u64(at, &sp->align) || !is_power_of_2(sp->align))
-			return -1;
-	}
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash++ = '\0';
-	if (parse_u64(buf, &sp->lo) || (dash && parse_u64(dash, &sp->hi)))
-		return -1;
-	if (!dash)
-		sp->hi = sp->lo;
-	return sp->lo <= sp->hi ? 0 : -1;
-}
-
 struct row {
 	uint64_t size, align, guaranteed;
 	struct kmalloc_outcome o;
@@ -381,7 +352,7 @@ struct explain_opts {
 	int roundup;
 };
 
-static int print_spec(const struct sim *sim, const struct spec *sp, const struct explain_opts *eo, int *first)
+static int print_spec(const struct sim *sim, const struct explain_spec *sp, const struct explain_opts *eo, int *first)
 {
 	struct sim_err err;
 	struct row r;
@@ -403,7 +374,7 @@ static int print_spec(const struct sim *sim, const struct spec *sp, const struct
 	}
 }
 
-static int run_explain(struct cli *cli, struct spec *specs, unsigned n, const struct explain_opts *eo)
+static int run_explain(struct cli *cli, struct explain_spec *specs, unsigned n, const struct explain_opts *eo)
 {
 	struct sim_err err;
 	struct sim *sim;
@@ -453,7 +424,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct explain_opts eo = { 0, 0 };
-	struct spec *specs;
+	struct explain_spec *specs;
 	int c, n, ret;
 
 	optind = 0;
@@ -484,7 +455,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
-		if (parse_spec(argv[optind + i], &specs[i])) {
+		if (explain_parse_spec(argv[optind + i], &specs[i])) {
 			free(specs);
 			return cli_usage_error(cli, "explain",
 					       "bad SPEC '%s' (SIZE, SIZE@ALIGN, LO-HI, LO-HI@ALIGN; ALIGN a power of two)",
