@@ -142,10 +142,30 @@ static void describe_object(struct sim *sim, const struct kmem_cache *s, uint64_
 	}
 }
 
+/*
+ * mm/slub.c slab_post_alloc_hook(): memset(object, 0, s->object_size). An
+ * object whose dirty bit is clear holds zeroes but for its free pointer, so
+ * clearing the pointer's bytes inside the object gives the same bytes.
+ * Debug caches write poison and red zones: they always take the memset().
+ */
+static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
+			     unsigned char *p, int idx)
+{
+	uint64_t *dirty = slab_dirty(sim, slab), bit = 1ull << (idx % 64);
+
+	if (kmem_cache_debug(s) || (dirty[idx / 64] & bit)) {
+		memset(p, 0, s->object_size);
+		dirty[idx / 64] &= ~bit;
+	} else if (s->offset < s->object_size) {
+		memset(p + s->offset, 0, MIN(sim->env.ac.ptr_size, s->object_size - s->offset));
+	}
+}
+
 /* mm/slub.c slab_alloc_node() + slab_post_alloc_hook() */
 static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size)
 {
 	uint64_t object = slab_alloc(sim, s, cpu, flags, orig_size);
+	const struct slab *slab;
 	unsigned char *p;
 
 	sim->op->cache = s;
@@ -153,13 +173,14 @@ static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 		sim->op->path = PATH_FAILED;
 		return 0;
 	}
-	p = slab_bytes(sim, virt_to_slab(sim, object), object);
+	slab = virt_to_slab(sim, object);
+	p = slab_bytes(sim, slab, object);
 	/* maybe_wipe_obj_freeptr(): init_on_free leaves no stale pointer */
 	if (sim->init_on_free && !freeptr_outside_object(s))
 		memset(p + s->offset, 0, sim->env.ac.ptr_size);
-	if (slab_want_init_on_alloc(sim, flags, s))
-		memset(p, 0, s->object_size);
 	describe_object(sim, s, object);
+	if (slab_want_init_on_alloc(sim, flags, s))
+		init_object_zero(sim, s, slab, p, sim->op->slot);
 	sim->op->bytes_alloc = s->size;
 	return object;
 }
@@ -473,6 +494,24 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 
 /* ------------------------------------------------------------------ bytes and lookup */
 
+/* The caller may write [off, off + len) of @slab: its objects are no longer known to be zero. */
+static void mark_dirty(struct sim *sim, const struct slab *slab, uint64_t off, uint64_t len)
+{
+	const struct kmem_cache *s = slab_cache(sim, slab);
+	uint64_t *dirty = slab_dirty(sim, slab);
+	uint64_t first, last;
+
+	if (!len || !slab->objects)
+		return;
+	/* the slot an offset falls in, red zones counted with the object after them */
+	first = off < s->red_left_pad ? 0 : (off - s->red_left_pad) / s->size;
+	last = off + len - 1 < s->red_left_pad ? 0 : (off + len - 1 - s->red_left_pad) / s->size;
+	if (last >= slab->objects)
+		last = slab->objects - 1U;
+	for (uint64_t i = first; i <= last; i++)
+		dirty[i / 64] |= 1ull << (i % 64);
+}
+
 unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len)
 {
 	struct slab *slab = virt_to_slab(sim, addr);
@@ -484,6 +523,7 @@ unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len)
 		size = (uint64_t)sim->env.ac.page_size << slab->order;
 		if (len > size || addr + len > base + size)
 			return NULL;
+		mark_dirty(sim, slab, addr - base, len);
 		return slab->data + (addr - base);
 	}
 	b = virt_to_large(sim, addr);

@@ -322,8 +322,8 @@ static struct slab *allocate_slab(struct sim *sim, struct kmem_cache *s, int *fa
 		slab_pool_put(sim, i);
 		return NULL;
 	}
-	bytes = (size_t)sim->env.ac.page_size << oo.order;
-	slab->data = calloc(1, bytes);
+	bytes = slab_data_size(sim, oo.order, oo.objects);
+	slab->data = calloc(1, bytes);	/* fresh pages: every object clean */
 	if (!slab->data) {
 		page_free_block(&sim->pa, pfn, oo.order);
 		slab_pool_put(sim, i);
@@ -938,7 +938,8 @@ int slub_clone(struct sim *dst, const struct sim *src)
 	for (uint32_t i = 0; i < src->nr_slab_entries; i++) {
 		struct slab *slab = &dst->slabs[i];
 
-		slab->data = slab->live ? dup_bytes(src->slabs[i].data, page << slab->order) : NULL;
+		slab->data = slab->live ? dup_bytes(src->slabs[i].data, slab_data_size(src, slab->order, slab->objects))
+					: NULL;
 		if (slab->live && !slab->data)
 			return -1;
 	}

@@ -43,7 +43,7 @@ struct slab {
 	uint32_t slabs;		/* head of a cpu partial list: its length */
 	uint64_t freelist;	/* first free object, 0 for none */
 	uint64_t serial;	/* creation order, for display */
-	unsigned char *data;	/* the slab's bytes, PAGE_SIZE << order of them */
+	unsigned char *data;	/* the slab's bytes, PAGE_SIZE << order of them, then slab_dirty() */
 };
 
 /* struct kmem_cache_cpu */

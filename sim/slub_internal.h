@@ -40,6 +40,23 @@ static inline unsigned char *slab_bytes(const struct sim *sim, const struct slab
 	return slab->data + (addr - slab_address(sim, slab));
 }
 
+/*
+ * One bit per object, stored after the slab's bytes: set when the object's
+ * bytes may differ from zero outside its free pointer word. A clean object
+ * needs no memset() for init_on_alloc (init_object_zero()), which would
+ * otherwise be most of the cost of replaying a long trace.
+ */
+static inline uint64_t *slab_dirty(const struct sim *sim, const struct slab *slab)
+{
+	return (uint64_t *)(slab->data + ((size_t)sim->env.ac.page_size << slab->order));
+}
+
+/* Bytes to allocate for a slab's data: its pages and the dirty bits. */
+static inline size_t slab_data_size(const struct sim *sim, unsigned order, unsigned objects)
+{
+	return ((size_t)sim->env.ac.page_size << order) + (objects + 63) / 64 * sizeof(uint64_t);
+}
+
 /* The slab holding @addr, or NULL. */
 struct slab *virt_to_slab(const struct sim *sim, uint64_t addr);
 /* check_valid_pointer(): NULL, or an object start inside @slab */

@@ -12,7 +12,7 @@ struct name_slot {
 	struct name_entry e;
 	uint32_t hash;
 	uint32_t len;
-	uint32_t next_free;
+	uint32_t next_free;	/* a free slot: the next free one; a dead entry: nt->deaths when it died */
 	bool used;
 	union {
 		char inl[NT_INLINE_KEY];
@@ -237,9 +237,11 @@ int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t hand
 
 void name_table_unbind(struct name_table *nt, struct name_entry *e)
 {
-	if (e->live)
-		nt->live--;
+	if (!e->live)
+		return;
+	nt->live--;
 	e->live = false;
+	nt->slots[e->slot].next_free = ++nt->deaths;
 }
 
 /* Linear-probing deletion: shift later entries of the run back into the hole. */
@@ -284,6 +286,17 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 	return true;
 }
 
+void name_table_sweep(struct name_table *nt, uint32_t keep)
+{
+	for (uint32_t i = 0; i < nt->nr_slots; i++) {
+		struct name_slot *sl = &nt->slots[i];
+
+		/* unsigned difference: the count may have wrapped since */
+		if (sl->used && !sl->e.live && nt->deaths - sl->next_free >= keep)
+			name_table_remove(nt, slot_key(sl), sl->len);
+	}
+}
+
 uint32_t name_table_slots(const struct name_table *nt)
 {
 	return nt->nr_slots;
@@ -314,7 +327,9 @@ int name_table_clone(struct name_table *dst, const struct name_table *src)
 		name_table_init(dst);
 		return NT_ENOMEM;
 	}
-	memcpy(dst->slots, src->slots, (size_t)src->nr_slots * sizeof(*dst->slots));
+	dst->deaths = src->deaths;
+	if (src->nr_slots)	/* memcpy() from a NULL array is undefined even for 0 bytes */
+		memcpy(dst->slots, src->slots, (size_t)src->nr_slots * sizeof(*dst->slots));
 	if (src->index)
 		memcpy(dst->index, src->index, (size_t)(src->index_mask + 1) * sizeof(*dst->index));
 	dst->nr_slots = src->nr_slots;

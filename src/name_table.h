@@ -7,8 +7,9 @@
  * for side arrays. Lookups are O(1) (open addressing, linear probing). An
  * unbound name stays as a dead entry that remembers its last handle
  * (interface.md: a freed name keeps its last address for == and !=);
- * name_table_remove() forgets it and recycles its slot. Memory follows the
- * peak number of entries present at once, never the trace's length.
+ * name_table_remove() forgets it and recycles its slot. name_table_trim()
+ * forgets dead entries that died long ago, so a trace that never reuses a
+ * name still runs in memory that follows its live names, not its length.
  */
 #ifndef SLUBSIM_NAME_TABLE_H
 #define SLUBSIM_NAME_TABLE_H
@@ -35,7 +36,11 @@ struct name_table {
 	uint32_t index_mask;
 	uint32_t count;			/* entries present (live or dead) */
 	uint32_t live;			/* entries bound */
+	uint32_t deaths;		/* unbinds so far: a dead entry records the count at its death */
 };
+
+/* How many of the names freed last a replayer keeps at least (name_table_trim()). */
+#define NAME_TABLE_DEAD_KEEP 65536u
 
 enum name_table_err {
 	NT_OK = 0,
@@ -62,6 +67,14 @@ int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t
 int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag);
 /* Mark dead, keeping handle, aux and tag for later comparisons. */
 void name_table_unbind(struct name_table *nt, struct name_entry *e);
+/*
+ * Keep the entries of the last @keep deaths; once more than 2 * @keep
+ * entries are dead, forget the older ones (one sweep, so the cost per call
+ * stays constant on average). Call it between operations: it invalidates
+ * entry pointers of dead entries.
+ */
+static inline void name_table_trim(struct name_table *nt, uint32_t keep);
+void name_table_sweep(struct name_table *nt, uint32_t keep);
 /* Forget @key entirely; false if it was not there. */
 bool name_table_remove(struct name_table *nt, const void *key, size_t len);
 
@@ -73,5 +86,11 @@ const void *name_table_key(const struct name_table *nt, const struct name_entry 
 
 /* A deep copy of @src into @dst (uninitialised): NT_OK, or NT_ENOMEM with @dst empty. */
 int name_table_clone(struct name_table *dst, const struct name_table *src);
+
+static inline void name_table_trim(struct name_table *nt, uint32_t keep)
+{
+	if (nt->count - nt->live > 2 * (uint64_t)keep)
+		name_table_sweep(nt, keep);
+}
 
 #endif

@@ -962,6 +962,8 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	rp->rd = rd;
 	rp->msg[0] = '\0';
 	rp->failed_expect = false;
+	/* between events no entry pointer is held: forget the oldest freed names */
+	name_table_trim(&rp->names, NAME_TABLE_DEAD_KEEP);
 	switch (ev->kind) {
 	case TEV_CONFIG:
 		return apply_config(rp, ev);

@@ -276,6 +276,45 @@ START_TEST(test_init_on_alloc_and_free)
 }
 END_TEST
 
+/* Objects never written but for their free pointer come back zeroed too, written ones as well. */
+START_TEST(test_init_on_alloc_clean_objects)
+{
+	struct sim *sim = boot();
+	uint64_t obj[200], again[200];
+	unsigned char *p;
+
+	for (int i = 0; i < 200; i++)
+		obj[i] = kmalloc(sim, 0, 8, NULL);
+	/* one write in the second word of the slab's dirty bits, one across two slots */
+	memset(sim_mem(sim, obj[70], 8), 0xff, 8);
+	memset(sim_mem(sim, obj[130], 16), 0xee, 16);
+	for (int i = 0; i < 200; i++)
+		sim_kfree(sim, 0, obj[i], NULL);
+	for (int i = 0; i < 200; i++) {
+		again[i] = kmalloc(sim, 0, 8, NULL);
+		p = sim_mem(sim, again[i], 8);
+		for (int j = 0; j < 8; j++)
+			ck_assert_msg(p[j] == 0, "object %d byte %d is %#x", i, j, p[j]);
+	}
+	for (int i = 0; i < 200; i++)
+		sim_kfree(sim, 0, again[i], NULL);
+	sim_destroy(sim);
+
+	/* kmalloc-64: the free pointer sits mid-object, hardened; it must not survive the allocation */
+	sim = boot();
+	obj[0] = kmalloc(sim, 0, 64, NULL);
+	obj[1] = kmalloc(sim, 0, 64, NULL);
+	sim_kfree(sim, 0, obj[1], NULL);
+	sim_kfree(sim, 0, obj[0], NULL);
+	p = sim_mem(sim, obj[0], 64);
+	ck_assert_uint_ne(p[32] | p[33] | p[34] | p[35] | p[36] | p[37] | p[38] | p[39], 0);
+	ck_assert_uint_eq(kmalloc(sim, 0, 64, NULL), obj[0]);
+	for (int j = 0; j < 64; j++)
+		ck_assert_uint_eq(p[j], 0);
+	sim_destroy(sim);
+}
+END_TEST
+
 START_TEST(test_double_free_without_debug)
 {
 	struct sim *sim = boot();
@@ -635,6 +674,7 @@ static Suite *slub_suite(void)
 	tc = tcase_create("bytes");
 	tcase_add_test(tc, test_hardened_pointer_bytes);
 	tcase_add_test(tc, test_init_on_alloc_and_free);
+	tcase_add_test(tc, test_init_on_alloc_clean_objects);
 	tcase_add_test(tc, test_debug_layout_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");

@@ -963,6 +963,63 @@ START_TEST(test_names_basic)
 }
 END_TEST
 
+/* Trim keeps the names of the last deaths and forgets older ones, live names never. */
+START_TEST(test_names_trim)
+{
+	enum { N = 5000, KEEP = 100 };
+	struct name_table nt, copy;
+	struct name_entry *e;
+	char key[16];
+	int len;
+
+	name_table_init(&nt);
+	for (int i = 0; i < N; i++) {
+		len = snprintf(key, sizeof(key), "x%d", i);
+		ck_assert_int_eq(name_table_bind(&nt, key, (size_t)len, (uint64_t)i, 0, &e), NT_OK);
+		/* "keep" dies early and is bound again: live entries are never forgotten */
+		if (i == 10) {
+			ck_assert_int_eq(name_table_bind(&nt, "keep", 4, 1, 0, &e), NT_OK);
+			name_table_unbind(&nt, e);
+			ck_assert_int_eq(name_table_revive(&nt, e, 2, 0), NT_OK);
+		}
+		if (i >= 3) {
+			len = snprintf(key, sizeof(key), "x%d", i - 3);
+			e = name_table_lookup(&nt, key, (size_t)len);
+			name_table_unbind(&nt, e);
+		}
+		name_table_trim(&nt, KEEP);
+		ck_assert_uint_le(nt.count - nt.live, 2 * KEEP);
+	}
+	/* live: the last three and "keep" */
+	ck_assert_uint_eq(nt.live, 4);
+	ck_assert_ptr_nonnull(e = name_table_lookup(&nt, "keep", 4));
+	ck_assert(e->live);
+	ck_assert_uint_eq(e->handle, 2);
+	/* the last KEEP deaths are remembered with their handles, the first ones are not */
+	for (int i = N - 4 - KEEP + 1; i <= N - 4; i++) {
+		len = snprintf(key, sizeof(key), "x%d", i);
+		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, key, (size_t)len));
+		ck_assert(!e->live);
+		ck_assert_uint_eq(e->handle, (uint64_t)i);
+	}
+	ck_assert_ptr_null(name_table_lookup(&nt, "x0", 2));
+	/* slots are recycled: memory follows KEEP plus the live names, not N */
+	ck_assert_uint_lt(name_table_slots(&nt), 4 * KEEP);
+	/* a copy sweeps the same way, down to the last 10 deaths */
+	ck_assert_int_eq(name_table_clone(&copy, &nt), NT_OK);
+	name_table_trim(&copy, 10);
+	ck_assert_uint_eq(copy.count, 4 + 10);
+	len = snprintf(key, sizeof(key), "x%d", N - 4 - 10);
+	ck_assert_ptr_null(name_table_lookup(&copy, key, (size_t)len));
+	ck_assert_ptr_nonnull(name_table_lookup(&nt, key, (size_t)len));
+	len = snprintf(key, sizeof(key), "x%d", N - 4 - 9);
+	ck_assert_ptr_nonnull(name_table_lookup(&copy, key, (size_t)len));
+	ck_assert_ptr_nonnull(name_table_lookup(&copy, "keep", 4));
+	name_table_release(&copy);
+	name_table_release(&nt);
+}
+END_TEST
+
 /* Pointer keys against a reference, with removals in the middle of probe runs. */
 START_TEST(test_names_random)
 {
@@ -1044,6 +1101,7 @@ static Suite *trace_suite(void)
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_names_basic);
 	tcase_add_test(tc, test_names_random);
+	tcase_add_test(tc, test_names_trim);
 	suite_add_tcase(s, tc);
 	return s;
 }
