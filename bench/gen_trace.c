@@ -1,9 +1,10 @@
 /*
  * Generate a large allocation trace for the benchmark: native language or
  * ftrace text, a steady state of about LIVE objects across two CPUs with a
- * realistic mix of sizes. Deterministic for a given seed.
+ * realistic mix of sizes. Deterministic for a given seed. "fresh" is the
+ * native language with a new name for every allocation, never reused.
  *
- *   gen_trace native|ftrace EVENTS [LIVE] [SEED] > file
+ *   gen_trace native|fresh|ftrace EVENTS [LIVE] [SEED] > file
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,23 +33,25 @@ static unsigned pick_size(void)
 
 int main(int argc, char **argv)
 {
-	int ftrace;
+	int ftrace, fresh;
 	unsigned long long events, live, seed, n = 0;
-	unsigned long long *slot_ptr;
+	unsigned long long *slot_ptr, *slot_name;
 	unsigned char *slot_live;
 
-	if (argc < 3 || (strcmp(argv[1], "native") && strcmp(argv[1], "ftrace"))) {
-		fprintf(stderr, "usage: gen_trace native|ftrace EVENTS [LIVE] [SEED]\n");
+	if (argc < 3 || (strcmp(argv[1], "native") && strcmp(argv[1], "fresh") && strcmp(argv[1], "ftrace"))) {
+		fprintf(stderr, "usage: gen_trace native|fresh|ftrace EVENTS [LIVE] [SEED]\n");
 		return 2;
 	}
 	ftrace = !strcmp(argv[1], "ftrace");
+	fresh = !strcmp(argv[1], "fresh");
 	events = strtoull(argv[2], NULL, 10);
 	live = argc > 3 ? strtoull(argv[3], NULL, 10) : 20000;
 	seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 1;
 	state = seed * 0x9e3779b97f4a7c15ull + 1;
 	slot_ptr = calloc(live, sizeof(*slot_ptr));
 	slot_live = calloc(live, 1);
-	if (!slot_ptr || !slot_live)
+	slot_name = calloc(live, sizeof(*slot_name));
+	if (!slot_ptr || !slot_live || !slot_name)
 		return 1;
 	if (ftrace)
 		printf("# tracer: nop\n#\n# entries-in-buffer/entries-written: %llu/%llu   #P:2\n#\n", events, events);
@@ -64,23 +67,25 @@ int main(int argc, char **argv)
 				printf("            bash-1234    [%03u] .....  %12.6f: kfree: call_site=do_exit+0x2c/0x90 "
 				       "ptr=%016llx\n", cpu, ts, slot_ptr[i]);
 			else
-				printf("@%u kfree o%llu\n", cpu, i);
+				printf("@%u kfree o%llu\n", cpu, slot_name[i]);
 			slot_live[i] = 0;
 		} else {
 			unsigned size = pick_size();
 
 			slot_ptr[i] = 0xffff888100000000ull + n * 64;
+			slot_name[i] = fresh ? n : i;
 			if (ftrace)
 				printf("            bash-1234    [%03u] .....  %12.6f: kmalloc: call_site=alloc_thing+0x1f/0x60 "
 				       "ptr=%016llx bytes_req=%u bytes_alloc=%u gfp_flags=GFP_KERNEL node=-1 "
 				       "accounted=false\n", cpu, ts, slot_ptr[i], size, size);
 			else
-				printf("@%u o%llu = kmalloc %u\n", cpu, i, size);
+				printf("@%u o%llu = kmalloc %u\n", cpu, slot_name[i], size);
 			slot_live[i] = 1;
 		}
 		n++;
 	}
 	free(slot_ptr);
 	free(slot_live);
+	free(slot_name);
 	return 0;
 }

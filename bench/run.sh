@@ -51,3 +51,5 @@ fi
 run_one ftrace "$EVENTS"
 echo "memory follows live objects, not trace length (same live set, a tenth of the events):"
 run_one native $((EVENTS / 10))
+echo "and not the names a trace has used (a new name for every allocation):"
+run_one fresh "$EVENTS"
