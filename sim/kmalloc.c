@@ -206,6 +206,12 @@ int create_kmalloc_caches(struct sim *sim, struct sim_err *err)
 	return 0;
 }
 
+/* include/linux/slab.h kmalloc_type(): CONFIG_RANDOM_KMALLOC_CACHES hashes the caller (6.6+) */
+int sim_kmalloc_uses_caller(const struct sim *sim)
+{
+	return sim->env.kver >= KV(6, 6) && sim->cfg.kconfig[KC_RANDOM_KMALLOC_CACHES];
+}
+
 enum kmalloc_type kmalloc_type(const struct sim *sim, gfp_t flags, uint64_t caller)
 {
 	const unsigned char *kc = sim->cfg.kconfig;
@@ -213,7 +219,7 @@ enum kmalloc_type kmalloc_type(const struct sim *sim, gfp_t flags, uint64_t call
 			   (kc[KC_MEMCG_KMEM] ? __GFP_ACCOUNT : 0);
 
 	if (!(flags & not_normal)) {
-		if (sim->env.kver >= KV(6, 6) && kc[KC_RANDOM_KMALLOC_CACHES]) {
+		if (sim_kmalloc_uses_caller(sim)) {
 			/* include/linux/hash.h hash_64() into 16 buckets: 0 is the plain cache */
 			unsigned h = (unsigned)(((caller ^ sim->random_kmalloc_seed) * 0x61C8864680B583EBull) >> 60);
 

@@ -161,9 +161,14 @@ struct sim_event {
 typedef void (*sim_observer_fn)(void *ctx, const struct sim_event *ev);
 void sim_set_observer(struct sim *sim, sim_observer_fn fn, void *ctx);
 
-/* The allocation API. @cpu < cfg.cpus. @op may be NULL. */
+/*
+ * The allocation API. @cpu < cfg.cpus. @op may be NULL. @caller is the call
+ * site; only random kmalloc caches look at it (sim_kmalloc_uses_caller()).
+ */
 uint64_t sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t caller, struct sim_op *op);
 void sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op);
+/* Whether kmalloc's cache depends on the call site: a caller may skip computing one otherwise. */
+int sim_kmalloc_uses_caller(const struct sim *sim);
 /* ksize(): 0 for NULL and ZERO_SIZE_PTR and for addresses no allocation owns */
 uint64_t sim_ksize(const struct sim *sim, uint64_t addr);
 /* krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align (1 otherwise) */

@@ -847,7 +847,9 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 			return 1;
 		}
 		ptr_unbind_stale(rp, cpu, ft->ptr);
-		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp, hash_str(ft->call_site), op);
+		/* the call site is hashed only when random kmalloc caches will look at it */
+		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp,
+				   sim_kmalloc_uses_caller(rp->sim) ? hash_str(ft->call_site) : 0, op);
 		check_bytes_alloc(rp, ev, op);
 		ptr_bind(rp, ft->ptr, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
 		return 0;

@@ -258,15 +258,17 @@ static const struct ft_event *find_event(const char *s, size_t len)
 
 /* ------------------------------------------------------------------ values */
 
+/* A hex digit's value plus one, 0 for any other byte: one load per digit of the 16-digit pointers. */
+static const unsigned char hex_value1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* The value of a hex digit, or more than 15 for any other byte. */
 static inline unsigned hex_digit(char c)
 {
-	unsigned u = (unsigned char)c;
-
-	if (u - '0' < 10)
-		return u - '0';
-	if ((u | 0x20) - 'a' < 6)
-		return (u | 0x20) - 'a' + 10;
-	return 0xff;
+	return (unsigned)hex_value1[(unsigned char)c] - 1;
 }
 
 /* %p / %lx: 16 hex digits, "0x" from trace-cmd, "(null)" and "(nil)" for NULL */

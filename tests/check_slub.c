@@ -1,5 +1,6 @@
 /* The SLUB object lifecycle: every allocation and free path, debug reports, krealloc, OOM. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,63 @@ START_TEST(test_fast_path_and_lifo)
 	ck_assert_uint_eq(c, b);	/* LIFO */
 	ck_assert_uint_eq(sim_ksize(sim, a), 64);
 	sim_destroy(sim);
+}
+END_TEST
+
+/* The cache kmalloc(64) from @caller lands in. */
+static const char *cache_for_caller(struct sim *sim, uint64_t caller, gfp_t gfp)
+{
+	struct sim_op op;
+	uint64_t p = sim_kmalloc(sim, 0, 64, gfp, caller, &op);
+
+	ck_assert_uint_ne(p, 0);
+	sim_kfree(sim, 0, p, NULL);
+	return op.cache->name;
+}
+
+/* 6.6+ CONFIG_RANDOM_KMALLOC_CACHES: 16 copies of each cache, picked by hash_64(caller ^ seed, 4). */
+START_TEST(test_random_kmalloc_caches)
+{
+	struct sim *sim = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	struct sim *again = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	struct sim *other = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "2");
+	struct sim *off = boot_with("6.6", NULL, NULL, NULL, NULL);
+	struct sim *old = boot_with("6.1", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, NULL);
+	char name[32];
+	unsigned seen[16] = { 0 }, distinct = 0, moved = 0;
+
+	for (int i = 1; i <= 15; i++) {
+		snprintf(name, sizeof(name), "kmalloc-rnd-%02d-64", i);
+		cache(sim, name);
+	}
+	ck_assert(sim_kmalloc_uses_caller(sim));
+	ck_assert(!sim_kmalloc_uses_caller(off));
+	ck_assert(!sim_kmalloc_uses_caller(old));
+	ck_assert_ptr_null(sim_find_cache(off, "kmalloc-rnd-01-64"));
+	for (uint64_t caller = 0xffffffff81000000ull; caller < 0xffffffff81000000ull + 200 * 0x40; caller += 0x40) {
+		const char *n = cache_for_caller(sim, caller, GFP_KERNEL);
+		unsigned copy = 0;
+
+		/* the same site and seed give the same copy, another seed moves some sites */
+		ck_assert_str_eq(n, cache_for_caller(again, caller, GFP_KERNEL));
+		moved += strcmp(n, cache_for_caller(other, caller, GFP_KERNEL)) != 0;
+		if (strcmp(n, "kmalloc-64"))
+			ck_assert_int_eq(sscanf(n, "kmalloc-rnd-%u-64", &copy), 1);
+		ck_assert_uint_le(copy, 15);
+		distinct += !seen[copy]++;
+		/* accounted allocations keep to kmalloc-cg, whatever the site */
+		ck_assert_str_eq(cache_for_caller(sim, caller, GFP_KERNEL | __GFP_ACCOUNT), "kmalloc-cg-64");
+		ck_assert_str_eq(cache_for_caller(off, caller, GFP_KERNEL), "kmalloc-64");
+		ck_assert_str_eq(cache_for_caller(old, caller, GFP_KERNEL), "kmalloc-64");
+	}
+	/* 200 sites over 16 copies: every copy gets some */
+	ck_assert_uint_eq(distinct, 16);
+	ck_assert_uint_gt(moved, 100);
+	sim_destroy(sim);
+	sim_destroy(again);
+	sim_destroy(other);
+	sim_destroy(off);
+	sim_destroy(old);
 }
 END_TEST
 
@@ -675,6 +733,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_hardened_pointer_bytes);
 	tcase_add_test(tc, test_init_on_alloc_and_free);
 	tcase_add_test(tc, test_init_on_alloc_clean_objects);
+	tcase_add_test(tc, test_random_kmalloc_caches);
 	tcase_add_test(tc, test_debug_layout_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
