@@ -205,7 +205,8 @@ static struct kmem_cache *find_mergeable(struct sim *sim, unsigned size, unsigne
 	for (unsigned i = 0; i < sim->nr_caches; i++) {
 		struct kmem_cache *s = sim->caches[i];
 
-		if (slab_unmergeable(sim, s) || size > s->size)
+		/* a destroyed cache is off slab_caches: nothing merges into it */
+		if (s->dead || slab_unmergeable(sim, s) || size > s->size)
 			continue;
 		if ((flags & SLAB_MERGE_SAME) != (s->flags & SLAB_MERGE_SAME))
 			continue;

@@ -251,6 +251,13 @@ START_TEST(test_merging)
 	/* kmalloc caches never merge: usersize is set */
 	d = sim_kmem_cache_create(sim, "g", 64, 0, 0, 0, 0, 0, &err);
 	ck_assert_str_eq(d->name, "g");
+	/* a destroyed cache takes no new names: "h" is a cache of its own, not a ghost of "g" */
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, d, NULL), 0);
+	d = sim_kmem_cache_create(sim, "h", 64, 0, 0, 0, 0, 0, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->name, "h");
+	ck_assert_ptr_eq(sim_find_cache(sim, "h"), d);
+	ck_assert_ptr_null(sim_find_cache(sim, "g"));
 	sim_destroy(sim);
 
 	sim = boot(NULL, NULL, NULL, "slab_nomerge");
