@@ -20,10 +20,38 @@ struct name_slot {
 	} key;
 };
 
-void name_table_init(struct name_table *nt)
+/* Slots are cache-line aligned, the replayer's payload right behind the entry and its key. */
+#define NT_ALIGN 64
+
+void name_table_init_payload(struct name_table *nt, size_t payload)
 {
 	memset(nt, 0, sizeof(*nt));
 	nt->free_slot = NT_NO_SLOT;
+	nt->payload = (uint32_t)payload;
+	nt->stride = (uint32_t)((sizeof(struct name_slot) + payload + NT_ALIGN - 1) / NT_ALIGN * NT_ALIGN);
+}
+
+void name_table_init(struct name_table *nt)
+{
+	name_table_init_payload(nt, 0);
+}
+
+static inline struct name_slot *slot_at(const struct name_table *nt, uint32_t i)
+{
+	return (struct name_slot *)(void *)(nt->slots + (size_t)i * nt->stride);
+}
+
+void *name_table_payload(const struct name_table *nt, const struct name_entry *e)
+{
+	return (unsigned char *)slot_at(nt, e->slot) + sizeof(struct name_slot);
+}
+
+/* A slot array of @cap slots, aligned; NULL out of memory. */
+static unsigned char *slots_alloc(const struct name_table *nt, uint32_t cap)
+{
+	void *p;
+
+	return posix_memalign(&p, NT_ALIGN, (size_t)(cap ? cap : 1) * nt->stride) ? NULL : p;
 }
 
 static const char *slot_key(const struct name_slot *s)
@@ -41,10 +69,10 @@ static void slot_clear(struct name_slot *s)
 void name_table_release(struct name_table *nt)
 {
 	for (uint32_t i = 0; i < nt->nr_slots; i++)
-		slot_clear(&nt->slots[i]);
+		slot_clear(slot_at(nt, i));
 	free(nt->slots);
 	free(nt->index);
-	name_table_init(nt);
+	name_table_init_payload(nt, nt->payload);
 }
 
 /*
@@ -107,7 +135,7 @@ static uint32_t find_pos(const struct name_table *nt, const void *key, size_t le
 			return i;
 		if (cell_hash(c) != h)
 			continue;
-		sl = &nt->slots[cell_slot(c)];
+		sl = slot_at(nt, cell_slot(c));
 		if (sl->len == len && !memcmp(slot_key(sl), key, len))
 			return i;
 	}
@@ -120,7 +148,7 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
 	if (!nt->index)
 		return NULL;
 	c = nt->index[find_pos(nt, key, len, hash_key(key, len))];
-	return c ? &nt->slots[cell_slot(c)].e : NULL;
+	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
 }
 
 /* Keep the load at most 1/2 so that probes stay short. */
@@ -138,9 +166,9 @@ static int grow_index(struct name_table *nt)
 	}
 	nt->index_mask = size - 1;
 	for (uint32_t i = 0; i < nt->nr_slots; i++)
-		if (nt->slots[i].used)
-			nt->index[find_pos(nt, slot_key(&nt->slots[i]), nt->slots[i].len, nt->slots[i].hash)] =
-				cell(nt->slots[i].hash, i);
+		if (slot_at(nt, i)->used)
+			nt->index[find_pos(nt, slot_key(slot_at(nt, i)), slot_at(nt, i)->len, slot_at(nt, i)->hash)] =
+				cell(slot_at(nt, i)->hash, i);
 	free(old);
 	return 0;
 }
@@ -150,15 +178,18 @@ static int new_slot(struct name_table *nt, uint32_t *out)
 {
 	if (nt->free_slot != NT_NO_SLOT) {
 		*out = nt->free_slot;
-		nt->free_slot = nt->slots[*out].next_free;
+		nt->free_slot = slot_at(nt, *out)->next_free;
 		return 0;
 	}
 	if (nt->nr_slots == nt->slots_cap) {
 		uint32_t cap = nt->slots_cap ? nt->slots_cap * 2 : 16;
-		struct name_slot *s = realloc(nt->slots, cap * sizeof(*s));
+		unsigned char *s = slots_alloc(nt, cap);
 
 		if (!s)
 			return NT_ENOMEM;
+		if (nt->nr_slots)
+			memcpy(s, nt->slots, (size_t)nt->nr_slots * nt->stride);
+		free(nt->slots);
 		nt->slots = s;
 		nt->slots_cap = cap;
 	}
@@ -183,7 +214,7 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 	}
 	if (nt->index != index)
 		pos = find_pos(nt, key, len, h);	/* the index was rebuilt */
-	sl = &nt->slots[slot];
+	sl = slot_at(nt, slot);
 	sl->used = true;
 	sl->hash = h;
 	sl->len = (uint32_t)len;
@@ -192,6 +223,7 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 		sl->key.heap = heap;
 	memcpy(heap ? heap : sl->key.inl, key, len);
 	memset(&sl->e, 0, sizeof(sl->e));
+	memset(sl + 1, 0, nt->payload);
 	sl->e.slot = slot;
 	nt->index[pos] = cell(h, slot);
 	nt->count++;
@@ -209,7 +241,7 @@ int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t
 	if (nt->index) {
 		pos = find_pos(nt, key, len, h);
 		if (nt->index[pos])
-			e = &nt->slots[cell_slot(nt->index[pos])].e;
+			e = &slot_at(nt, cell_slot(nt->index[pos]))->e;
 	}
 	if (!e) {
 		struct name_slot *sl;
@@ -241,7 +273,7 @@ void name_table_unbind(struct name_table *nt, struct name_entry *e)
 		return;
 	nt->live--;
 	e->live = false;
-	nt->slots[e->slot].next_free = ++nt->deaths;
+	slot_at(nt, e->slot)->next_free = ++nt->deaths;
 }
 
 /* Linear-probing deletion: shift later entries of the run back into the hole. */
@@ -276,7 +308,7 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 	if (!nt->index[pos])
 		return false;
 	slot = cell_slot(nt->index[pos]);
-	sl = &nt->slots[slot];
+	sl = slot_at(nt, slot);
 	name_table_unbind(nt, &sl->e);
 	slot_clear(sl);
 	sl->next_free = nt->free_slot;
@@ -289,7 +321,7 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 void name_table_sweep(struct name_table *nt, uint32_t keep)
 {
 	for (uint32_t i = 0; i < nt->nr_slots; i++) {
-		struct name_slot *sl = &nt->slots[i];
+		struct name_slot *sl = slot_at(nt, i);
 
 		/* unsigned difference: the count may have wrapped since */
 		if (sl->used && !sl->e.live && nt->deaths - sl->next_free >= keep)
@@ -304,12 +336,12 @@ uint32_t name_table_slots(const struct name_table *nt)
 
 struct name_entry *name_table_slot(const struct name_table *nt, uint32_t slot)
 {
-	return slot < nt->nr_slots && nt->slots[slot].used ? &nt->slots[slot].e : NULL;
+	return slot < nt->nr_slots && slot_at(nt, slot)->used ? &slot_at(nt, slot)->e : NULL;
 }
 
 const void *name_table_key(const struct name_table *nt, const struct name_entry *e, size_t *len)
 {
-	const struct name_slot *sl = &nt->slots[e->slot];
+	const struct name_slot *sl = slot_at(nt, e->slot);
 
 	*len = sl->len;
 	return slot_key(sl);
@@ -318,18 +350,18 @@ const void *name_table_key(const struct name_table *nt, const struct name_entry 
 /* A deep copy (the TUI's checkpoints): same slots, same index. 0, or NT_ENOMEM leaving @dst empty. */
 int name_table_clone(struct name_table *dst, const struct name_table *src)
 {
-	name_table_init(dst);
-	dst->slots = malloc((size_t)(src->slots_cap ? src->slots_cap : 1) * sizeof(*dst->slots));
+	name_table_init_payload(dst, src->payload);
+	dst->slots = slots_alloc(src, src->slots_cap);
 	dst->index = src->index ? malloc((size_t)(src->index_mask + 1) * sizeof(*dst->index)) : NULL;
 	if (!dst->slots || (src->index && !dst->index)) {
 		free(dst->slots);
 		free(dst->index);
-		name_table_init(dst);
+		name_table_init_payload(dst, src->payload);
 		return NT_ENOMEM;
 	}
 	dst->deaths = src->deaths;
 	if (src->nr_slots)	/* memcpy() from a NULL array is undefined even for 0 bytes */
-		memcpy(dst->slots, src->slots, (size_t)src->nr_slots * sizeof(*dst->slots));
+		memcpy(dst->slots, src->slots, (size_t)src->nr_slots * src->stride);
 	if (src->index)
 		memcpy(dst->index, src->index, (size_t)(src->index_mask + 1) * sizeof(*dst->index));
 	dst->nr_slots = src->nr_slots;
@@ -339,18 +371,18 @@ int name_table_clone(struct name_table *dst, const struct name_table *src)
 	dst->count = src->count;
 	dst->live = src->live;
 	for (uint32_t i = 0; i < dst->nr_slots; i++) {
-		struct name_slot *sl = &dst->slots[i];
+		struct name_slot *sl = slot_at(dst, i);
 
 		if (!sl->used || sl->len <= NT_INLINE_KEY)
 			continue;
 		sl->key.heap = malloc(sl->len);
 		if (!sl->key.heap) {
 			for (uint32_t j = i; j < dst->nr_slots; j++)
-				dst->slots[j].used = dst->slots[j].used && dst->slots[j].len <= NT_INLINE_KEY;
+				slot_at(dst, j)->used = slot_at(dst, j)->used && slot_at(dst, j)->len <= NT_INLINE_KEY;
 			name_table_release(dst);
 			return NT_ENOMEM;
 		}
-		memcpy(sl->key.heap, src->slots[i].key.heap, sl->len);
+		memcpy(sl->key.heap, slot_at(src, i)->key.heap, sl->len);
 	}
 	return NT_OK;
 }

@@ -4,7 +4,9 @@
  * is a key too: name_table_lookup(nt, &ptr, sizeof(ptr)).
  *
  * Each entry has a small dense slot number, stable while the entry exists,
- * for side arrays. Lookups are O(1) (open addressing, linear probing). An
+ * and room for the replayer's own record of it (the payload), in the same
+ * pair of cache lines as the entry and its key: a lookup touches no other
+ * memory. Lookups are O(1) (open addressing, linear probing). An
  * unbound name stays as a dead entry that remembers its last handle
  * (interface.md: a freed name keeps its last address for == and !=);
  * name_table_remove() forgets it and recycles its slot. name_table_trim()
@@ -29,7 +31,8 @@ struct name_entry {
 struct name_slot;
 
 struct name_table {
-	struct name_slot *slots;	/* by slot number */
+	unsigned char *slots;		/* by slot number, @stride bytes each: struct name_slot, payload */
+	uint32_t stride, payload;
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
 	uint64_t *index;		/* hash << 32 | (slot + 1); 0 is empty */
@@ -48,7 +51,12 @@ enum name_table_err {
 	NT_ELIVE = -2,	/* bind: the name holds a live object */
 };
 
+/* An empty table whose entries carry @payload bytes each, zeroed when an entry is created. */
+void name_table_init_payload(struct name_table *nt, size_t payload);
+/* An empty table without payload. */
 void name_table_init(struct name_table *nt);
+/* The payload of @e: valid while @e is. */
+void *name_table_payload(const struct name_table *nt, const struct name_entry *e);
 void name_table_release(struct name_table *nt);
 
 /* The entry for @key, live or dead; NULL if never bound (or removed). */

@@ -69,18 +69,15 @@ static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 	return 0;
 }
 
+/* What the replayer keeps of a name lives in its name-table entry (the payload). */
 static struct replay_obj *name_obj(struct replay *rp, const struct name_entry *e)
 {
-	if (grow((void **)&rp->objs, &rp->objs_cap, e->slot, sizeof(*rp->objs)))
-		return NULL;
-	return &rp->objs[e->slot];
+	return name_table_payload(&rp->names, e);
 }
 
 static struct replay_obj *ptr_obj(struct replay *rp, const struct name_entry *e)
 {
-	if (grow((void **)&rp->pobjs, &rp->pobjs_cap, e->slot, sizeof(*rp->pobjs)))
-		return NULL;
-	return &rp->pobjs[e->slot];
+	return name_table_payload(&rp->ptrs, e);
 }
 
 static struct name_entry *lookup_name(const struct replay *rp, const struct trace_name *n)
@@ -92,7 +89,7 @@ const struct replay_obj *replay_lookup(const struct replay *rp, const char *name
 {
 	struct name_entry *e = name_table_lookup(&rp->names, name, strlen(name));
 
-	return e && e->slot < rp->objs_cap ? &rp->objs[e->slot] : NULL;
+	return e ? name_table_payload(&rp->names, e) : NULL;
 }
 
 const char *replay_label(const struct replay *rp, uint32_t i)
@@ -1018,8 +1015,8 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 	memset(rp, 0, sizeof(*rp));
 	if (opts)
 		rp->opts = *opts;
-	name_table_init(&rp->names);
-	name_table_init(&rp->ptrs);
+	name_table_init_payload(&rp->names, sizeof(struct replay_obj));
+	name_table_init_payload(&rp->ptrs, sizeof(struct replay_obj));
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
@@ -1034,8 +1031,6 @@ void replay_release(struct replay *rp)
 	for (uint32_t i = 0; i < rp->nr_labels; i++)
 		free(rp->labels[i]);
 	free(rp->labels);
-	free(rp->objs);
-	free(rp->pobjs);
 	name_table_release(&rp->names);
 	name_table_release(&rp->ptrs);
 	sim_destroy(rp->sim);
@@ -1051,18 +1046,18 @@ static struct kmem_cache *clone_cache(const struct sim *to, const struct kmem_ca
 	return s ? to->caches[s->index] : NULL;
 }
 
-static int clone_objs(struct replay_obj **dst, const struct replay_obj *src, uint32_t cap, const struct sim *to)
+/* The copied names' caches: the same caches of the copied model. */
+static void clone_objs(struct name_table *nt, const struct sim *to)
 {
-	*dst = NULL;
-	if (!cap)
-		return 0;
-	*dst = malloc((size_t)cap * sizeof(**dst));
-	if (!*dst)
-		return -1;
-	memcpy(*dst, src, (size_t)cap * sizeof(**dst));
-	for (uint32_t i = 0; i < cap; i++)
-		(*dst)[i].cache = clone_cache(to, src[i].cache);
-	return 0;
+	for (uint32_t i = 0; i < name_table_slots(nt); i++) {
+		const struct name_entry *e = name_table_slot(nt, i);
+		struct replay_obj *o;
+
+		if (e) {
+			o = name_table_payload(nt, e);
+			o->cache = clone_cache(to, o->cache);
+		}
+	}
 }
 
 static int clone_labels(struct replay *dst, const struct replay *src)
@@ -1083,10 +1078,8 @@ int replay_clone(struct replay *dst, const struct replay *src)
 {
 	memcpy(dst, src, sizeof(*dst));
 	dst->sim = NULL;
-	dst->objs = dst->pobjs = NULL;
 	dst->labels = NULL;
 	dst->nr_labels = dst->labels_cap = 0;
-	dst->objs_cap = dst->pobjs_cap = 0;
 	name_table_init(&dst->names);
 	name_table_init(&dst->ptrs);
 	config_init(&dst->cfg);
@@ -1094,11 +1087,10 @@ int replay_clone(struct replay *dst, const struct replay *src)
 	    name_table_clone(&dst->names, &src->names) || name_table_clone(&dst->ptrs, &src->ptrs) ||
 	    clone_labels(dst, src))
 		goto fail;
-	if (src->sim && (clone_objs(&dst->objs, src->objs, src->objs_cap, dst->sim) ||
-			 clone_objs(&dst->pobjs, src->pobjs, src->pobjs_cap, dst->sim)))
-		goto fail;
-	dst->objs_cap = dst->objs ? src->objs_cap : 0;
-	dst->pobjs_cap = dst->pobjs ? src->pobjs_cap : 0;
+	if (src->sim) {
+		clone_objs(&dst->names, dst->sim);
+		clone_objs(&dst->ptrs, dst->sim);
+	}
 	if (dst->sim)
 		dst->last_op.cache = clone_cache(dst->sim, src->last_op.cache);
 	dst->last_op.fault_text = src->last_op.fault_text == src->last_fault ? dst->last_fault : NULL;

@@ -77,12 +77,8 @@ struct replay {
 	struct sim_config cfg;		/* the configuration the sim boots with */
 	struct sim *sim;		/* created at the first event that needs it */
 	const struct trace_reader *rd;
-	struct name_table names;	/* native names */
-	struct name_table ptrs;		/* ftrace pointers */
-	struct replay_obj *objs;	/* by name_table slot */
-	uint32_t objs_cap;
-	struct replay_obj *pobjs;	/* by ptrs slot */
-	uint32_t pobjs_cap;
+	struct name_table names;	/* native names, a struct replay_obj each (the payload) */
+	struct name_table ptrs;		/* ftrace pointers, the same */
 	char **labels;			/* labels[0] is "" */
 	uint32_t nr_labels, labels_cap;
 	struct sim_op last_op;		/* the last operation that touched the model */

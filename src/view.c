@@ -659,23 +659,22 @@ void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 static const struct replay_obj *obj_record(const struct replay *rp, uint64_t addr, char *name, size_t len)
 {
 	const struct name_table *tabs[2] = { &rp->names, &rp->ptrs };
-	const struct replay_obj *arrs[2] = { rp->objs, rp->pobjs };
-	const uint32_t caps[2] = { rp->objs_cap, rp->pobjs_cap };
 
 	for (int t = 0; t < 2; t++) {
 		for (uint32_t i = 0; i < name_table_slots(tabs[t]); i++) {
 			const struct name_entry *e = name_table_slot(tabs[t], i);
+			const struct replay_obj *o;
 			size_t klen;
 			const char *key;
 
-			if (!e || !e->live || i >= caps[t] || arrs[t][i].addr != addr)
+			if (!e || !e->live || (o = name_table_payload(tabs[t], e))->addr != addr)
 				continue;
 			key = name_table_key(tabs[t], e, &klen);
 			if (t)
 				snprintf(name, len, "ftrace ptr %016llx", (unsigned long long)*(const uint64_t *)(const void *)key);
 			else
 				snprintf(name, len, "%.*s", (int)klen, key);
-			return &arrs[t][i];
+			return o;
 		}
 	}
 	snprintf(name, len, "-");
