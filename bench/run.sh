@@ -8,6 +8,7 @@ SLUBSIM=${SLUBSIM:-src/slubsim}
 GEN=${GEN:-bench/gen_trace}
 EVENTS=${EVENTS:-10000000}
 LIVE=${LIVE:-20000}
+RUNS=${RUNS:-3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -25,18 +26,26 @@ run_one() { # run_one FORMAT EVENTS
 	mb=$(wc -c <"$f" | awk '{ printf "%.0f", $1 / 1048576 }')
 	t0=$(now); wc -l "$f" >/dev/null; t1=$(now)
 	wc_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-	times >"$dir/times0"
-	t0=$(now)
-	"$SLUBSIM" run -q --summary "$f" >"$dir/summary" 2>"$dir/err" || { echo "replay failed:"; head "$dir/err"; exit 1; }
-	t1=$(now)
-	times >"$dir/times1"
-	cpu=$(awk -v a="$(cpu_secs "$dir/times0")" -v b="$(cpu_secs "$dir/times1")" 'BEGIN { print b - a }')
+	# the best of RUNS replays: on a shared machine the others' work only ever adds time
+	best=
+	for run in $(seq "$RUNS"); do
+		times >"$dir/times0"
+		a=$(now)
+		"$SLUBSIM" run -q --summary "$f" >"$dir/summary" 2>"$dir/err" || { echo "replay failed:"; head "$dir/err"; exit 1; }
+		b=$(now)
+		times >"$dir/times1"
+		c=$(awk -v a="$(cpu_secs "$dir/times0")" -v b="$(cpu_secs "$dir/times1")" 'BEGIN { print b - a }')
+		if [ -z "$best" ] || awk -v x="$b" -v y="$a" -v best="$best" 'BEGIN { exit !(x - y < best) }'; then
+			best=$(awk -v a="$a" -v b="$b" 'BEGIN { print b - a }')
+			t0=$a t1=$b cpu=$c
+		fi
+	done
 	rss=$(sed -n 's/^peak memory: *\([0-9]*\) KiB.*/\1/p' "$dir/summary")
 	live=$(sed -n 's/^live objects: *\([0-9]*\).*/\1/p' "$dir/summary")
 	awk -v fmt="$fmt" -v n="$n" -v mb="$mb" -v a="$t0" -v b="$t1" -v wc="$wc_s" -v rss="$rss" -v live="$live" \
 	    -v cpu="$cpu" 'BEGIN {
 		s = b - a
-		f = "%-7s %9d events %5d MB: %6.2f s = %5.2f M events/s, %4.1fx wc -l; CPU %.2f s = %.2f M events/s; "
+		f = "%-7s %9d events %5d MB: best %6.2f s = %5.2f M events/s, %4.1fx wc -l; CPU %.2f s = %.2f M events/s; "
 		f = f "peak %d KiB, %d live objects, %.2f KiB each\n"
 		printf f, fmt, n, mb, s, n / s / 1e6, s / wc, cpu, (cpu > 0 ? n / cpu / 1e6 : 0), rss, live, (live ? rss / live : 0)
 	}'
