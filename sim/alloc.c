@@ -495,7 +495,7 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 /* ------------------------------------------------------------------ bytes and lookup */
 
 /* The caller may write [off, off + len) of @slab: its objects are no longer known to be zero. */
-static void mark_dirty(struct sim *sim, const struct slab *slab, uint64_t off, uint64_t len)
+static void mark_dirty(const struct sim *sim, const struct slab *slab, uint64_t off, uint64_t len)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	uint64_t *dirty = slab_dirty(sim, slab);
