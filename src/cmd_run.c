@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "replay.h"
 #include "report.h"
+#include "trace_pipe.h"
 
 static const char run_help[] =
 	"Usage: slubsim [MODEL OPTIONS] run [OPTIONS] TRACE|-\n"
@@ -18,8 +19,9 @@ static const char run_help[] =
 	"command line override the trace's config lines.\n"
 	"\n"
 	"  -F, --format=FMT       auto (default), native or ftrace\n"
-	"  -e, --events           one line per event: event, line, CPU, operation, name,\n"
-	"                         address, cache, ksize, path taken, fault, note\n"
+	"  -e, --events           one line per event: event, line, CPU, operation, name\n"
+	"                         (ftrace: the task), address, cache, ksize, path taken,\n"
+	"                         fault, note\n"
 	"      --until=N          stop after N events\n"
 	"  -s, --summary          counts of events, errors, faults and expectations\n"
 	"      --slabinfo         /proc/slabinfo after the trace\n"
@@ -107,10 +109,28 @@ static int open_trace(struct cli *cli, const char *path, FILE **fp)
 	return 0;
 }
 
+/* The next item from the parsing thread, or from the reader itself before it runs. */
+static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
+		      const struct trace_event **ev, const char **err)
+{
+	int r;
+
+	if (tp)
+		return trace_pipe_next(tp, ev, err);
+	r = trace_next(rd, own);
+	*ev = own;
+	*err = rd->err.text;
+	return r;
+}
+
 int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_opts *opts, uint64_t until,
 	      bool keep_going, struct replay *rp, struct trace_reader *rd)
 {
-	struct trace_event ev;
+	struct trace_event own;
+	const struct trace_event *ev;
+	struct trace_pipe *tp = NULL;
+	bool tried = false;
+	const char *err;
 	FILE *fp;
 	int r, progress = isatty(2);
 	uint64_t n = 0;
@@ -127,24 +147,34 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 			fclose(fp);
 		return -1;
 	}
-	while ((r = trace_next(rd, &ev)) != TRACE_EOF) {
+	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
 		if (r == TRACE_IOERR) {
-			fprintf(stderr, "%s\n", rd->err.text);
+			fprintf(stderr, "%s\n", err);
 			break;
 		}
 		if (r == TRACE_ERROR) {
-			fprintf(stderr, "%s\n", rd->err.text);
+			fprintf(stderr, "%s\n", err);
 			if (!keep_going)
 				break;
 			continue;
 		}
-		if (replay_event(rp, rd, &ev) && !keep_going && !rp->failed_expect)
+		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect)
 			break;
-		if (ev.kind != TEV_CONFIG && ++n == until)
+		if (ev->kind != TEV_CONFIG && ++n == until)
 			break;
 		if (progress && !(n & 0xfffff))
 			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
+		/*
+		 * An ftrace line costs more to parse than handing its event from
+		 * one core to the other: from the second event on, a thread parses
+		 * ahead (if none can start, this one goes on alone).
+		 */
+		if (!tried && rd->format == TRACE_FMT_FTRACE) {
+			tried = true;
+			trace_pipe_open(&tp, rd);
+		}
 	}
+	trace_pipe_close(tp);	/* rd's counts are final from here */
 	if (progress && n > 0xfffff)
 		fputc('\n', stderr);
 	if (r != TRACE_IOERR)

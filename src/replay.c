@@ -998,7 +998,11 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	}
 hook:
 	if (rp->opts.hook) {
-		step.name = ev->result.s ? ev->result.s : ev->obj.s;
+		/* ftrace events bind no name: say which task ran them */
+		if (ev->kind >= TEV_FT_KMALLOC)
+			step.name = ev->ft.comm;
+		else
+			step.name = ev->result.s ? ev->result.s : ev->obj.s;
 		step.failed_expect = rp->failed_expect;
 		step.message = rp->msg;
 		if (step.op && !step.ksize && op->addr > ZERO_SIZE_PTR)

@@ -203,8 +203,9 @@ struct trace_event {
 			const char *text;		/* config value, label, fault text, cache name */
 			uint32_t text_col;
 			enum trace_config_key cfg_key;
-			struct trace_expect_key keys[TRACE_MAX_KEYS];
 			unsigned nr_keys;
+			/* last, and large: only expect lines use it (trace_pipe.c copies events without it) */
+			struct trace_expect_key keys[TRACE_MAX_KEYS];
 		};
 		struct trace_ftrace ft;		/* TEV_FT_* */
 	};

@@ -7,6 +7,7 @@
 #include "sim/kver.h"
 #include "src/name_table.h"
 #include "src/trace.h"
+#include "src/trace_pipe.h"
 
 static struct trace_reader rd;
 static struct trace_event ev;
@@ -916,6 +917,144 @@ START_TEST(test_detect_long_header)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ parsing thread */
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Every item of @text through the parsing thread equals what trace_next() gives directly. */
+static void pipe_matches(const char *text, size_t len, unsigned *events, unsigned *errors)
+{
+	struct trace_reader direct, piped;
+	struct trace_event dev;
+	const struct trace_event *pev;
+	struct trace_pipe *tp;
+	const char *err;
+	int r, pr;
+
+	*events = *errors = 0;
+	ck_assert_int_eq(trace_open_mem(&direct, text, len, "t", TRACE_FMT_AUTO), 0);
+	ck_assert_int_eq(trace_open_mem(&piped, text, len, "t", TRACE_FMT_AUTO), 0);
+	ck_assert_int_eq(trace_pipe_open(&tp, &piped), 0);
+	do {
+		r = trace_next(&direct, &dev);
+		pr = trace_pipe_next(tp, &pev, &err);
+		ck_assert_int_eq(pr, r);
+		if (r == TRACE_EVENT) {
+			(*events)++;
+			ck_assert_int_eq(pev->kind, dev.kind);
+			ck_assert_uint_eq(pev->line, dev.line);
+			ck_assert_uint_eq(pev->cpu, dev.cpu);
+			ck_assert(same_str(pev->op, dev.op));
+			if (dev.kind >= TEV_FT_KMALLOC) {
+				ck_assert_uint_eq(pev->ft.ptr, dev.ft.ptr);
+				ck_assert_uint_eq(pev->ft.bytes_alloc, dev.ft.bytes_alloc);
+				ck_assert(same_str(pev->ft.comm, dev.ft.comm));
+				ck_assert(same_str(pev->ft.call_site, dev.ft.call_site));
+				ck_assert(same_str(pev->ft.name, dev.ft.name));
+			} else {
+				ck_assert(same_str(pev->result.s, dev.result.s));
+				ck_assert(same_str(pev->obj.s, dev.obj.s));
+				ck_assert(same_str(pev->text, dev.text));
+				ck_assert_uint_eq(pev->size, dev.size);
+				ck_assert_uint_eq(pev->nr_keys, dev.nr_keys);
+				for (unsigned i = 0; i < dev.nr_keys; i++)
+					ck_assert(same_str(pev->keys[i].text, dev.keys[i].text));
+			}
+		} else if (r != TRACE_EOF) {
+			(*errors)++;
+			ck_assert_str_eq(err, direct.err.text);
+		}
+	} while (r != TRACE_EOF && r != TRACE_IOERR);
+	/* the end stays the end */
+	ck_assert_int_eq(trace_pipe_next(tp, &pev, &err), r);
+	trace_pipe_close(tp);
+	ck_assert_uint_eq(piped.stats.lines, direct.stats.lines);
+	ck_assert_uint_eq(piped.stats.errors, direct.stats.errors);
+	trace_close(&direct);
+	trace_close(&piped);
+}
+
+START_TEST(test_pipe_native)
+{
+	size_t cap = 4u << 20, len = 0;
+	char *text = malloc(cap), *label = malloc(60001);
+	unsigned events, errors;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(label);
+	memset(label, 'x', 60000);
+	label[60000] = '\0';
+	len += (size_t)sprintf(text + len, "config cpus=2 cmdline=\"slub_debug=FZ\"\n");
+	for (int i = 0; i < 3000; i++) {
+		len += (size_t)sprintf(text + len, "@%d o%d = kmalloc %d\n", i & 1, i, 8 + i % 500);
+		if (i % 7 == 0)
+			len += (size_t)sprintf(text + len, "expect o%d cache=kmalloc-%d ksize=8 align>=8\n", i, 8);
+		if (i % 101 == 0)	/* strings too long to share a batch: each opens a new one */
+			len += (size_t)sprintf(text + len, "label \"%s\"\n", label);
+		if (i % 13 == 0)
+			len += (size_t)sprintf(text + len, "kfree\n");	/* an error */
+		if (i > 10)
+			len += (size_t)sprintf(text + len, "kfree o%d\n", i - 10);
+	}
+	pipe_matches(text, len, &events, &errors);
+	ck_assert_uint_gt(events, 5000);
+	ck_assert_uint_eq(errors, 3000 / 13 + 1);
+	free(label);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_pipe_ftrace)
+{
+	size_t cap = 1u << 20, len = 0;
+	char *text = malloc(cap);
+	unsigned events, errors;
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)sprintf(text + len, "# tracer: nop\n#\n");
+	for (int i = 0; i < 2000; i++)
+		len += (size_t)sprintf(text + len,
+				       "  bash-%d  [%03d] .....  %d.%06d: kmalloc: call_site=f+0x%x/0x90 ptr=%016llx "
+				       "bytes_req=%d bytes_alloc=%d gfp_flags=GFP_KERNEL node=-1 accounted=false\n",
+				       100 + i, i & 1, i, i, i, 0xffff888100000000ull + (unsigned long long)i * 64,
+				       i % 100 + 1, 128);
+	len += (size_t)sprintf(text + len, "  bash-1  [000] .....  9.0: kmalloc: ptr=zz\n");
+	pipe_matches(text, len, &events, &errors);
+	ck_assert_uint_eq(events, 2000);
+	ck_assert_uint_eq(errors, 1);
+	free(text);
+}
+END_TEST
+
+/* The consumer leaves early, while the thread waits for room: close stops it. */
+START_TEST(test_pipe_early_close)
+{
+	size_t cap = 1u << 20, len = 0;
+	char *text = malloc(cap);
+	struct trace_reader r;
+	struct trace_pipe *tp;
+	const struct trace_event *e;
+	const char *err;
+
+	ck_assert_ptr_nonnull(text);
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)sprintf(text + len, "o%d = kmalloc 64\n", i);
+	ck_assert_int_eq(trace_open_mem(&r, text, len, "t", TRACE_FMT_NATIVE), 0);
+	ck_assert_int_eq(trace_pipe_open(&tp, &r), 0);
+	ck_assert_int_eq(trace_pipe_next(tp, &e, &err), TRACE_EVENT);
+	ck_assert_str_eq(e->result.s, "o0");
+	ck_assert_int_eq(trace_pipe_next(tp, &e, &err), TRACE_EVENT);
+	ck_assert_str_eq(e->result.s, "o1");
+	trace_pipe_close(tp);
+	ck_assert_uint_lt(r.stats.lines, 20000);
+	trace_close(&r);
+	free(text);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ names */
 
 START_TEST(test_names_basic)
@@ -1102,6 +1241,9 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_names_basic);
 	tcase_add_test(tc, test_names_random);
 	tcase_add_test(tc, test_names_trim);
+	tcase_add_test(tc, test_pipe_native);
+	tcase_add_test(tc, test_pipe_ftrace);
+	tcase_add_test(tc, test_pipe_early_close);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,278 @@
+/* The parsing thread: trace_next() ahead of the replayer, in bounded batches. */
+#include "trace_pipe.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_int.h"
+
+/* Room for one event's strings whatever its line, or for many short ones. */
+#define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
+
+struct tp_item {
+	int status;		/* enum trace_status */
+	const char *err;	/* TRACE_ERROR, TRACE_IOERR: the message, in the arena */
+	const struct trace_event *ev;	/* TRACE_EVENT: in evbuf */
+};
+
+/*
+ * Events are packed one after the other in evbuf, each only as long as its
+ * kind uses (event_size()): the fewer cache lines cross from the parsing core
+ * to the replaying one, the better.
+ */
+struct tp_batch {
+	unsigned n;
+	size_t used;		/* bytes of arena */
+	size_t ev_used;		/* bytes of evbuf */
+	struct tp_item item[TRACE_PIPE_BATCH];
+	char arena[TP_ARENA];
+	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
+};
+
+struct trace_pipe {
+	struct trace_reader *rd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, drained;
+	unsigned full;			/* batches handed over and not yet given back */
+	bool stop;			/* the consumer is gone: the thread ends */
+	/* the consumer's own */
+	unsigned head;			/* its batch: batch[head % TRACE_PIPE_BATCHES] */
+	unsigned pos;			/* its next item there */
+	bool have;			/* it holds batch[head] */
+	struct tp_batch batch[TRACE_PIPE_BATCHES];
+};
+
+static bool in_buf(const struct trace_reader *rd, const char *s)
+{
+	return s >= rd->buf && s <= rd->buf + TRACE_READ_BUF;
+}
+
+/* Bytes that relocate() will copy for @s. */
+static size_t str_need(const struct trace_reader *rd, const char *s)
+{
+	return s && in_buf(rd, s) ? strlen(s) + 1 : 0;
+}
+
+/* Move a string out of the line buffer into the arena; strings elsewhere (static tables) stay. */
+static void relocate(const struct trace_reader *rd, struct tp_batch *b, const char **s)
+{
+	size_t len;
+
+	if (!*s || !in_buf(rd, *s))
+		return;
+	len = strlen(*s) + 1;
+	memcpy(b->arena + b->used, *s, len);
+	*s = b->arena + b->used;
+	b->used += len;
+}
+
+static bool is_ftrace(const struct trace_event *ev)
+{
+	return ev->kind >= TEV_FT_KMALLOC;
+}
+
+static bool has_keys(const struct trace_event *ev)
+{
+	return ev->kind == TEV_EXPECT_OBJ || ev->kind == TEV_EXPECT_CACHE;
+}
+
+/* The bytes of struct trace_event that an event of this kind uses, a multiple of its alignment. */
+static size_t event_size(const struct trace_event *ev)
+{
+	size_t n;
+
+	if (is_ftrace(ev))
+		n = offsetof(struct trace_event, ft) + sizeof(ev->ft);
+	else if (has_keys(ev))
+		n = sizeof(*ev);
+	else
+		n = offsetof(struct trace_event, keys);
+	return (n + _Alignof(struct trace_event) - 1) / _Alignof(struct trace_event) * _Alignof(struct trace_event);
+}
+
+static size_t event_need(const struct trace_reader *rd, const struct trace_event *ev)
+{
+	size_t n = str_need(rd, ev->op);
+
+	if (is_ftrace(ev))
+		return n + str_need(rd, ev->ft.comm) + str_need(rd, ev->ft.call_site) + str_need(rd, ev->ft.name);
+	n += str_need(rd, ev->result.s) + str_need(rd, ev->obj.s) + str_need(rd, ev->cache.s) +
+	     str_need(rd, ev->other.s) + str_need(rd, ev->text);
+	if (has_keys(ev))
+		for (unsigned i = 0; i < ev->nr_keys; i++)
+			n += str_need(rd, ev->keys[i].text);
+	return n;
+}
+
+static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
+{
+	relocate(rd, b, &ev->op);
+	if (is_ftrace(ev)) {
+		relocate(rd, b, &ev->ft.comm);
+		relocate(rd, b, &ev->ft.call_site);
+		relocate(rd, b, &ev->ft.name);
+		return;
+	}
+	relocate(rd, b, &ev->result.s);
+	relocate(rd, b, &ev->obj.s);
+	relocate(rd, b, &ev->cache.s);
+	relocate(rd, b, &ev->other.s);
+	relocate(rd, b, &ev->text);
+	if (has_keys(ev))
+		for (unsigned i = 0; i < ev->nr_keys; i++)
+			relocate(rd, b, &ev->keys[i].text);
+}
+
+static bool stopped(struct trace_pipe *tp)
+{
+	return __atomic_load_n(&tp->stop, __ATOMIC_RELAXED);
+}
+
+/*
+ * Hand the filled batch over; unless it was the @last, wait for a free one
+ * and return it empty. NULL when the consumer has gone.
+ */
+static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool last)
+{
+	struct tp_batch *b = NULL;
+
+	pthread_mutex_lock(&tp->lock);
+	tp->full++;
+	pthread_cond_signal(&tp->filled);
+	while (!last && !tp->stop && tp->full == TRACE_PIPE_BATCHES)
+		pthread_cond_wait(&tp->drained, &tp->lock);
+	if (!last && !tp->stop) {
+		b = &tp->batch[++*tail % TRACE_PIPE_BATCHES];
+		b->n = 0;
+		b->used = b->ev_used = 0;
+	}
+	pthread_mutex_unlock(&tp->lock);
+	return b;
+}
+
+static void *parse_ahead(void *arg)
+{
+	struct trace_pipe *tp = arg;
+	struct trace_reader *rd = tp->rd;
+	struct tp_batch *b = &tp->batch[0];
+	struct trace_event ev;	/* parsed here, in this core's cache, then packed */
+	unsigned tail = 0;
+	int r;
+
+	b->n = 0;
+	b->used = b->ev_used = 0;
+	do {
+		struct tp_item *it;
+		size_t need;
+
+		r = trace_next(rd, &ev);
+		need = r == TRACE_EVENT ? event_need(rd, &ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
+		/* its strings do not fit: this event opens the next batch */
+		if (b->used + need > TP_ARENA && !(b = hand_over(tp, &tail, false)))
+			return NULL;
+		it = &b->item[b->n++];
+		it->status = r;
+		it->err = NULL;
+		it->ev = NULL;
+		if (r == TRACE_EVENT) {
+			size_t size = event_size(&ev);
+
+			event_relocate(rd, b, &ev);
+			memcpy(b->evbuf + b->ev_used, &ev, size);
+			it->ev = (const struct trace_event *)(const void *)(b->evbuf + b->ev_used);
+			b->ev_used += size;
+		} else if (r != TRACE_EOF) {
+			it->err = b->arena + b->used;
+			memcpy(b->arena + b->used, rd->err.text, need);
+			b->used += need;
+		}
+		if (r == TRACE_EOF || r == TRACE_IOERR)
+			break;
+		if (b->n == TRACE_PIPE_BATCH && !(b = hand_over(tp, &tail, false)))
+			return NULL;
+	} while (!stopped(tp));
+	if (r != TRACE_EOF && r != TRACE_IOERR) {
+		/* stopped early: nobody reads on, but the batch still ends */
+		b->item[b->n].status = TRACE_EOF;
+		b->item[b->n++].err = NULL;
+	}
+	hand_over(tp, &tail, true);
+	return NULL;
+}
+
+int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
+{
+	struct trace_pipe *tp = calloc(1, sizeof(*tp));
+
+	*out = NULL;
+	if (!tp)
+		return -1;
+	tp->rd = rd;
+	if (pthread_mutex_init(&tp->lock, NULL))
+		goto fail_mutex;
+	if (pthread_cond_init(&tp->filled, NULL))
+		goto fail_filled;
+	if (pthread_cond_init(&tp->drained, NULL))
+		goto fail_drained;
+	if (pthread_create(&tp->thread, NULL, parse_ahead, tp))
+		goto fail_thread;
+	*out = tp;
+	return 0;
+fail_thread:
+	pthread_cond_destroy(&tp->drained);
+fail_drained:
+	pthread_cond_destroy(&tp->filled);
+fail_filled:
+	pthread_mutex_destroy(&tp->lock);
+fail_mutex:
+	free(tp);
+	return -1;
+}
+
+int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err)
+{
+	struct tp_batch *b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
+	const struct tp_item *it;
+
+	if (tp->have && tp->pos == b->n) {
+		/* this batch is read: give it back */
+		pthread_mutex_lock(&tp->lock);
+		tp->full--;
+		tp->head++;
+		tp->have = false;
+		pthread_cond_signal(&tp->drained);
+		pthread_mutex_unlock(&tp->lock);
+		b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
+	}
+	if (!tp->have) {
+		pthread_mutex_lock(&tp->lock);
+		while (!tp->full)
+			pthread_cond_wait(&tp->filled, &tp->lock);
+		pthread_mutex_unlock(&tp->lock);
+		tp->have = true;
+		tp->pos = 0;
+	}
+	it = &b->item[tp->pos];
+	*ev = it->ev;
+	*err = it->err;
+	if (it->status != TRACE_EOF && it->status != TRACE_IOERR)
+		tp->pos++;	/* the end stays the answer */
+	return it->status;
+}
+
+void trace_pipe_close(struct trace_pipe *tp)
+{
+	if (!tp)
+		return;
+	pthread_mutex_lock(&tp->lock);
+	__atomic_store_n(&tp->stop, true, __ATOMIC_RELAXED);	/* stopped() reads it without the lock */
+	pthread_cond_signal(&tp->drained);
+	pthread_mutex_unlock(&tp->lock);
+	pthread_join(tp->thread, NULL);
+	pthread_cond_destroy(&tp->drained);
+	pthread_cond_destroy(&tp->filled);
+	pthread_mutex_destroy(&tp->lock);
+	free(tp);
+}
