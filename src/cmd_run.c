@@ -109,7 +109,7 @@ static int open_trace(struct cli *cli, const char *path, FILE **fp)
 	return 0;
 }
 
-/* The next item from the parsing thread, or from the reader itself before it runs. */
+/* The next item from the parsing thread, or from the reader itself when no thread could start. */
 static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
 		      const struct trace_event **ev, const char **err)
 {
@@ -128,8 +128,7 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 {
 	struct trace_event own;
 	const struct trace_event *ev;
-	struct trace_pipe *tp = NULL;
-	bool tried = false;
+	struct trace_pipe *tp;
 	const char *err;
 	FILE *fp;
 	int r, progress = isatty(2);
@@ -147,6 +146,8 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 			fclose(fp);
 		return -1;
 	}
+	/* a second core parses ahead while this one replays; without a thread, this one does both */
+	trace_pipe_open(&tp, rd);
 	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
 		if (r == TRACE_IOERR) {
 			fprintf(stderr, "%s\n", err);
@@ -164,15 +165,6 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 			break;
 		if (progress && !(n & 0xfffff))
 			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
-		/*
-		 * An ftrace line costs more to parse than handing its event from
-		 * one core to the other: from the second event on, a thread parses
-		 * ahead (if none can start, this one goes on alone).
-		 */
-		if (!tried && rd->format == TRACE_FMT_FTRACE) {
-			tried = true;
-			trace_pipe_open(&tp, rd);
-		}
 	}
 	trace_pipe_close(tp);	/* rd's counts are final from here */
 	if (progress && n > 0xfffff)

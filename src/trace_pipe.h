@@ -15,9 +15,8 @@
  * The reader must not be touched between open and close. Memory is bounded:
  * TRACE_PIPE_BATCHES batches of TRACE_PIPE_BATCH events.
  *
- * It pays where parsing costs more than handing an event from one core's
- * cache to the other's: ftrace lines, not the short native ones
- * (docs/PERFORMANCE.md).
+ * Handing an event from one core's cache to the other's costs less than
+ * parsing its line only because events travel packed (docs/PERFORMANCE.md).
  */
 #ifndef SLUBSIM_TRACE_PIPE_H
 #define SLUBSIM_TRACE_PIPE_H
