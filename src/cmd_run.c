@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -130,6 +131,7 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 	const struct trace_event *ev;
 	struct trace_pipe *tp;
 	const char *err;
+	struct stat st;
 	FILE *fp;
 	int r, progress = isatty(2);
 	uint64_t n = 0;
@@ -146,8 +148,14 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 			fclose(fp);
 		return -1;
 	}
-	/* a second core parses ahead while this one replays; without a thread, this one does both */
-	trace_pipe_open(&tp, rd);
+	/*
+	 * A second core parses ahead while this one replays. Only from a file:
+	 * a thread blocked reading a pipe that has gone quiet could not be
+	 * stopped when --until or an error ends the replay early.
+	 */
+	tp = NULL;
+	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
+		trace_pipe_open(&tp, rd);
 	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
 		if (r == TRACE_IOERR) {
 			fprintf(stderr, "%s\n", err);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const kind_names[NR_TEV] = {
 	[TEV_NONE] = "none",
@@ -65,13 +66,22 @@ int trace_parse_format(const char *s)
 
 /* ------------------------------------------------------------------ sources */
 
+/*
+ * read(2), not fread(): from a pipe (trace_pipe, a live trace-cmd) the lines
+ * are replayed as they come, not once a whole buffer has filled.
+ */
 static size_t read_file(struct trace_reader *rd, char *buf, size_t n)
 {
-	size_t got = fread(buf, 1, n, rd->fp);
+	for (;;) {
+		ssize_t got = read(fileno(rd->fp), buf, n);
 
-	if (!got && ferror(rd->fp))
-		rd->ioerr = true;
-	return got;
+		if (got >= 0)
+			return (size_t)got;
+		if (errno != EINTR) {
+			rd->ioerr = true;
+			return 0;
+		}
+	}
 }
 
 static size_t read_mem(struct trace_reader *rd, char *buf, size_t n)

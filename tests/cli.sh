@@ -33,6 +33,19 @@ expect_output '	object_size	224' caches --format=sysfs --kernel=6.6 --cmdline 's
 "$SLUBSIM" caches --format=slabinfo >"$out"
 check 'slabinfo header' grep -q '^slabinfo - version: 2.1$' "$out"
 check 'slabinfo kmalloc-96 line' grep -qx 'kmalloc-96             0      0     96   42    1 : tunables    0    0    0 : slabdata      0      0      0' "$out"
+# a live stream (trace_pipe, a FIFO): events are replayed as lines come, and --until
+# ends the run without waiting for the writer to finish
+fifo=$(mktemp -u)
+if mkfifo "$fifo"; then
+	timeout 30 "$SLUBSIM" run --until=2 --summary "$fifo" >"$out" 2>&1 &
+	pid=$!
+	exec 3>"$fifo"
+	printf 'x = kmalloc 64\ny = kmalloc 96\n' >&3
+	if wait $pid; then ok; else not_ok "run --until=2 on a FIFO whose writer stays: exit $?"; cat "$out" >&2; fi
+	exec 3>&-
+	rm -f "$fifo"
+	grep -q '^events: *2 applied' "$out" && ok || { not_ok 'run --until=2 on a FIFO: not 2 events'; cat "$out" >&2; }
+fi
 # JSON parses
 if command -v python3 >/dev/null; then
 	"$SLUBSIM" caches --format=json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(c["name"]=="kmalloc-96" for c in d)' && ok || not_ok 'caches --format=json is not valid JSON'
