@@ -109,8 +109,6 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 		return NULL;
 	}
 	o = name_obj(rp, e);
-	if (!o)
-		return NULL;
 	if ((want_cache == ROBJ_CACHE) != (o->kind == ROBJ_CACHE)) {
 		trace_error(rp, ev, n->col, want_cache == ROBJ_CACHE ? "'%s' is an object, not a cache"
 								   : "'%s' is a cache, not an object", n->s);
@@ -143,8 +141,6 @@ static struct replay_obj *bind_result(struct replay *rp, const struct trace_even
 	if (r && r != NT_ELIVE)
 		return NULL;
 	o = name_obj(rp, e);
-	if (!o)
-		return NULL;
 	memset(o, 0, sizeof(*o));
 	o->addr = addr;
 	o->kind = (uint8_t)kind;
@@ -757,8 +753,6 @@ static void ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t si
 	if (!addr || name_table_bind(&rp->ptrs, &ptr, sizeof(ptr), addr, kind, &e))
 		return;
 	o = ptr_obj(rp, e);
-	if (!o)
-		return;
 	memset(o, 0, sizeof(*o));
 	o->addr = addr;
 	o->size = size;

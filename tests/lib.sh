@@ -26,7 +26,13 @@ expect_output() { # expect_output PATTERN ARGS...: grep PATTERN in slubsim ARGS'
 	"$SLUBSIM" "$@" >"$out" 2>&1
 	if grep -q -- "$pat" "$out"; then ok; else not_ok "slubsim $*: no '$pat' in output"; cat "$out" >&2; fi
 }
-oracle_model() { # oracle_model DIR: set $cmdline and $cpus from an oracle folder's meta.txt
+oracle_probe_dirs() { # the oracle folders that hold a probe module's records
+	for d in "$srcdir"/tests/oracle/*/; do
+		[ -f "$d/probe.txt" ] && echo "$d"
+	done
+}
+oracle_model() { # oracle_model DIR: set $name, $cmdline and $cpus from an oracle folder's meta.txt
+	name=$(basename "$1")
 	cmdline=$(sed -n 's/^cmdline: //p' "$1/meta.txt")
 	cpus=$(sed -n 's/^cpu_present: 0-\([0-9]*\)$/\1/p' "$1/meta.txt")
 	cpus=$(( ${cpus:-0} + 1 ))

@@ -11,9 +11,7 @@
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-for dir in "$srcdir"/tests/oracle/*/; do
-	[ -f "$dir/probe.txt" ] || continue
-	name=$(basename "$dir")
+for dir in $(oracle_probe_dirs); do
 	oracle_model "$dir"
 	# KMC variant size align result new CACHE name k=v...
 	awk -F'\t' '

@@ -8,9 +8,7 @@ command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: skipped"; e
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-for dir in "$srcdir"/tests/oracle/*/; do
-	[ -f "$dir/probe.txt" ] || continue
-	name=$(basename "$dir")
+for dir in $(oracle_probe_dirs); do
 	oracle_model "$dir"
 	if ! "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=json >"$tmp/caches.json" 2>"$tmp/err"; then
 		not_ok "$name: caches --format=json"

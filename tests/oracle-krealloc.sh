@@ -7,9 +7,7 @@
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-for dir in "$srcdir"/tests/oracle/*/; do
-	[ -f "$dir/probe.txt" ] || continue
-	name=$(basename "$dir")
+for dir in $(oracle_probe_dirs); do
 	oracle_model "$dir"
 	# KREALLOC seq step old_req new_req moved result ksize_old ksize_new cache_new content_ok
 	awk -F'\t' '
