@@ -80,7 +80,7 @@ void name_table_release(struct name_table *nt)
  * middle bits. The tail is read with at most two overlapping loads rather
  * than a variable-length memcpy(), which would be a libc call per lookup.
  */
-static uint32_t hash_key(const void *key, size_t len)
+uint32_t name_table_hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w = 0;
@@ -141,14 +141,19 @@ static uint32_t find_pos(const struct name_table *nt, const void *key, size_t le
 	}
 }
 
-struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
+struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
 	uint64_t c;
 
 	if (!nt->index)
 		return NULL;
-	c = nt->index[find_pos(nt, key, len, hash_key(key, len))];
+	c = nt->index[find_pos(nt, key, len, h)];
 	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
+}
+
+struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
+{
+	return name_table_lookup_hash(nt, key, len, name_table_hash(key, len));
 }
 
 /*
@@ -239,7 +244,13 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
 		    struct name_entry **out)
 {
-	uint32_t h = hash_key(key, len), pos = 0;
+	return name_table_bind_hash(nt, key, len, name_table_hash(key, len), handle, tag, out);
+}
+
+int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint64_t handle,
+			 uint32_t tag, struct name_entry **out)
+{
+	uint32_t pos = 0;
 	struct name_entry *e = NULL;
 
 	if (nt->index) {
@@ -308,7 +319,7 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 
 	if (!nt->index)
 		return false;
-	pos = find_pos(nt, key, len, hash_key(key, len));
+	pos = find_pos(nt, key, len, name_table_hash(key, len));
 	if (!nt->index[pos])
 		return false;
 	slot = cell_slot(nt->index[pos]);

@@ -61,6 +61,10 @@ void name_table_release(struct name_table *nt);
 
 /* The entry for @key, live or dead; NULL if never bound (or removed). */
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len);
+/* The hash the table files @key under, so that the parsing thread can compute it. */
+uint32_t name_table_hash(const void *key, size_t len);
+/* name_table_lookup() of a key whose name_table_hash() is @h. */
+struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h);
 /*
  * Bind @key to @handle (live): creates the entry or revives a dead one.
  * NT_ELIVE, leaving the entry untouched, if it is live. *out gets the entry.
@@ -68,6 +72,9 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
  */
 int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
 		    struct name_entry **out);
+/* name_table_bind() of a key whose name_table_hash() is @h. */
+int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint64_t handle,
+			 uint32_t tag, struct name_entry **out);
 /*
  * name_table_bind() for an entry a lookup already found, saving the probe:
  * NT_ELIVE if it is live.

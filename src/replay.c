@@ -80,9 +80,14 @@ static struct replay_obj *ptr_obj(struct replay *rp, const struct name_entry *e)
 	return name_table_payload(&rp->ptrs, e);
 }
 
+static uint32_t name_hash(const struct trace_name *n)
+{
+	return n->hashed ? n->hash : name_table_hash(n->s, n->len);
+}
+
 static struct name_entry *lookup_name(const struct replay *rp, const struct trace_name *n)
 {
-	return n->s ? name_table_lookup(&rp->names, n->s, n->len) : NULL;
+	return n->s ? name_table_lookup_hash(&rp->names, n->s, n->len, name_hash(n)) : NULL;
 }
 
 const struct replay_obj *replay_lookup(const struct replay *rp, const char *name)
@@ -136,7 +141,8 @@ static struct replay_obj *bind_result(struct replay *rp, const struct trace_even
 	if (e)
 		r = name_table_revive(&rp->names, e, addr, kind);
 	else
-		r = name_table_bind(&rp->names, ev->result.s, ev->result.len, addr, kind, &e);
+		r = name_table_bind_hash(&rp->names, ev->result.s, ev->result.len, name_hash(&ev->result), addr, kind,
+					 &e);
 	/* NT_ELIVE was checked before the operation ran; only a second name for one object lands here */
 	if (r && r != NT_ELIVE)
 		return NULL;

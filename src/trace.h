@@ -133,6 +133,8 @@ struct trace_name {
 	uint32_t len;
 	uint32_t col;		/* 0 when absent */
 	bool is_null;		/* the literal NULL */
+	bool hashed;		/* hash is name_table_hash(s, len): the parsing thread computed it */
+	uint32_t hash;
 };
 
 /* ftrace_fields bits: which fields the event line carried */

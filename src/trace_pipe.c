@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name_table.h"
 #include "trace_int.h"
 
 /* Room for one event's strings whatever its line, or for many short ones. */
@@ -36,12 +37,17 @@ struct trace_pipe {
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
 	unsigned full;			/* batches handed over and not yet given back */
-	bool stop;			/* the consumer is gone: the thread ends */
+	/*
+	 * The parsing thread reads this after every line and the consumer
+	 * writes its own fields after every event: on one cache line they
+	 * would bounce between the cores at each event.
+	 */
+	_Alignas(64) bool stop;		/* the consumer is gone: the thread ends */
 	/* the consumer's own */
-	unsigned head;			/* its batch: batch[head % TRACE_PIPE_BATCHES] */
+	_Alignas(64) unsigned head;	/* its batch: batch[head % TRACE_PIPE_BATCHES] */
 	unsigned pos;			/* its next item there */
 	bool have;			/* it holds batch[head] */
-	struct tp_batch batch[TRACE_PIPE_BATCHES];
+	_Alignas(64) struct tp_batch batch[TRACE_PIPE_BATCHES];
 };
 
 static bool in_buf(const struct trace_reader *rd, const char *s)
@@ -106,6 +112,15 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 	return n;
 }
 
+/* The replayer's hash of a name, computed here on the parsing core (name_table_hash()). */
+static void hash_name(struct trace_name *n)
+{
+	if (n->s) {
+		n->hash = name_table_hash(n->s, n->len);
+		n->hashed = true;
+	}
+}
+
 static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
 {
 	relocate(rd, b, &ev->op);
@@ -115,6 +130,10 @@ static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, st
 		relocate(rd, b, &ev->ft.name);
 		return;
 	}
+	hash_name(&ev->result);
+	hash_name(&ev->obj);
+	hash_name(&ev->cache);
+	hash_name(&ev->other);
 	relocate(rd, b, &ev->result.s);
 	relocate(rd, b, &ev->obj.s);
 	relocate(rd, b, &ev->cache.s);
@@ -204,11 +223,12 @@ static void *parse_ahead(void *arg)
 
 int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
 {
-	struct trace_pipe *tp = calloc(1, sizeof(*tp));
+	struct trace_pipe *tp;
 
 	*out = NULL;
-	if (!tp)
+	if (posix_memalign((void **)&tp, _Alignof(struct trace_pipe), sizeof(*tp)))
 		return -1;
+	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;

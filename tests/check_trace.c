@@ -957,6 +957,11 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 			} else {
 				ck_assert(same_str(pev->result.s, dev.result.s));
 				ck_assert(same_str(pev->obj.s, dev.obj.s));
+				/* names come hashed as the replayer's table hashes them */
+				ck_assert(!pev->result.s || (pev->result.hashed &&
+							     pev->result.hash == name_table_hash(dev.result.s, dev.result.len)));
+				ck_assert(!pev->obj.s || (pev->obj.hashed &&
+							  pev->obj.hash == name_table_hash(dev.obj.s, dev.obj.len)));
 				ck_assert(same_str(pev->text, dev.text));
 				ck_assert_uint_eq(pev->size, dev.size);
 				ck_assert_uint_eq(pev->nr_keys, dev.nr_keys);
