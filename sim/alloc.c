@@ -129,10 +129,9 @@ static int slab_want_init_on_alloc(const struct sim *sim, gfp_t flags, const str
 	return (flags & __GFP_ZERO) != 0;
 }
 
-static void describe_object(struct sim *sim, const struct kmem_cache *s, uint64_t object)
+/* What the operation record says of an object of @slab (NULL: not a slab object) */
+static void describe_object(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object)
 {
-	const struct slab *slab = virt_to_slab(sim, object);
-
 	sim->op->cache = s;
 	sim->op->addr = object;
 	if (slab) {
@@ -178,7 +177,7 @@ static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 	/* maybe_wipe_obj_freeptr(): init_on_free leaves no stale pointer */
 	if (sim->init_on_free && !freeptr_outside_object(s))
 		memset(p + s->offset, 0, sim->env.ac.ptr_size);
-	describe_object(sim, s, object);
+	describe_object(sim, s, slab, object);
 	if (slab_want_init_on_alloc(sim, flags, s))
 		init_object_zero(sim, s, slab, p, sim->op->slot);
 	sim->op->bytes_alloc = s->size;
@@ -245,7 +244,7 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 		return;
 	}
 	s = slab_cache(sim, slab);
-	describe_object(sim, s, addr);
+	describe_object(sim, s, slab, addr);
 	/* debug caches report this themselves; others would corrupt the slab silently */
 	if (!kmem_cache_debug(s) && !check_valid_pointer(sim, slab, addr)) {
 		invalid_pointer(sim, s, slab, addr);
@@ -393,7 +392,7 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 
 		krealloc_in_place(sim, p, new_size, ks, orig_size, flags);
 		if (slab)
-			describe_object(sim, slab_cache(sim, slab), p);
+			describe_object(sim, slab_cache(sim, slab), slab, p);
 		op->addr = p;
 		op->path = PATH_REALLOC_IN_PLACE;
 		return p;

@@ -157,6 +157,8 @@ static int calculate_sizes(const struct slab_env *env, struct kmem_cache *s)
 	}
 	size = (unsigned)align_up(size, s->align);
 	s->size = size;
+	/* mm/slub.c calculate_sizes(): s->reciprocal_size = reciprocal_value(size) */
+	s->reciprocal_size = size > 1 ? UINT64_MAX / size + 1 : 0;
 
 	order = calculate_order(env, size);
 	if (order < 0)

@@ -28,6 +28,7 @@ struct kmem_cache {
 	slab_flags_t flags;
 	unsigned object_size;		/* what the user asked for */
 	unsigned size;			/* the slot: object plus metadata plus alignment */
+	uint64_t reciprocal_size;	/* ceil(2^64 / size): an object's index without a division */
 	unsigned align;
 	unsigned inuse;			/* end of object and right red zone */
 	unsigned offset;		/* free pointer offset */

@@ -68,11 +68,17 @@ struct slab *virt_to_slab(const struct sim *sim, uint64_t addr)
 int slab_obj_index(const struct sim *sim, const struct slab *slab, uint64_t object)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint64_t base = slab_address(sim, slab) + s->red_left_pad;
+	uint64_t base = slab_address(sim, slab) + s->red_left_pad, off = object - base;
 
-	if (object < base || object >= base + (uint64_t)slab->objects * s->size)
+	if (object < base || off >= (uint64_t)slab->objects * s->size)
 		return -1;
-	return (int)((object - base) / s->size);
+	/*
+	 * mm/slab.h obj_to_index(): reciprocal_divide(), no division. With
+	 * ceil(2^64 / size) the quotient is exact for offsets below 2^32.
+	 */
+	if (s->reciprocal_size && off < (1ull << 32))
+		return (int)(uint64_t)(((unsigned __int128)off * s->reciprocal_size) >> 64);
+	return (int)(off / s->size);
 }
 
 /* mm/slub.c check_valid_pointer() */
@@ -110,6 +116,21 @@ static unsigned char *obj_bytes(const struct sim *sim, uint64_t addr)
 	return slab ? slab_bytes(sim, slab, addr) : NULL;
 }
 
+/* get_freepointer() of an object of @slab, which the caller knows: no virt_to_slab() */
+static uint64_t slab_get_freepointer(const struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
+				     uint64_t object)
+{
+	uint64_t ptr_addr = object + s->offset, raw = 0;
+	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
+
+	/* little-endian hosts and targets alike; constant sizes so that no libc call is made */
+	if (sim->env.ac.ptr_size == 8)
+		memcpy(&raw, p, 8);
+	else
+		memcpy(&raw, p, 4);
+	return freelist_ptr(sim, s, raw, ptr_addr);
+}
+
 uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object)
 {
 	uint64_t ptr_addr = object + s->offset, raw = 0;
@@ -128,6 +149,20 @@ uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint
 uint64_t sim_get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object)
 {
 	return get_freepointer(sim, s, object);
+}
+
+/* set_freepointer_raw() into an object of @slab, which the caller knows */
+static void slab_set_freepointer(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
+				 uint64_t object, uint64_t fp)
+{
+	uint64_t ptr_addr = object + s->offset;
+	uint64_t raw = freelist_ptr(sim, s, fp, ptr_addr);
+	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
+
+	if (sim->env.ac.ptr_size == 8)
+		memcpy(p, &raw, 8);
+	else
+		memcpy(p, &raw, 4);
 }
 
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp)
@@ -153,7 +188,7 @@ static int set_freepointer(struct sim *sim, const struct kmem_cache *s, const st
 			     NULL);
 		return -1;
 	}
-	set_freepointer_raw(sim, s, object, fp);
+	slab_set_freepointer(sim, s, slab, object, fp);
 	return 0;
 }
 
@@ -548,7 +583,7 @@ void sim_flush_cache(struct sim *sim, struct kmem_cache *s)
 static int cpu_freelist_pop(struct sim *sim, struct kmem_cache *s, struct slub_cpu *c, uint64_t object)
 {
 	struct slab *slab = &sim->slabs[c->slab];
-	uint64_t next = get_freepointer(sim, s, object);
+	uint64_t next = slab_get_freepointer(sim, s, slab, object);
 
 	if (!check_valid_pointer(sim, slab, next)) {
 		/* the kernel would dereference it: a general protection fault */
@@ -756,6 +791,13 @@ uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t f
 	(void)flags;
 	if (object && c->slab != SLAB_NONE) {
 		cpu_freelist_pop(sim, s, c, object);
+		/*
+		 * mm/slub.c prefetch_freepointer(): the next allocation reads the
+		 * next object's free pointer; fetch it now, as the kernel does.
+		 * Here too it is a host cache miss the replay would wait for.
+		 */
+		if (c->freelist)
+			__builtin_prefetch(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset), 1);
 		note_path(sim, PATH_FASTPATH);
 		return object;
 	}

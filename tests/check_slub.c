@@ -716,6 +716,44 @@ START_TEST(test_clone_is_independent)
 }
 END_TEST
 
+/*
+ * An address's object index comes from a multiplication by the cache's
+ * reciprocal size (mm/slab.h obj_to_index()); it must be the quotient for
+ * every byte of every slab, with debug layouts (red_left_pad) and without.
+ */
+START_TEST(test_obj_index_every_byte)
+{
+	static const char *const cmdlines[] = { "", "slub_debug=FZPU" };
+	static const unsigned sizes[] = { 8, 16, 24, 40, 96, 192, 200, 520, 1000, 3000, 4096, 7000 };
+
+	for (size_t c = 0; c < sizeof(cmdlines) / sizeof(cmdlines[0]); c++) {
+		struct sim *sim = boot_with(NULL, cmdlines[c], NULL, NULL, NULL);
+
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			uint64_t a = kmalloc(sim, 0, sizes[k], NULL);
+			struct sim_obj_info info, at;
+			uint64_t first, bytes;
+
+			sim_lookup(sim, a, &info);
+			ck_assert_int_eq(info.kind, 1);
+			first = info.slab_addr + info.cache->red_left_pad;
+			/* the last slot's right end may lie past the slab by the left pad */
+			bytes = (uint64_t)info.slab->objects * info.cache->size;
+			if (bytes > (4096ull << info.order) - info.cache->red_left_pad)
+				bytes = (4096ull << info.order) - info.cache->red_left_pad;
+			for (uint64_t off = 0; off < bytes; off++) {
+				sim_lookup(sim, first + off, &at);
+				ck_assert_int_eq(at.slot, (int)(off / info.cache->size));
+			}
+			sim_lookup(sim, info.slab_addr + (uint64_t)info.slab->objects * info.cache->size +
+					info.cache->red_left_pad, &at);
+			ck_assert_int_eq(at.slot, -1);
+		}
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 static Suite *slub_suite(void)
 {
 	Suite *s = suite_create("slub");
@@ -750,6 +788,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
 	tcase_add_test(tc, test_clone_is_independent);
+	tcase_add_test(tc, test_obj_index_every_byte);
 	suite_add_tcase(s, tc);
 	return s;
 }
