@@ -156,7 +156,14 @@ static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const 
 		memset(p, 0, s->object_size);
 		dirty[idx / 64] &= ~bit;
 	} else if (s->offset < s->object_size) {
-		memset(p + s->offset, 0, MIN(sim->env.ac.ptr_size, s->object_size - s->offset));
+		unsigned n = MIN(sim->env.ac.ptr_size, s->object_size - s->offset);
+		static const uint64_t zero;
+
+		/* one store, not a libc call, for the usual whole 64-bit pointer */
+		if (n == sizeof(zero))
+			memcpy(p + s->offset, &zero, sizeof(zero));
+		else
+			memset(p + s->offset, 0, n);
 	}
 }
 

@@ -53,43 +53,7 @@ const struct slab *sim_slab(const struct sim *sim, uint32_t i)
 
 uint64_t slab_address(const struct sim *sim, const struct slab *slab)
 {
-	return pfn_to_addr(&sim->pa, slab->pfn);
-}
-
-struct slab *virt_to_slab(const struct sim *sim, uint64_t addr)
-{
-	uint32_t pfn = addr_to_pfn(&sim->pa, addr);
-
-	if (pfn == PFN_NONE || sim->pa.pages[pfn].use != PAGE_SLAB)
-		return NULL;
-	return &sim->slabs[sim->pa.pages[pfn].owner];
-}
-
-int slab_obj_index(const struct sim *sim, const struct slab *slab, uint64_t object)
-{
-	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint64_t base = slab_address(sim, slab) + s->red_left_pad, off = object - base;
-
-	if (object < base || off >= (uint64_t)slab->objects * s->size)
-		return -1;
-	/*
-	 * mm/slab.h obj_to_index(): reciprocal_divide(), no division. With
-	 * ceil(2^64 / size) the quotient is exact for offsets below 2^32.
-	 */
-	if (s->reciprocal_size && off < (1ull << 32))
-		return (int)(uint64_t)(((unsigned __int128)off * s->reciprocal_size) >> 64);
-	return (int)(off / s->size);
-}
-
-/* mm/slub.c check_valid_pointer() */
-int check_valid_pointer(const struct sim *sim, const struct slab *slab, uint64_t object)
-{
-	int i;
-
-	if (!object)
-		return 1;
-	i = slab_obj_index(sim, slab, object);
-	return i >= 0 && slab_obj(sim, slab, (unsigned)i) == object;
+	return slab_base(sim, slab);
 }
 
 /* ------------------------------------------------------------------ free pointers */

@@ -21,6 +21,12 @@ static inline uint32_t slab_index(const struct sim *sim, const struct slab *slab
 	return (uint32_t)(slab - sim->slabs);
 }
 
+/* folio_address(): slab_address() for the lifecycle's own use, inlined */
+static inline uint64_t slab_base(const struct sim *sim, const struct slab *slab)
+{
+	return pfn_to_addr(&sim->pa, slab->pfn);
+}
+
 static inline struct slab *slab_at(const struct sim *sim, uint32_t i)
 {
 	return i == SLAB_NONE ? NULL : &sim->slabs[i];
@@ -31,13 +37,13 @@ static inline uint64_t slab_obj(const struct sim *sim, const struct slab *slab, 
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 
-	return slab_address(sim, slab) + s->red_left_pad + (uint64_t)i * s->size;
+	return slab_base(sim, slab) + s->red_left_pad + (uint64_t)i * s->size;
 }
 
 /* Host pointer for @addr inside @slab (caller checked the range). */
 static inline unsigned char *slab_bytes(const struct sim *sim, const struct slab *slab, uint64_t addr)
 {
-	return slab->data + (addr - slab_address(sim, slab));
+	return slab->data + (addr - slab_base(sim, slab));
 }
 
 /*
@@ -57,11 +63,47 @@ static inline size_t slab_data_size(const struct sim *sim, unsigned order, unsig
 	return ((size_t)sim->env.ac.page_size << order) + (objects + 63) / 64 * sizeof(uint64_t);
 }
 
-/* The slab holding @addr, or NULL. */
-struct slab *virt_to_slab(const struct sim *sim, uint64_t addr);
-/* check_valid_pointer(): NULL, or an object start inside @slab */
-int check_valid_pointer(const struct sim *sim, const struct slab *slab, uint64_t object);
-int slab_obj_index(const struct sim *sim, const struct slab *slab, uint64_t object);
+/*
+ * Inline: every kmalloc() and kfree() goes through these, several times.
+ */
+
+/* mm/slab.h virt_to_slab(): the slab holding @addr, or NULL */
+static inline struct slab *virt_to_slab(const struct sim *sim, uint64_t addr)
+{
+	uint32_t pfn = addr_to_pfn(&sim->pa, addr);
+
+	if (pfn == PFN_NONE || sim->pa.pages[pfn].use != PAGE_SLAB)
+		return NULL;
+	return &sim->slabs[sim->pa.pages[pfn].owner];
+}
+
+/* mm/slab.h obj_to_index(): the index of the object slot @object falls in, -1 outside the slots */
+static inline int slab_obj_index(const struct sim *sim, const struct slab *slab, uint64_t object)
+{
+	const struct kmem_cache *s = slab_cache(sim, slab);
+	uint64_t base = slab_base(sim, slab) + s->red_left_pad, off = object - base;
+
+	if (object < base || off >= (uint64_t)slab->objects * s->size)
+		return -1;
+	/*
+	 * reciprocal_divide(), no division: with ceil(2^64 / size) the
+	 * quotient is exact for offsets below 2^32.
+	 */
+	if (s->reciprocal_size && off < (1ull << 32))
+		return (int)(uint64_t)(((unsigned __int128)off * s->reciprocal_size) >> 64);
+	return (int)(off / s->size);
+}
+
+/* mm/slub.c check_valid_pointer(): NULL, or an object start inside @slab */
+static inline int check_valid_pointer(const struct sim *sim, const struct slab *slab, uint64_t object)
+{
+	int i;
+
+	if (!object)
+		return 1;
+	i = slab_obj_index(sim, slab, object);
+	return i >= 0 && slab_obj(sim, slab, (unsigned)i) == object;
+}
 uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object);
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp);
 
