@@ -1012,6 +1012,23 @@ hook:
 	return r < 0 ? -1 : 0;
 }
 
+bool replay_prefetch_key(const struct trace_event *ev, uint32_t *hash)
+{
+	const struct trace_name *n = !ev ? NULL : ev->kind == TEV_KMALLOC ? &ev->result
+						: ev->kind == TEV_KFREE ? &ev->obj : NULL;
+
+	if (!n || !n->hashed)
+		return false;
+	*hash = n->hash;
+	return true;
+}
+
+void replay_prefetch(const struct replay *rp, uint32_t hash)
+{
+	name_table_prefetch(&rp->names, hash);
+}
+
+
 /* ------------------------------------------------------------------ setup */
 
 int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts)

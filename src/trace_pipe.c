@@ -282,6 +282,18 @@ int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const 
 	return it->status;
 }
 
+int trace_pipe_batch(const struct trace_pipe *tp, const struct trace_event **evs, unsigned max)
+{
+	const struct tp_batch *b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
+	unsigned n = 0;
+
+	if (!tp->have || tp->pos != 1)
+		return 0;
+	for (; n < b->n && n < max; n++)
+		evs[n] = b->item[n].ev;	/* NULL for an error or the end */
+	return (int)n;
+}
+
 void trace_pipe_close(struct trace_pipe *tp)
 {
 	if (!tp)

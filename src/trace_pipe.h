@@ -36,6 +36,12 @@ int trace_pipe_open(struct trace_pipe **tp, struct trace_reader *rd);
  * TRACE_EOF. What it points to stays valid until the next call.
  */
 int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err);
+/*
+ * Right after trace_pipe_next() opened a new batch: its items' events (up
+ * to @max; NULL for an error or the end), the first being the one just
+ * returned, for a replayer to look ahead. 0 at any other time.
+ */
+int trace_pipe_batch(const struct trace_pipe *tp, const struct trace_event **evs, unsigned max);
 /* Stop the thread (it finishes the line it is on) and free everything. */
 void trace_pipe_close(struct trace_pipe *tp);
 
