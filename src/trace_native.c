@@ -393,7 +393,7 @@ struct tn_op {
 
 #define TN_RUST (TN_RESULT | TN_ALIGN | TN_ALIGN_REQ | TN_WRAPPER | TN_GFP)
 
-/* quick_line() looks for kmalloc, kzalloc and kfree among the first four */
+/* quick_line() knows kmalloc, kzalloc and kfree by their place: keep them first */
 static const struct tn_op tn_ops[] = {
 	{ "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
 	{ "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
@@ -820,22 +820,26 @@ static int parse_tokens(struct trace_reader *rd, struct trace_event *ev)
 
 /* ------------------------------------------------------------------ the common lines */
 
-static inline bool name_start(char c)
-{
-	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-static inline bool name_char(char c)
-{
-	return name_start(c) || (c >= '0' && c <= '9');
-}
+/* is_name()'s syntax by table: bit 1 may start a name, bit 2 may continue one */
+#define NC_START 1
+#define NC_REST 2
+#define NC_LETTERS(c) [c] = NC_START | NC_REST, [c + 32] = NC_START | NC_REST
+static const unsigned char name_class[256] = {
+	NC_LETTERS('A'), NC_LETTERS('B'), NC_LETTERS('C'), NC_LETTERS('D'), NC_LETTERS('E'), NC_LETTERS('F'),
+	NC_LETTERS('G'), NC_LETTERS('H'), NC_LETTERS('I'), NC_LETTERS('J'), NC_LETTERS('K'), NC_LETTERS('L'),
+	NC_LETTERS('M'), NC_LETTERS('N'), NC_LETTERS('O'), NC_LETTERS('P'), NC_LETTERS('Q'), NC_LETTERS('R'),
+	NC_LETTERS('S'), NC_LETTERS('T'), NC_LETTERS('U'), NC_LETTERS('V'), NC_LETTERS('W'), NC_LETTERS('X'),
+	NC_LETTERS('Y'), NC_LETTERS('Z'), ['_'] = NC_START | NC_REST,
+	['0'] = NC_REST, ['1'] = NC_REST, ['2'] = NC_REST, ['3'] = NC_REST, ['4'] = NC_REST,
+	['5'] = NC_REST, ['6'] = NC_REST, ['7'] = NC_REST, ['8'] = NC_REST, ['9'] = NC_REST,
+};
 
 /* The end of the name at @p (is_name()'s syntax), or NULL if none starts there. */
-static char *quick_name(char *p)
+static inline char *quick_name(char *p)
 {
-	if (!name_start(*p))
+	if (!(name_class[(unsigned char)*p] & NC_START))
 		return NULL;
-	for (p++; name_char(*p); p++)
+	for (p++; name_class[(unsigned char)*p] & NC_REST; p++)
 		;
 	return p;
 }
@@ -881,11 +885,14 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 		if (!(op = quick_gap(p + 1)) || !(op_end = quick_name(op)) || !(p = quick_gap(op_end)))
 			return 0;
 	}
-	/* kmalloc, kzalloc and kfree lead tn_ops[] */
-	for (size_t k = 0; k < 4 && !o; k++)
-		if (strlen(tn_ops[k].name) == (size_t)(op_end - op) && !memcmp(tn_ops[k].name, op, (size_t)(op_end - op)))
-			o = &tn_ops[k];
-	if (!o || (o->kind != TEV_KMALLOC && o->kind != TEV_KFREE) || (res && o->kind == TEV_KFREE))
+	/* tn_ops[] begins with kmalloc, kzalloc, krealloc, kfree */
+	if (op_end - op == 7 && !memcmp(op, "kmalloc", 7))
+		o = &tn_ops[0];
+	else if (op_end - op == 7 && !memcmp(op, "kzalloc", 7))
+		o = &tn_ops[1];
+	else if (op_end - op == 5 && !memcmp(op, "kfree", 5) && !res)
+		o = &tn_ops[3];
+	else
 		return 0;
 	arg = p;
 	if (o->kind == TEV_KMALLOC) {

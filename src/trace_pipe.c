@@ -61,17 +61,36 @@ static size_t str_need(const struct trace_reader *rd, const char *s)
 	return s && in_buf(rd, s) ? strlen(s) + 1 : 0;
 }
 
-/* Move a string out of the line buffer into the arena; strings elsewhere (static tables) stay. */
-static void relocate(const struct trace_reader *rd, struct tp_batch *b, const char **s)
+/* A name's bytes: its length is known, no strlen(). */
+static size_t name_need(const struct trace_reader *rd, const struct trace_name *n)
 {
-	size_t len;
+	return n->s && in_buf(rd, n->s) ? n->len + 1 : 0;
+}
 
-	if (!*s || !in_buf(rd, *s))
-		return;
-	len = strlen(*s) + 1;
+/* Move @len bytes of @s out of the line buffer into the arena. */
+static void move_out(struct tp_batch *b, const char **s, size_t len)
+{
 	memcpy(b->arena + b->used, *s, len);
 	*s = b->arena + b->used;
 	b->used += len;
+}
+
+/* Move a string out of the line buffer into the arena; strings elsewhere (static tables) stay. */
+static inline void relocate(const struct trace_reader *rd, struct tp_batch *b, const char **s)
+{
+	if (*s && in_buf(rd, *s))
+		move_out(b, s, strlen(*s) + 1);
+}
+
+/* relocate() for a name, hashed for the replayer's table on the way (name_table_hash()). */
+static inline void relocate_name(const struct trace_reader *rd, struct tp_batch *b, struct trace_name *n)
+{
+	if (!n->s)
+		return;
+	n->hash = name_table_hash(n->s, n->len);
+	n->hashed = true;
+	if (in_buf(rd, n->s))
+		move_out(b, &n->s, n->len + 1);
 }
 
 static bool is_ftrace(const struct trace_event *ev)
@@ -104,21 +123,12 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 
 	if (is_ftrace(ev))
 		return n + str_need(rd, ev->ft.comm) + str_need(rd, ev->ft.call_site) + str_need(rd, ev->ft.name);
-	n += str_need(rd, ev->result.s) + str_need(rd, ev->obj.s) + str_need(rd, ev->cache.s) +
-	     str_need(rd, ev->other.s) + str_need(rd, ev->text);
+	n += name_need(rd, &ev->result) + name_need(rd, &ev->obj) + name_need(rd, &ev->cache) +
+	     name_need(rd, &ev->other) + str_need(rd, ev->text);
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
 			n += str_need(rd, ev->keys[i].text);
 	return n;
-}
-
-/* The replayer's hash of a name, computed here on the parsing core (name_table_hash()). */
-static void hash_name(struct trace_name *n)
-{
-	if (n->s) {
-		n->hash = name_table_hash(n->s, n->len);
-		n->hashed = true;
-	}
 }
 
 static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
@@ -130,14 +140,10 @@ static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, st
 		relocate(rd, b, &ev->ft.name);
 		return;
 	}
-	hash_name(&ev->result);
-	hash_name(&ev->obj);
-	hash_name(&ev->cache);
-	hash_name(&ev->other);
-	relocate(rd, b, &ev->result.s);
-	relocate(rd, b, &ev->obj.s);
-	relocate(rd, b, &ev->cache.s);
-	relocate(rd, b, &ev->other.s);
+	relocate_name(rd, b, &ev->result);
+	relocate_name(rd, b, &ev->obj);
+	relocate_name(rd, b, &ev->cache);
+	relocate_name(rd, b, &ev->other);
 	relocate(rd, b, &ev->text);
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
