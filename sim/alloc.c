@@ -129,16 +129,15 @@ static int slab_want_init_on_alloc(const struct sim *sim, gfp_t flags, const str
 	return (flags & __GFP_ZERO) != 0;
 }
 
-/* What the operation record says of an object of @slab (NULL: not a slab object) */
-static void describe_object(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object)
+/* What the operation record says of an object of @slab, in slot @idx (slab_obj_index()) */
+static void describe_object(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object,
+			    int idx)
 {
 	sim->op->cache = s;
 	sim->op->addr = object;
-	if (slab) {
-		sim->op->slab = slab_address(sim, slab);
-		sim->op->slot = slab_obj_index(sim, slab, object);
-		sim->op->order = slab->order;
-	}
+	sim->op->slab = slab_base(sim, slab);
+	sim->op->slot = idx;
+	sim->op->order = slab->order;
 }
 
 /*
@@ -184,7 +183,7 @@ static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 	/* maybe_wipe_obj_freeptr(): init_on_free leaves no stale pointer */
 	if (sim->init_on_free && !freeptr_outside_object(s))
 		memset(p + s->offset, 0, sim->env.ac.ptr_size);
-	describe_object(sim, s, slab, object);
+	describe_object(sim, s, slab, object, slab_obj_index(sim, slab, object));
 	if (slab_want_init_on_alloc(sim, flags, s))
 		init_object_zero(sim, s, slab, p, sim->op->slot);
 	sim->op->bytes_alloc = s->size;
@@ -232,6 +231,7 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 	struct slab *slab;
 	struct large_block *b;
 	struct kmem_cache *s;
+	int idx;
 
 	sim->op->addr = addr;
 	if (ZERO_OR_NULL_PTR(addr)) {
@@ -251,9 +251,13 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 		return;
 	}
 	s = slab_cache(sim, slab);
-	describe_object(sim, s, slab, addr);
-	/* debug caches report this themselves; others would corrupt the slab silently */
-	if (!kmem_cache_debug(s) && !check_valid_pointer(sim, slab, addr)) {
+	idx = slab_obj_index(sim, slab, addr);
+	describe_object(sim, s, slab, addr, idx);
+	/*
+	 * check_valid_pointer(), from the index: debug caches report this
+	 * themselves; others would corrupt the slab silently
+	 */
+	if (!kmem_cache_debug(s) && (idx < 0 || slab_obj(sim, slab, (unsigned)idx) != addr)) {
 		invalid_pointer(sim, s, slab, addr);
 		return;
 	}
@@ -399,7 +403,7 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 
 		krealloc_in_place(sim, p, new_size, ks, orig_size, flags);
 		if (slab)
-			describe_object(sim, slab_cache(sim, slab), slab, p);
+			describe_object(sim, slab_cache(sim, slab), slab, p, slab_obj_index(sim, slab, p));
 		op->addr = p;
 		op->path = PATH_REALLOC_IN_PLACE;
 		return p;

@@ -12,19 +12,6 @@
 
 /* ------------------------------------------------------------------ operations */
 
-struct sim_op *op_begin(struct sim *sim, struct sim_op *op, unsigned cpu)
-{
-	if (!op)
-		op = &sim->scratch_op;
-	memset(op, 0, sizeof(*op));
-	op->slot = -1;
-	op->cpu = cpu;
-	sim->op = op;
-	sim->fault_len = 0;
-	sim->fault_text[0] = '\0';
-	return op;
-}
-
 void sim_emit(struct sim *sim, const struct sim_event *ev)
 {
 	if (sim->observer)

@@ -2,6 +2,8 @@
 #ifndef SLUBSIM_SLUB_INTERNAL_H
 #define SLUBSIM_SLUB_INTERNAL_H
 
+#include <string.h>
+
 #include "sim.h"
 
 /* SLUB's byte patterns (include/linux/poison.h) */
@@ -108,7 +110,20 @@ uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp);
 
 /* Operation bookkeeping and fault reports (slub_debug.c). */
-struct sim_op *op_begin(struct sim *sim, struct sim_op *op, unsigned cpu);
+
+/* Every public operation starts its record here (inline: once per kmalloc and kfree). */
+static inline struct sim_op *op_begin(struct sim *sim, struct sim_op *op, unsigned cpu)
+{
+	if (!op)
+		op = &sim->scratch_op;
+	memset(op, 0, sizeof(*op));
+	op->slot = -1;
+	op->cpu = cpu;
+	sim->op = op;
+	sim->fault_len = 0;
+	sim->fault_text[0] = '\0';
+	return op;
+}
 void sim_emit(struct sim *sim, const struct sim_event *ev);
 /* slab_bug() + body + optional FIX line; records the fault in the current op */
 void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, const struct slab *slab,

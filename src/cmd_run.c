@@ -118,30 +118,6 @@ static int open_trace(struct cli *cli, const char *path, FILE **fp)
  */
 #define LOOKAHEAD 8
 
-struct lookahead {
-	uint32_t hash[TRACE_PIPE_BATCH];
-	bool ok[TRACE_PIPE_BATCH];
-	unsigned n, i;		/* events of the batch, the next to run */
-};
-
-/* Before each event from @tp: hint the record of the one LOOKAHEAD events on. */
-static void look_ahead(struct lookahead *la, const struct trace_pipe *tp, const struct replay *rp)
-{
-	const struct trace_event *evs[TRACE_PIPE_BATCH];
-	int nb = trace_pipe_batch(tp, evs, TRACE_PIPE_BATCH);
-
-	if (nb) {
-		/* a new batch: its names' hashes, read in one sweep */
-		la->n = (unsigned)nb;
-		la->i = 0;
-		for (unsigned i = 0; i < la->n; i++)
-			la->ok[i] = replay_prefetch_key(evs[i], &la->hash[i]);
-	}
-	if (la->i + LOOKAHEAD < la->n && la->ok[la->i + LOOKAHEAD])
-		replay_prefetch(rp, la->hash[la->i + LOOKAHEAD]);
-	la->i++;
-}
-
 /* The next item from the parsing thread, or from the reader itself when no thread could start. */
 static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
 		      const struct trace_event **ev, const char **err)
@@ -167,7 +143,7 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 	FILE *fp;
 	int r, progress = isatty(2);
 	uint64_t n = 0;
-	struct lookahead la = { .n = 0 };
+	uint32_t hint;
 
 	/* the caller releases both even when the trace cannot be opened */
 	memset(rp, 0, sizeof(*rp));
@@ -200,8 +176,8 @@ int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_op
 				break;
 			continue;
 		}
-		if (tp)
-			look_ahead(&la, tp, rp);
+		if (tp && trace_pipe_hint(tp, LOOKAHEAD, &hint))
+			replay_prefetch(rp, hint);
 		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect)
 			break;
 		if (ev->kind != TEV_CONFIG && ++n == until)

@@ -950,9 +950,30 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 	}
 }
 
+/* Tell the hook (--events, the TUI) what @ev did: @op when it reached the model, else NULL. */
+static void call_hook(struct replay *rp, const struct trace_event *ev, const struct sim_op *op, int r)
+{
+	struct replay_step step = { .ev = ev, .op = op };
+
+	if (ev->kind == TEV_KSIZE && r > 0) {
+		const struct replay_obj *o = replay_lookup(rp, ev->obj.s);
+
+		step.ksize = o ? sim_ksize(rp->sim, o->addr) : 0;
+	}
+	/* ftrace events bind no name: say which task ran them */
+	if (ev->kind >= TEV_FT_KMALLOC)
+		step.name = ev->ft.comm;
+	else
+		step.name = ev->result.s ? ev->result.s : ev->obj.s;
+	step.failed_expect = rp->failed_expect;
+	step.message = rp->msg;
+	if (op && !step.ksize && op->addr > ZERO_SIZE_PTR)
+		step.ksize = sim_ksize(rp->sim, op->addr);
+	rp->opts.hook(rp->opts.hook_ctx, rp, &step);
+}
+
 int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev)
 {
-	struct replay_step step = { .ev = ev };
 	struct sim_op *op = &rp->last_op;	/* filled in place: no copy per event */
 	unsigned cpu;
 	bool bad_cpu;
@@ -968,7 +989,9 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 		return apply_config(rp, ev);
 	case TEV_LABEL:
 		r = add_label(rp, ev);
-		goto hook;
+		if (rp->opts.hook)
+			call_hook(rp, ev, NULL, r);
+		return r < 0 ? -1 : 0;
 	case TEV_CPU:
 		if (replay_boot(rp))
 			return -1;
@@ -977,7 +1000,7 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	default:
 		break;
 	}
-	if (replay_boot(rp))
+	if (!rp->sim && replay_boot(rp))
 		return -1;
 	cpu = event_cpu(rp, ev, &bad_cpu);
 	if (bad_cpu)
@@ -987,40 +1010,12 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 		/* the operation reached the model */
 		rp->st.events++;
 		record_op(rp, ev, op);
-		step.op = op;
 		if (op->path == PATH_FAILED)
 			rp->st.alloc_failed++;
 	}
-	if (ev->kind == TEV_KSIZE && r > 0) {
-		const struct replay_obj *o = replay_lookup(rp, ev->obj.s);
-
-		step.ksize = o ? sim_ksize(rp->sim, o->addr) : 0;
-	}
-hook:
-	if (rp->opts.hook) {
-		/* ftrace events bind no name: say which task ran them */
-		if (ev->kind >= TEV_FT_KMALLOC)
-			step.name = ev->ft.comm;
-		else
-			step.name = ev->result.s ? ev->result.s : ev->obj.s;
-		step.failed_expect = rp->failed_expect;
-		step.message = rp->msg;
-		if (step.op && !step.ksize && op->addr > ZERO_SIZE_PTR)
-			step.ksize = sim_ksize(rp->sim, op->addr);
-		rp->opts.hook(rp->opts.hook_ctx, rp, &step);
-	}
+	if (rp->opts.hook)
+		call_hook(rp, ev, r == 0 ? op : NULL, r);
 	return r < 0 ? -1 : 0;
-}
-
-bool replay_prefetch_key(const struct trace_event *ev, uint32_t *hash)
-{
-	const struct trace_name *n = !ev ? NULL : ev->kind == TEV_KMALLOC ? &ev->result
-						: ev->kind == TEV_KFREE ? &ev->obj : NULL;
-
-	if (!n || !n->hashed)
-		return false;
-	*hash = n->hash;
-	return true;
 }
 
 void replay_prefetch(const struct replay *rp, uint32_t hash)

@@ -101,11 +101,6 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 void replay_release(struct replay *rp);
 /* Apply one event; @rd gives the file name for messages. 0, or -1 if it was an error. */
 int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev);
-/*
- * Look ahead: the name @ev (may be NULL) will look up, as a hash for
- * replay_prefetch(); false if it looks up none worth fetching ahead.
- */
-bool replay_prefetch_key(const struct trace_event *ev, uint32_t *hash);
 /* A hint: a lookup of @hash comes soon; bring its name's record into the cache. */
 void replay_prefetch(const struct replay *rp, uint32_t hash);
 /* Boot the simulated kernel if no event did (a trace of config lines only). 0 or -1. */

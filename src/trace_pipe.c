@@ -11,12 +11,6 @@
 /* Room for one event's strings whatever its line, or for many short ones. */
 #define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
 
-struct tp_item {
-	int status;		/* enum trace_status */
-	const char *err;	/* TRACE_ERROR, TRACE_IOERR: the message, in the arena */
-	const struct trace_event *ev;	/* TRACE_EVENT: in evbuf */
-};
-
 /*
  * Events are packed one after the other in evbuf, each only as long as its
  * kind uses (event_size()): the fewer cache lines cross from the parsing core
@@ -26,12 +20,13 @@ struct tp_batch {
 	unsigned n;
 	size_t used;		/* bytes of arena */
 	size_t ev_used;		/* bytes of evbuf */
-	struct tp_item item[TRACE_PIPE_BATCH];
+	struct trace_pipe_item item[TRACE_PIPE_BATCH];
 	char arena[TP_ARENA];
 	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
 };
 
 struct trace_pipe {
+	struct trace_pipe_view view;	/* first: trace_pipe_next() reads it inline */
 	struct trace_reader *rd;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -43,9 +38,8 @@ struct trace_pipe {
 	 * would bounce between the cores at each event.
 	 */
 	_Alignas(64) bool stop;		/* the consumer is gone: the thread ends */
-	/* the consumer's own */
+	/* the consumer's own, with view */
 	_Alignas(64) unsigned head;	/* its batch: batch[head % TRACE_PIPE_BATCHES] */
-	unsigned pos;			/* its next item there */
 	bool have;			/* it holds batch[head] */
 	_Alignas(64) struct tp_batch batch[TRACE_PIPE_BATCHES];
 };
@@ -189,7 +183,7 @@ static void *parse_ahead(void *arg)
 	b->n = 0;
 	b->used = b->ev_used = 0;
 	do {
-		struct tp_item *it;
+		struct trace_pipe_item *it;
 		size_t need;
 
 		r = trace_next(rd, &ev);
@@ -201,10 +195,15 @@ static void *parse_ahead(void *arg)
 		it->status = r;
 		it->err = NULL;
 		it->ev = NULL;
+		it->hinted = false;
 		if (r == TRACE_EVENT) {
 			size_t size = event_size(&ev);
 
 			event_relocate(rd, b, &ev);
+			if (!is_ftrace(&ev) && (ev.result.hashed || ev.obj.hashed)) {
+				it->hinted = true;
+				it->hint = ev.result.hashed ? ev.result.hash : ev.obj.hash;
+			}
 			memcpy(b->evbuf + b->ev_used, &ev, size);
 			it->ev = (const struct trace_event *)(const void *)(b->evbuf + b->ev_used);
 			b->ev_used += size;
@@ -257,47 +256,30 @@ fail_mutex:
 	return -1;
 }
 
-int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err)
+void trace_pipe_refill(struct trace_pipe *tp)
 {
-	struct tp_batch *b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
-	const struct tp_item *it;
+	struct tp_batch *b;
 
-	if (tp->have && tp->pos == b->n) {
-		/* this batch is read: give it back */
-		pthread_mutex_lock(&tp->lock);
-		tp->full--;
-		tp->head++;
-		tp->have = false;
-		pthread_cond_signal(&tp->drained);
-		pthread_mutex_unlock(&tp->lock);
-		b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
-	}
-	if (!tp->have) {
+	do {
+		if (tp->have) {
+			/* the batch is read: give it back */
+			pthread_mutex_lock(&tp->lock);
+			tp->full--;
+			tp->head++;
+			tp->have = false;
+			pthread_cond_signal(&tp->drained);
+			pthread_mutex_unlock(&tp->lock);
+		}
 		pthread_mutex_lock(&tp->lock);
 		while (!tp->full)
 			pthread_cond_wait(&tp->filled, &tp->lock);
 		pthread_mutex_unlock(&tp->lock);
+		b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
 		tp->have = true;
-		tp->pos = 0;
-	}
-	it = &b->item[tp->pos];
-	*ev = it->ev;
-	*err = it->err;
-	if (it->status != TRACE_EOF && it->status != TRACE_IOERR)
-		tp->pos++;	/* the end stays the answer */
-	return it->status;
-}
-
-int trace_pipe_batch(const struct trace_pipe *tp, const struct trace_event **evs, unsigned max)
-{
-	const struct tp_batch *b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
-	unsigned n = 0;
-
-	if (!tp->have || tp->pos != 1)
-		return 0;
-	for (; n < b->n && n < max; n++)
-		evs[n] = b->item[n].ev;	/* NULL for an error or the end */
-	return (int)n;
+	} while (!b->n);
+	tp->view.item = b->item;
+	tp->view.n = b->n;
+	tp->view.pos = 0;
 }
 
 void trace_pipe_close(struct trace_pipe *tp)

@@ -30,18 +30,62 @@ struct trace_pipe;
 
 /* Start the parsing thread on @rd. 0, or -1 (out of memory, no thread): use trace_next() then. */
 int trace_pipe_open(struct trace_pipe **tp, struct trace_reader *rd);
+/* What the parsing thread hands over per line: an event, an error or the end. */
+struct trace_pipe_item {
+	int status;		/* enum trace_status */
+	bool hinted;		/* hint is the name_table_hash() of the event's first name */
+	uint32_t hint;
+	const char *err;	/* TRACE_ERROR, TRACE_IOERR: the message */
+	const struct trace_event *ev;	/* TRACE_EVENT */
+};
+
+/* The consumer's view of its batch, the first member of struct trace_pipe (read inline). */
+struct trace_pipe_view {
+	const struct trace_pipe_item *item;
+	unsigned n, pos;	/* items in the batch, the next to return */
+};
+
+/* Out of line: give the read batch back and wait for the next; the view shows it. */
+void trace_pipe_refill(struct trace_pipe *tp);
+
 /*
  * The next item, as trace_next() would return it: TRACE_EVENT with *@ev,
  * TRACE_ERROR or TRACE_IOERR with *@err ("file:line:column: message"), or
- * TRACE_EOF. What it points to stays valid until the next call.
+ * TRACE_EOF. What it points to stays valid until the next call. Inline:
+ * the replayer calls it for every event.
  */
-int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err);
+static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err)
+{
+	struct trace_pipe_view *v = (struct trace_pipe_view *)(void *)tp;
+	const struct trace_pipe_item *it;
+
+	if (v->pos == v->n)
+		trace_pipe_refill(tp);
+	it = &v->item[v->pos];
+	*ev = it->ev;
+	*err = it->err;
+	if (it->status != TRACE_EOF && it->status != TRACE_IOERR)
+		v->pos++;	/* the end stays the answer */
+	return it->status;
+}
+
 /*
- * Right after trace_pipe_next() opened a new batch: its items' events (up
- * to @max; NULL for an error or the end), the first being the one just
- * returned, for a replayer to look ahead. 0 at any other time.
+ * For a replayer that fetches ahead: the name_table_hash() of the first
+ * name (result, else operand) of the native event @k items after the one
+ * trace_pipe_next() returned last, if that item is already in the same
+ * batch and names one; false otherwise.
  */
-int trace_pipe_batch(const struct trace_pipe *tp, const struct trace_event **evs, unsigned max);
+static inline bool trace_pipe_hint(const struct trace_pipe *tp, unsigned k, uint32_t *hash)
+{
+	const struct trace_pipe_view *v = (const struct trace_pipe_view *)(const void *)tp;
+	unsigned i = v->pos + k - 1;
+
+	if (i >= v->n || !v->item[i].hinted)
+		return false;
+	*hash = v->item[i].hint;
+	return true;
+}
+
 /* Stop the thread (it finishes the line it is on) and free everything. */
 void trace_pipe_close(struct trace_pipe *tp);
 
