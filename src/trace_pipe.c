@@ -12,9 +12,10 @@
 #define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
 
 /*
- * Events are packed one after the other in evbuf, each only as long as its
- * kind uses (event_size()): the fewer cache lines cross from the parsing core
- * to the replaying one, the better.
+ * Events are parsed in place, packed one after the other in evbuf, each
+ * only as long as its kind uses (event_size()): the fewer cache lines
+ * cross from the parsing core to the replaying one, the better. evbuf
+ * always has room for one whole event after the last.
  */
 struct tp_batch {
 	unsigned n;
@@ -171,42 +172,52 @@ static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool la
 	return b;
 }
 
+/* Where the next event of @b is parsed: in place, so that it is written once, not copied. */
+static struct trace_event *next_slot(struct tp_batch *b)
+{
+	return (struct trace_event *)(void *)(b->evbuf + b->ev_used);
+}
+
 static void *parse_ahead(void *arg)
 {
 	struct trace_pipe *tp = arg;
 	struct trace_reader *rd = tp->rd;
 	struct tp_batch *b = &tp->batch[0];
-	struct trace_event ev;	/* parsed here, in this core's cache, then packed */
 	unsigned tail = 0;
 	int r;
 
 	b->n = 0;
 	b->used = b->ev_used = 0;
 	do {
+		struct trace_event *ev = next_slot(b);
 		struct trace_pipe_item *it;
 		size_t need;
 
-		r = trace_next(rd, &ev);
-		need = r == TRACE_EVENT ? event_need(rd, &ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
-		/* its strings do not fit: this event opens the next batch */
-		if (b->used + need > TP_ARENA && !(b = hand_over(tp, &tail, false)))
-			return NULL;
+		r = trace_next(rd, ev);
+		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
+		if (b->used + need > TP_ARENA) {
+			/* its strings do not fit: this event opens the next batch */
+			const struct trace_event *parsed = ev;
+
+			if (!(b = hand_over(tp, &tail, false)))
+				return NULL;
+			ev = next_slot(b);
+			if (r == TRACE_EVENT)
+				memcpy(ev, parsed, event_size(parsed));
+		}
 		it = &b->item[b->n++];
 		it->status = r;
 		it->err = NULL;
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			size_t size = event_size(&ev);
-
-			event_relocate(rd, b, &ev);
-			if (!is_ftrace(&ev) && (ev.result.hashed || ev.obj.hashed)) {
+			event_relocate(rd, b, ev);
+			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
-				it->hint = ev.result.hashed ? ev.result.hash : ev.obj.hash;
+				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
 			}
-			memcpy(b->evbuf + b->ev_used, &ev, size);
-			it->ev = (const struct trace_event *)(const void *)(b->evbuf + b->ev_used);
-			b->ev_used += size;
+			it->ev = ev;
+			b->ev_used += event_size(ev);
 		} else if (r != TRACE_EOF) {
 			it->err = b->arena + b->used;
 			memcpy(b->arena + b->used, rd->err.text, need);
