@@ -12,7 +12,7 @@ struct name_slot {
 	struct name_entry e;
 	uint32_t hash;
 	uint32_t len;
-	uint32_t next_free;	/* a free slot: the next free one; a dead entry: nt->deaths when it died */
+	uint32_t next_free;	/* a free slot: the next free one */
 	bool used;
 	union {
 		char inl[NT_INLINE_KEY];
@@ -28,6 +28,7 @@ void name_table_init_payload(struct name_table *nt, size_t payload)
 	memset(nt, 0, sizeof(*nt));
 	nt->free_slot = NT_NO_SLOT;
 	nt->payload = (uint32_t)payload;
+	nt->payload_off = sizeof(struct name_slot);	/* the entry leads its slot */
 	nt->stride = (uint32_t)((sizeof(struct name_slot) + payload + NT_ALIGN - 1) / NT_ALIGN * NT_ALIGN);
 }
 
@@ -41,10 +42,6 @@ static inline struct name_slot *slot_at(const struct name_table *nt, uint32_t i)
 	return (struct name_slot *)(void *)(nt->slots + (size_t)i * nt->stride);
 }
 
-void *name_table_payload(const struct name_table *nt, const struct name_entry *e)
-{
-	return (unsigned char *)slot_at(nt, e->slot) + sizeof(struct name_slot);
-}
 
 /* A slot array of @cap slots, aligned; NULL out of memory. */
 static unsigned char *slots_alloc(const struct name_table *nt, uint32_t cap)
@@ -125,7 +122,7 @@ static inline uint32_t cell_hash(uint64_t c)
 }
 
 /* The index position holding @key, or the empty one where it would go. */
-static uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
+static inline uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
 	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
 		uint64_t c = nt->index[i];
@@ -285,26 +282,7 @@ int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uin
 	return name_table_revive(nt, e, handle, tag);
 }
 
-int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag)
-{
-	if (e->live)
-		return NT_ELIVE;
-	e->handle = handle;
-	e->tag = tag;
-	e->aux = 0;
-	e->live = true;
-	nt->live++;
-	return NT_OK;
-}
 
-void name_table_unbind(struct name_table *nt, struct name_entry *e)
-{
-	if (!e->live)
-		return;
-	nt->live--;
-	e->live = false;
-	slot_at(nt, e->slot)->next_free = ++nt->deaths;
-}
 
 /* Linear-probing deletion: shift later entries of the run back into the hole. */
 static void index_delete(struct name_table *nt, uint32_t hole)
@@ -354,7 +332,7 @@ void name_table_sweep(struct name_table *nt, uint32_t keep)
 		struct name_slot *sl = slot_at(nt, i);
 
 		/* unsigned difference: the count may have wrapped since */
-		if (sl->used && !sl->e.live && nt->deaths - sl->next_free >= keep)
+		if (sl->used && !sl->e.live && nt->deaths - sl->e.death >= keep)
 			name_table_remove(nt, slot_key(sl), sl->len);
 	}
 }

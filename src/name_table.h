@@ -25,6 +25,7 @@ struct name_entry {
 	uint64_t aux;		/* the replayer's, e.g. the address */
 	uint32_t tag;		/* the replayer's kind of thing (object, cache, rust allocation) */
 	uint32_t slot;		/* dense, < name_table_slots(); reused after name_table_remove() */
+	uint32_t death;		/* dead: nt->deaths when it died (name_table_trim()) */
 	bool live;		/* bound now; false after name_table_unbind() */
 };
 
@@ -33,6 +34,7 @@ struct name_slot;
 struct name_table {
 	unsigned char *slots;		/* by slot number, @stride bytes each: struct name_slot, payload */
 	uint32_t stride, payload;
+	uint32_t payload_off;		/* from an entry to its payload */
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
 	uint64_t *index;		/* hash << 32 | (slot + 1); 0 is empty */
@@ -56,7 +58,10 @@ void name_table_init_payload(struct name_table *nt, size_t payload);
 /* An empty table without payload. */
 void name_table_init(struct name_table *nt);
 /* The payload of @e: valid while @e is. */
-void *name_table_payload(const struct name_table *nt, const struct name_entry *e);
+static inline void *name_table_payload(const struct name_table *nt, const struct name_entry *e)
+{
+	return (unsigned char *)(uintptr_t)e + nt->payload_off;
+}
 void name_table_release(struct name_table *nt);
 
 /* The entry for @key, live or dead; NULL if never bound (or removed). */
@@ -81,9 +86,27 @@ int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uin
  * name_table_bind() for an entry a lookup already found, saving the probe:
  * NT_ELIVE if it is live.
  */
-int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag);
+static inline int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag)
+{
+	if (e->live)
+		return NT_ELIVE;
+	e->handle = handle;
+	e->tag = tag;
+	e->aux = 0;
+	e->live = true;
+	nt->live++;
+	return NT_OK;
+}
+
 /* Mark dead, keeping handle, aux and tag for later comparisons. */
-void name_table_unbind(struct name_table *nt, struct name_entry *e);
+static inline void name_table_unbind(struct name_table *nt, struct name_entry *e)
+{
+	if (!e->live)
+		return;
+	nt->live--;
+	e->live = false;
+	e->death = ++nt->deaths;
+}
 /*
  * Keep the entries of the last @keep deaths; once more than 2 * @keep
  * entries are dead, forget the older ones (one sweep, so the cost per call
