@@ -165,13 +165,17 @@ static struct slub_node *node_of(const struct kmem_cache *s)
 
 static void slab_set_state(struct sim *sim, struct slab *slab, enum slab_state to)
 {
-	struct sim_event ev = { .kind = EV_SLAB_MOVE, .cache = slab_cache(sim, slab),
-				.addr = slab_address(sim, slab), .order = slab->order,
-				.from = (enum slab_state)slab->state, .to = to, .cpu = slab->cpu };
+	enum slab_state from = (enum slab_state)slab->state;
 
 	slab->state = (uint8_t)to;
-	if (ev.from != to)
+	/* slabs change lists on most slow paths: build the event only for an observer */
+	if (from != to && sim->observer) {
+		struct sim_event ev = { .kind = EV_SLAB_MOVE, .cache = slab_cache(sim, slab),
+					.addr = slab_base(sim, slab), .order = slab->order,
+					.from = from, .to = to, .cpu = slab->cpu };
+
 		sim_emit(sim, &ev);
+	}
 }
 
 static void list_link(struct sim *sim, uint32_t *head, uint32_t *tail, struct slab *slab, int to_tail)
