@@ -187,13 +187,14 @@ struct trace_event {
 
 	union {
 		struct {	/* native language */
+			/* what kmalloc and kfree lines use first: the replayer reads two cache lines */
 			struct trace_name result;	/* "a" in "a = kmalloc 96"; absent when not bound */
 			struct trace_name obj;		/* the object operand */
-			struct trace_name cache;	/* the cache operand ("m" in kmem_cache_alloc m) */
-			struct trace_name other;	/* the right side of expect == and != */
 			uint64_t size;			/* kmalloc, krealloc, kmem_cache_create, rust_* sizes */
 			gfp_t gfp;			/* GFP_KERNEL unless given; kzalloc adds __GFP_ZERO */
 			bool gfp_given;
+			struct trace_name cache;	/* the cache operand ("m" in kmem_cache_alloc m) */
+			struct trace_name other;	/* the right side of expect == and != */
 			uint64_t align;			/* align= (kmem_cache_create: 0 when not given) */
 			enum trace_wrapper wrapper;
 			slab_flags_t slab_flags;	/* kmem_cache_create flags= */

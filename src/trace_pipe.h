@@ -25,6 +25,10 @@
 
 #define TRACE_PIPE_BATCH 256
 #define TRACE_PIPE_BATCHES 4
+/* How many items ahead trace_pipe_next() fetches an event */
+#ifndef TRACE_PIPE_FETCH
+#define TRACE_PIPE_FETCH 4
+#endif
 
 struct trace_pipe;
 
@@ -61,6 +65,14 @@ static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_even
 
 	if (v->pos == v->n)
 		trace_pipe_refill(tp);
+	/*
+	 * The parsing core wrote the events: fetch the first two lines of
+	 * one a few items on, or each event would wait for them here.
+	 */
+	if (v->pos + TRACE_PIPE_FETCH < v->n && v->item[v->pos + TRACE_PIPE_FETCH].ev) {
+		__builtin_prefetch(v->item[v->pos + TRACE_PIPE_FETCH].ev);
+		__builtin_prefetch((const char *)v->item[v->pos + TRACE_PIPE_FETCH].ev + 64);
+	}
 	it = &v->item[v->pos];
 	*ev = it->ev;
 	*err = it->err;
