@@ -169,7 +169,7 @@ static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const 
 /* mm/slub.c slab_alloc_node() + slab_post_alloc_hook() */
 static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size)
 {
-	uint64_t object = slab_alloc(sim, s, cpu, flags, orig_size);
+	uint64_t object = slab_alloc(sim, s, cpu, orig_size);
 	const struct slab *slab;
 	unsigned char *p;
 

@@ -58,41 +58,11 @@ uint64_t slab_address(const struct sim *sim, const struct slab *slab)
 
 /* ------------------------------------------------------------------ free pointers */
 
-static uint64_t swab_ptr(uint64_t v, unsigned ptr_size)
-{
-	return ptr_size == 8 ? __builtin_bswap64(v) : __builtin_bswap32((uint32_t)v);
-}
-
-/* mm/slub.c freelist_ptr(): ptr ^ s->random ^ swab(ptr_addr) under SLAB_FREELIST_HARDENED (5.7+) */
-static uint64_t freelist_ptr(const struct sim *sim, const struct kmem_cache *s, uint64_t ptr, uint64_t ptr_addr)
-{
-	uint64_t mask = sim->env.ac.ptr_size == 8 ? UINT64_MAX : UINT32_MAX;
-
-	if (!sim->cfg.kconfig[KC_SLAB_FREELIST_HARDENED])
-		return ptr;
-	return (ptr ^ s->random ^ swab_ptr(ptr_addr, sim->env.ac.ptr_size)) & mask;
-}
-
 static unsigned char *obj_bytes(const struct sim *sim, uint64_t addr)
 {
 	const struct slab *slab = virt_to_slab(sim, addr);
 
 	return slab ? slab_bytes(sim, slab, addr) : NULL;
-}
-
-/* get_freepointer() of an object of @slab, which the caller knows: no virt_to_slab() */
-static uint64_t slab_get_freepointer(const struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
-				     uint64_t object)
-{
-	uint64_t ptr_addr = object + s->offset, raw = 0;
-	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
-
-	/* little-endian hosts and targets alike; constant sizes so that no libc call is made */
-	if (sim->env.ac.ptr_size == 8)
-		memcpy(&raw, p, 8);
-	else
-		memcpy(&raw, p, 4);
-	return freelist_ptr(sim, s, raw, ptr_addr);
 }
 
 uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object)
@@ -115,20 +85,6 @@ uint64_t sim_get_freepointer(const struct sim *sim, const struct kmem_cache *s, 
 	return get_freepointer(sim, s, object);
 }
 
-/* set_freepointer_raw() into an object of @slab, which the caller knows */
-static void slab_set_freepointer(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
-				 uint64_t object, uint64_t fp)
-{
-	uint64_t ptr_addr = object + s->offset;
-	uint64_t raw = freelist_ptr(sim, s, fp, ptr_addr);
-	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
-
-	if (sim->env.ac.ptr_size == 8)
-		memcpy(p, &raw, 8);
-	else
-		memcpy(p, &raw, 4);
-}
-
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp)
 {
 	uint64_t ptr_addr = object + s->offset;
@@ -141,19 +97,13 @@ void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t o
 		memcpy(p, &raw, 4);
 }
 
-/* mm/slub.c set_freepointer(): BUG_ON(object == fp) catches the naive double free */
-static int set_freepointer(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object,
-			   uint64_t fp)
+/* mm/slub.c set_freepointer(): BUG_ON(object == fp), the naive double free */
+void report_freepointer_bug(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object)
 {
-	if (sim->cfg.kconfig[KC_SLAB_FREELIST_HARDENED] && object == fp) {
-		report_fault(sim, FAULT_BUG_DOUBLE_FREE, s, slab, object, NULL,
-			     "kernel BUG at mm/slub.c:419!\ninvalid opcode: 0000 [#1] PREEMPT SMP NOPTI\n"
-			     "RIP: 0010:set_freepointer: the object being freed is already the head of the freelist",
-			     NULL);
-		return -1;
-	}
-	slab_set_freepointer(sim, s, slab, object, fp);
-	return 0;
+	report_fault(sim, FAULT_BUG_DOUBLE_FREE, s, slab, object, NULL,
+		     "kernel BUG at mm/slub.c:419!\ninvalid opcode: 0000 [#1] PREEMPT SMP NOPTI\n"
+		     "RIP: 0010:set_freepointer: the object being freed is already the head of the freelist",
+		     NULL);
 }
 
 /* ------------------------------------------------------------------ lists */
@@ -547,22 +497,14 @@ void sim_flush_cache(struct sim *sim, struct kmem_cache *s)
 
 /* ------------------------------------------------------------------ allocation */
 
-/* The next object of a cpu freelist, refusing a pointer that leaves the slab. */
-static int cpu_freelist_pop(struct sim *sim, struct kmem_cache *s, struct slub_cpu *c, uint64_t object)
+/* A cpu freelist's next pointer leaves its slab: report, and drop the rest of the freelist. */
+void report_freelist_corrupt(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
 {
-	struct slab *slab = &sim->slabs[c->slab];
-	uint64_t next = slab_get_freepointer(sim, s, slab, object);
-
-	if (!check_valid_pointer(sim, slab, next)) {
-		/* the kernel would dereference it: a general protection fault */
-		report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freepointer corrupt",
-			     "general protection fault: the free pointer of a free object does not point into its "
-			     "slab (a write after free?)",
-			     "dropping the rest of the cpu freelist");
-		next = 0;
-	}
-	c->freelist = next;
-	return 0;
+	/* the kernel would dereference it: a general protection fault */
+	report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freepointer corrupt",
+		     "general protection fault: the free pointer of a free object does not point into its "
+		     "slab (a write after free?)",
+		     "dropping the rest of the cpu freelist");
 }
 
 /* mm/slub.c get_freelist(): take the cpu slab's own freelist; a full slab unfreezes */
@@ -674,14 +616,8 @@ static void set_cpu_slab(struct sim *sim, struct kmem_cache *s, unsigned cpu, st
 	slab_set_state(sim, slab, SLAB_CPU);
 }
 
-static void note_path(struct sim *sim, enum sim_path path)
-{
-	if (sim->op->path == PATH_NONE)
-		sim->op->path = path;
-}
-
-/* mm/slub.c ___slab_alloc() */
-static uint64_t slab_alloc_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size)
+/* mm/slub.c ___slab_alloc(): slab_alloc()'s slow path */
+uint64_t slab_alloc_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size)
 {
 	struct slub_cpu *c = &s->cpu[cpu];
 	struct slab *slab;
@@ -750,32 +686,10 @@ load_freelist:
 	return freelist;
 }
 
-/* mm/slub.c slab_alloc_node(): the lockless fast path, else ___slab_alloc() */
-uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size)
-{
-	struct slub_cpu *c = &s->cpu[cpu];
-	uint64_t object = c->freelist;
-
-	(void)flags;
-	if (object && c->slab != SLAB_NONE) {
-		cpu_freelist_pop(sim, s, c, object);
-		/*
-		 * mm/slub.c prefetch_freepointer(): the next allocation reads the
-		 * next object's free pointer; fetch it now, as the kernel does.
-		 * Here too it is a host cache miss the replay would wait for.
-		 */
-		if (c->freelist)
-			__builtin_prefetch(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset), 1);
-		note_path(sim, PATH_FASTPATH);
-		return object;
-	}
-	return slab_alloc_slow(sim, s, cpu, orig_size);
-}
-
 /* ------------------------------------------------------------------ free */
 
 /* mm/slub.c free_to_partial_list() (6.1.158+): debug caches, under the node lock */
-static void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
+void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
 {
 	struct slub_node *n = node_of(s);
 	uint64_t prior;
@@ -806,7 +720,7 @@ static void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct s
 }
 
 /* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
-static void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu)
+void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu)
 {
 	struct slub_node *n = node_of(s);
 	uint64_t prior = slab->freelist;
@@ -854,34 +768,6 @@ static void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *s
 		return;
 	}
 	note_path(sim, PATH_FREE_PARTIAL);
-}
-
-/* mm/slub.c slab_free() -> do_slab_free() */
-void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu)
-{
-	struct slub_cpu *c = &s->cpu[cpu];
-
-	if (kmem_cache_debug(s)) {
-		free_to_partial_list(sim, s, slab, object);
-		return;
-	}
-	/* slab_free_hook(): init_on_free wipes the object and the metadata after it */
-	if (sim->init_on_free && !s->has_ctor && !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) {
-		unsigned char *p = slab_bytes(sim, slab, object);
-
-		memset(p, 0, s->object_size);
-		memset(p + s->inuse, 0, s->size - s->inuse);
-	}
-	if (c->slab == slab_index(sim, slab)) {
-		if (set_freepointer(sim, s, slab, object, c->freelist)) {
-			sim->op->path = PATH_FREE_REJECTED;
-			return;
-		}
-		c->freelist = object;
-		note_path(sim, PATH_FREE_FAST);
-		return;
-	}
-	slab_free_slow(sim, s, slab, object, cpu);
 }
 
 /* ------------------------------------------------------------------ cache state */

@@ -142,9 +142,144 @@ void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, ui
 uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object);
 void init_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val);
 
-/* Allocation and free paths (slub.c). */
-uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size);
-void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu);
+/*
+ * Allocation and free paths (slub.c). The fast paths are inline here, as
+ * the kernel's are (__always_inline slab_alloc_node(), do_slab_free()):
+ * a replay runs them for nearly every event.
+ */
+
+/* mm/slub.c freelist_ptr(): ptr ^ s->random ^ swab(ptr_addr) under SLAB_FREELIST_HARDENED (5.7+) */
+static inline uint64_t freelist_ptr(const struct sim *sim, const struct kmem_cache *s, uint64_t ptr,
+				    uint64_t ptr_addr)
+{
+	if (!sim->cfg.kconfig[KC_SLAB_FREELIST_HARDENED])
+		return ptr;
+	if (sim->env.ac.ptr_size == 8)
+		return ptr ^ s->random ^ __builtin_bswap64(ptr_addr);
+	return (ptr ^ s->random ^ __builtin_bswap32((uint32_t)ptr_addr)) & UINT32_MAX;
+}
+
+/* get_freepointer() of an object of @slab, which the caller knows: no virt_to_slab() */
+static inline uint64_t slab_get_freepointer(const struct sim *sim, const struct kmem_cache *s,
+					    const struct slab *slab, uint64_t object)
+{
+	uint64_t ptr_addr = object + s->offset, raw = 0;
+	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
+
+	/* little-endian hosts and targets alike; constant sizes so that no libc call is made */
+	if (sim->env.ac.ptr_size == 8)
+		memcpy(&raw, p, 8);
+	else
+		memcpy(&raw, p, 4);
+	return freelist_ptr(sim, s, raw, ptr_addr);
+}
+
+/* set_freepointer_raw() into an object of @slab, which the caller knows */
+static inline void slab_set_freepointer(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
+					uint64_t object, uint64_t fp)
+{
+	uint64_t ptr_addr = object + s->offset;
+	uint64_t raw = freelist_ptr(sim, s, fp, ptr_addr);
+	unsigned char *p = slab_bytes(sim, slab, ptr_addr);
+
+	if (sim->env.ac.ptr_size == 8)
+		memcpy(p, &raw, 8);
+	else
+		memcpy(p, &raw, 4);
+}
+
+void report_freepointer_bug(struct sim *sim, const struct kmem_cache *s, const struct slab *slab, uint64_t object);
+
+/* mm/slub.c set_freepointer(): BUG_ON(object == fp) catches the naive double free; -1 then */
+static inline int set_freepointer(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
+				  uint64_t object, uint64_t fp)
+{
+	if (sim->cfg.kconfig[KC_SLAB_FREELIST_HARDENED] && object == fp) {
+		report_freepointer_bug(sim, s, slab, object);
+		return -1;
+	}
+	slab_set_freepointer(sim, s, slab, object, fp);
+	return 0;
+}
+
+/* The first path an operation took is the one it reports. */
+static inline void note_path(struct sim *sim, enum sim_path path)
+{
+	if (sim->op->path == PATH_NONE)
+		sim->op->path = path;
+}
+
+void report_freelist_corrupt(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object);
+
+/* The next object of a cpu freelist, refusing a pointer that leaves the slab. */
+static inline void cpu_freelist_pop(struct sim *sim, struct kmem_cache *s, struct slub_cpu *c, uint64_t object)
+{
+	struct slab *slab = &sim->slabs[c->slab];
+	uint64_t next = slab_get_freepointer(sim, s, slab, object);
+
+	if (!check_valid_pointer(sim, slab, next)) {
+		report_freelist_corrupt(sim, s, slab, object);
+		next = 0;
+	}
+	c->freelist = next;
+}
+
+/* mm/slub.c ___slab_alloc() */
+uint64_t slab_alloc_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size);
+
+/* mm/slub.c slab_alloc_node(): the lockless fast path, else ___slab_alloc() */
+static inline uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size)
+{
+	struct slub_cpu *c = &s->cpu[cpu];
+	uint64_t object = c->freelist;
+
+	if (!object || c->slab == SLAB_NONE)
+		return slab_alloc_slow(sim, s, cpu, orig_size);
+	cpu_freelist_pop(sim, s, c, object);
+	/*
+	 * mm/slub.c prefetch_freepointer(): the next allocation reads the
+	 * next object's free pointer; fetch it now, as the kernel does.
+	 * Here too it is a host cache miss the replay would wait for.
+	 */
+	if (c->freelist)
+		__builtin_prefetch(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset), 1);
+	note_path(sim, PATH_FASTPATH);
+	return object;
+}
+
+/* mm/slub.c free_to_partial_list() (6.1.158+): debug caches, under the node lock */
+void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object);
+/* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
+void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu);
+
+/* mm/slub.c slab_free() -> do_slab_free() */
+static inline void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object,
+			     unsigned cpu)
+{
+	struct slub_cpu *c = &s->cpu[cpu];
+
+	if (kmem_cache_debug(s)) {
+		free_to_partial_list(sim, s, slab, object);
+		return;
+	}
+	/* slab_free_hook(): init_on_free wipes the object and the metadata after it */
+	if (sim->init_on_free && !s->has_ctor && !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) {
+		unsigned char *p = slab_bytes(sim, slab, object);
+
+		memset(p, 0, s->object_size);
+		memset(p + s->inuse, 0, s->size - s->inuse);
+	}
+	if (c->slab != slab_index(sim, slab)) {
+		slab_free_slow(sim, s, slab, object, cpu);
+		return;
+	}
+	if (set_freepointer(sim, s, slab, object, c->freelist)) {
+		sim->op->path = PATH_FREE_REJECTED;
+		return;
+	}
+	c->freelist = object;
+	note_path(sim, PATH_FREE_FAST);
+}
 /* mm/slub.c free_partial(): discard the (empty) node partial slabs of a dying cache */
 void free_partial(struct sim *sim, struct kmem_cache *s);
 int kmem_cache_has_live_objects(const struct sim *sim, const struct kmem_cache *s);
