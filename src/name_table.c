@@ -155,19 +155,23 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
 
 void name_table_prefetch(const struct name_table *nt, uint32_t h)
 {
-	uint64_t c;
-
 	if (!nt->index)
 		return;
-	c = nt->index[h & nt->index_mask];
-	if (c && cell_hash(c) == h) {
-		const unsigned char *sl = (const unsigned char *)slot_at(nt, cell_slot(c));
+	/* the first cells of the probe: a third of the keys sit past their own cell */
+	for (uint32_t i = h & nt->index_mask, n = 0; n < 4; i = (i + 1) & nt->index_mask, n++) {
+		uint64_t c = nt->index[i];
 
-		__builtin_prefetch(sl);
-		__builtin_prefetch(sl + 64);
+		if (!c)
+			return;
+		if (cell_hash(c) == h) {
+			const unsigned char *sl = (const unsigned char *)slot_at(nt, cell_slot(c));
+
+			__builtin_prefetch(sl);
+			__builtin_prefetch(sl + 64);
+			return;
+		}
 	}
 }
-
 /*
  * Keep the load at most 3/4: probes stay a cache line or two, and the index
  * stays small enough to be in the cache when a lookup needs it (at 1/2,
