@@ -8,6 +8,13 @@
 #include "name_table.h"
 #include "trace_int.h"
 
+#ifndef TP_FETCH_FROM
+#define TP_FETCH_FROM 1024
+#endif
+#ifndef TP_FETCH_BYTES
+#define TP_FETCH_BYTES 256
+#endif
+
 /* Room for one event's strings whatever its line, or for many short ones. */
 #define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
 
@@ -218,6 +225,13 @@ static void *parse_ahead(void *arg)
 			}
 			it->ev = ev;
 			b->ev_used += event_size(ev);
+			/*
+			 * The replaying core read these bytes a few batches ago: ask
+			 * for them back for writing a few events before parsing there.
+			 */
+			for (size_t ahead = 0; ahead < TP_FETCH_BYTES; ahead += 64)
+				if (b->ev_used + TP_FETCH_FROM + ahead < sizeof(b->evbuf))
+					__builtin_prefetch(b->evbuf + b->ev_used + TP_FETCH_FROM + ahead, 1);
 		} else if (r != TRACE_EOF) {
 			it->err = b->arena + b->used;
 			memcpy(b->arena + b->used, rd->err.text, need);
