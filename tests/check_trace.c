@@ -924,6 +924,12 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* The same name, written at the same place (the parsing thread adds the hash only) */
+static bool same_name(const struct trace_name *a, const struct trace_name *b)
+{
+	return same_str(a->s, b->s) && a->len == b->len && a->col == b->col && a->is_null == b->is_null;
+}
+
 /* Every item of @text through the parsing thread equals what trace_next() gives directly. */
 static void pipe_matches(const char *text, size_t len, unsigned *events, unsigned *errors)
 {
@@ -955,6 +961,21 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 				ck_assert(same_str(pev->ft.call_site, dev.ft.call_site));
 				ck_assert(same_str(pev->ft.name, dev.ft.name));
 			} else {
+				/* every field, packed kmalloc/kfree lines included */
+				ck_assert_uint_eq(pev->col, dev.col);
+				ck_assert_int_eq(pev->cpu_given, dev.cpu_given);
+				ck_assert(same_name(&pev->result, &dev.result));
+				ck_assert(same_name(&pev->obj, &dev.obj));
+				ck_assert(same_name(&pev->cache, &dev.cache));
+				ck_assert(same_name(&pev->other, &dev.other));
+				ck_assert_uint_eq(pev->gfp, dev.gfp);
+				ck_assert_int_eq(pev->gfp_given, dev.gfp_given);
+				ck_assert_uint_eq(pev->align, dev.align);
+				ck_assert_int_eq(pev->wrapper, dev.wrapper);
+				ck_assert_uint_eq(pev->slab_flags, dev.slab_flags);
+				ck_assert_uint_eq(pev->offset, dev.offset);
+				ck_assert_uint_eq(pev->len, dev.len);
+				ck_assert_uint_eq(pev->text_col, dev.text_col);
 				ck_assert(same_str(pev->result.s, dev.result.s));
 				ck_assert(same_str(pev->obj.s, dev.obj.s));
 				/* names come hashed as the replayer's table hashes them */
@@ -1003,6 +1024,13 @@ START_TEST(test_pipe_native)
 			len += (size_t)sprintf(text + len, "kfree\n");	/* an error */
 		if (i > 10)
 			len += (size_t)sprintf(text + len, "kfree o%d\n", i - 10);
+		/* lines packed on their way (kzalloc, no result, a tab, "cpu N") and lines that are not */
+		if (i % 5 == 1)
+			len += (size_t)sprintf(text + len, "kzalloc %d\ncpu %d\n", i, (i / 5) & 1);
+		if (i % 9 == 2)
+			len += (size_t)sprintf(text + len, "t%d\t=  kmalloc\t%d\nkfree   t%d\n", i, i, i);
+		if (i % 17 == 3)
+			len += (size_t)sprintf(text + len, "g%d = kmalloc 64 GFP_ATOMIC\nkfree NULL\n", i);
 	}
 	pipe_matches(text, len, &events, &errors);
 	ck_assert_uint_gt(events, 5000);
