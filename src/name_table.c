@@ -121,6 +121,38 @@ static inline uint32_t cell_hash(uint64_t c)
 	return (uint32_t)(c >> 32);
 }
 
+/*
+ * memcmp(a, b, len) == 0 for the short keys names and pointers are, with
+ * fixed-size loads the compiler inlines (overlapping when len is not a
+ * power of two) instead of a libc call per lookup; never reads past len.
+ */
+static inline bool key_eq(const void *a, const void *b, size_t len)
+{
+	const unsigned char *x = a, *y = b;
+
+	if (len >= 8 && len <= 16) {
+		uint64_t x0, x1, y0, y1;
+
+		memcpy(&x0, x, 8);
+		memcpy(&y0, y, 8);
+		memcpy(&x1, x + len - 8, 8);
+		memcpy(&y1, y + len - 8, 8);
+		return x0 == y0 && x1 == y1;
+	}
+	if (len >= 4 && len < 8) {
+		uint32_t x0, x1, y0, y1;
+
+		memcpy(&x0, x, 4);
+		memcpy(&y0, y, 4);
+		memcpy(&x1, x + len - 4, 4);
+		memcpy(&y1, y + len - 4, 4);
+		return x0 == y0 && x1 == y1;
+	}
+	if (len < 4)
+		return !len || (x[0] == y[0] && x[len / 2] == y[len / 2] && x[len - 1] == y[len - 1]);
+	return !memcmp(a, b, len);
+}
+
 /* The index position holding @key, or the empty one where it would go. */
 static inline uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
@@ -133,7 +165,7 @@ static inline uint32_t find_pos(const struct name_table *nt, const void *key, si
 		if (cell_hash(c) != h)
 			continue;
 		sl = slot_at(nt, cell_slot(c));
-		if (sl->len == len && !memcmp(slot_key(sl), key, len))
+		if (sl->len == len && key_eq(slot_key(sl), key, len))
 			return i;
 	}
 }

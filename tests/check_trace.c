@@ -1136,6 +1136,61 @@ START_TEST(test_names_basic)
 END_TEST
 
 /* Trim keeps the names of the last deaths and forgets older ones, live names never. */
+/* Keys of every short length, each against the keys that differ from it in one byte only. */
+START_TEST(test_names_one_byte_apart)
+{
+	struct name_table nt;
+	struct name_entry *e;
+	char key[24];
+
+	name_table_init(&nt);
+	for (size_t len = 1; len <= 20; len++) {
+		memset(key, 'k', len);
+		ck_assert_int_eq(name_table_bind(&nt, key, len, len, 0, &e), NT_OK);
+	}
+	for (size_t len = 1; len <= 20; len++) {
+		memset(key, 'k', len);
+		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, key, len));
+		ck_assert_uint_eq(e->handle, len);
+		for (size_t at = 0; at < len; at++) {
+			key[at] = 'j';
+			ck_assert_ptr_null(name_table_lookup(&nt, key, len));
+			key[at] = 'k';
+		}
+	}
+	name_table_release(&nt);
+}
+END_TEST
+
+/*
+ * Keys whose hashes collide (found by search): the table must tell them
+ * apart by their bytes, in each of the comparison's length classes.
+ */
+START_TEST(test_names_hash_collisions)
+{
+	static const char *const pairs[][2] = {
+		{ "gfowja", "xslluw" }, { "osxc3uus", "k1salxde" }, { "izyvx62he262", "qohnh3pucm3p" },
+		{ "8phqzdqfd4dqfd9d", "wn2knxsdcsxsdcxx" }, { "d8joyw71c3w71c8w71cd", "8gxizmsyb4msyb9msybe" },
+		{ "prefix__6n6jr", "prefix__m76ke" },	/* the same first 8 bytes */
+	};
+	struct name_table nt;
+	struct name_entry *a, *b;
+
+	name_table_init(&nt);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		size_t len = strlen(pairs[i][0]);
+
+		ck_assert_uint_eq(name_table_hash(pairs[i][0], len), name_table_hash(pairs[i][1], len));
+		ck_assert_int_eq(name_table_bind(&nt, pairs[i][0], len, 2 * i, 0, &a), NT_OK);
+		ck_assert_ptr_null(name_table_lookup(&nt, pairs[i][1], len));
+		ck_assert_int_eq(name_table_bind(&nt, pairs[i][1], len, 2 * i + 1, 0, &b), NT_OK);
+		ck_assert_uint_eq(name_table_lookup(&nt, pairs[i][0], len)->handle, 2 * i);
+		ck_assert_uint_eq(name_table_lookup(&nt, pairs[i][1], len)->handle, 2 * i + 1);
+	}
+	name_table_release(&nt);
+}
+END_TEST
+
 START_TEST(test_names_trim)
 {
 	enum { N = 5000, KEEP = 100 };
@@ -1274,6 +1329,8 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_names_basic);
 	tcase_add_test(tc, test_names_random);
 	tcase_add_test(tc, test_names_trim);
+	tcase_add_test(tc, test_names_one_byte_apart);
+	tcase_add_test(tc, test_names_hash_collisions);
 	tcase_add_test(tc, test_pipe_native);
 	tcase_add_test(tc, test_pipe_ftrace);
 	tcase_add_test(tc, test_pipe_early_close);
