@@ -172,12 +172,21 @@ static inline uint32_t find_pos(const struct name_table *nt, const void *key, si
 
 struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
-	uint64_t c;
-
 	if (!nt->index)
 		return NULL;
-	c = nt->index[find_pos(nt, key, len, h)];
-	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
+	/* find_pos(), returning the entry itself: once per event, so written out */
+	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
+		uint64_t c = nt->index[i];
+		struct name_slot *sl;
+
+		if (!c)
+			return NULL;
+		if (cell_hash(c) != h)
+			continue;
+		sl = slot_at(nt, cell_slot(c));
+		if (sl->len == len && key_eq(slot_key(sl), key, len))
+			return &sl->e;
+	}
 }
 
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
@@ -190,7 +199,7 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 	if (!nt->index)
 		return;
 	/* the first cells of the probe: a third of the keys sit past their own cell */
-	for (uint32_t i = h & nt->index_mask, n = 0; n < 4; i = (i + 1) & nt->index_mask, n++) {
+	for (uint32_t i = h & nt->index_mask, n = 0; n < 3; i = (i + 1) & nt->index_mask, n++) {
 		uint64_t c = nt->index[i];
 
 		if (!c)
