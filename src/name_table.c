@@ -125,36 +125,36 @@ static inline uint32_t cell_hash(uint64_t c)
  * memcmp(a, b, len) == 0 for the short keys names and pointers are, with
  * fixed-size loads the compiler inlines (overlapping when len is not a
  * power of two) instead of a libc call per lookup; never reads past len.
+ * ends_eq(): the first and the last @width bytes, a constant once inlined.
  */
+static inline bool ends_eq(const unsigned char *x, const unsigned char *y, size_t len, size_t width)
+{
+	uint64_t x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+
+	memcpy(&x0, x, width);
+	memcpy(&y0, y, width);
+	memcpy(&x1, x + len - width, width);
+	memcpy(&y1, y + len - width, width);
+	return x0 == y0 && x1 == y1;
+}
+
 static inline bool key_eq(const void *a, const void *b, size_t len)
 {
 	const unsigned char *x = a, *y = b;
 
-	if (len >= 8 && len <= 16) {
-		uint64_t x0, x1, y0, y1;
-
-		memcpy(&x0, x, 8);
-		memcpy(&y0, y, 8);
-		memcpy(&x1, x + len - 8, 8);
-		memcpy(&y1, y + len - 8, 8);
-		return x0 == y0 && x1 == y1;
-	}
-	if (len >= 4 && len < 8) {
-		uint32_t x0, x1, y0, y1;
-
-		memcpy(&x0, x, 4);
-		memcpy(&y0, y, 4);
-		memcpy(&x1, x + len - 4, 4);
-		memcpy(&y1, y + len - 4, 4);
-		return x0 == y0 && x1 == y1;
-	}
+	if (len >= 8 && len <= 16)
+		return ends_eq(x, y, len, 8);
+	if (len >= 4 && len < 8)
+		return ends_eq(x, y, len, 4);
 	if (len < 4)
 		return !len || (x[0] == y[0] && x[len / 2] == y[len / 2] && x[len - 1] == y[len - 1]);
 	return !memcmp(a, b, len);
 }
 
 /* The index position holding @key, or the empty one where it would go. */
-static inline uint32_t find_pos(const struct name_table *nt, const void *key, size_t len, uint32_t h)
+/* always inline: every lookup runs it, and a call costs a good part of it */
+static inline __attribute__((always_inline)) uint32_t find_pos(const struct name_table *nt, const void *key,
+							     size_t len, uint32_t h)
 {
 	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
 		uint64_t c = nt->index[i];
@@ -172,23 +172,13 @@ static inline uint32_t find_pos(const struct name_table *nt, const void *key, si
 
 struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
+	uint64_t c;
+
 	if (!nt->index)
 		return NULL;
-	/* find_pos(), returning the entry itself: once per event, so written out */
-	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
-		uint64_t c = nt->index[i];
-		struct name_slot *sl;
-
-		if (!c)
-			return NULL;
-		if (cell_hash(c) != h)
-			continue;
-		sl = slot_at(nt, cell_slot(c));
-		if (sl->len == len && key_eq(slot_key(sl), key, len))
-			return &sl->e;
-	}
+	c = nt->index[find_pos(nt, key, len, h)];
+	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
 }
-
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
 {
 	return name_table_lookup_hash(nt, key, len, name_table_hash(key, len));
