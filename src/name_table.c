@@ -204,16 +204,17 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 	}
 }
 /*
- * Keep the load at most 3/4: probes stay a cache line or two, and the index
- * stays small enough to be in the cache when a lookup needs it (at 1/2,
- * cachegrind counted 7 % more last-level misses on the native bench).
+ * Keep the load at most 1/2: a lookup reads 2.5 cells on the native bench,
+ * 3.6 at 3/4. The bigger index once cost more cache misses than that saved
+ * (7 % more, cachegrind), but the replayer now fetches the cells ahead
+ * (name_table_prefetch()): 1/2 was faster in paired runs (docs/PERFORMANCE.md).
  */
 static int grow_index(struct name_table *nt)
 {
 	uint32_t size = nt->index ? (nt->index_mask + 1) * 2 : 16;
 	uint64_t *old = nt->index;
 
-	if ((uint64_t)(nt->count + 1) * 4 <= (nt->index ? (uint64_t)(nt->index_mask + 1) * 3 : 0))
+	if ((uint64_t)(nt->count + 1) * 2 <= (nt->index ? (uint64_t)(nt->index_mask + 1) : 0))
 		return 0;
 	nt->index = calloc(size, sizeof(*nt->index));
 	if (!nt->index) {
