@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "util.h"
 
 /* SLUB's byte patterns (include/linux/poison.h) */
 #define SLUB_RED_INACTIVE 0xbb
@@ -242,7 +243,7 @@ static inline uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigne
 	 * Here too it is a host cache miss the replay would wait for.
 	 */
 	if (c->freelist)
-		__builtin_prefetch(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset), 1);
+		prefetchw(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset));
 	note_path(sim, PATH_FASTPATH);
 	return object;
 }

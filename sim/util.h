@@ -8,6 +8,21 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * include/linux/prefetch.h prefetchw(): fetch a cache line about to be
+ * written, owned. __builtin_prefetch(p, 1) is a plain read prefetch unless
+ * the compiler may assume PREFETCHW, which x86-64's baseline does not; the
+ * instruction is a no-op hint on x86 processors without it.
+ */
+static inline void prefetchw(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p, 1);
+#endif
+}
+
 /* ALIGN() for any power-of-two @a */
 static inline uint64_t align_up(uint64_t x, uint64_t a)
 {

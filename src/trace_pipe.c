@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "name_table.h"
+#include "sim/util.h"
 #include "trace_int.h"
 
 #ifndef TP_FETCH_FROM
@@ -231,7 +232,7 @@ static void *parse_ahead(void *arg)
 			 */
 			for (size_t ahead = 0; ahead < TP_FETCH_BYTES; ahead += 64)
 				if (b->ev_used + TP_FETCH_FROM + ahead < sizeof(b->evbuf))
-					__builtin_prefetch(b->evbuf + b->ev_used + TP_FETCH_FROM + ahead, 1);
+					prefetchw(b->evbuf + b->ev_used + TP_FETCH_FROM + ahead);
 		} else if (r != TRACE_EOF) {
 			it->err = b->arena + b->used;
 			memcpy(b->arena + b->used, rd->err.text, need);
