@@ -151,7 +151,8 @@ static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const 
 {
 	uint64_t *dirty = slab_dirty(sim, slab), bit = 1ull << (idx % 64);
 
-	if (kmem_cache_debug(s) || (dirty[idx / 64] & bit)) {
+	/* slab->dirty first: the bits lie after the slab's pages, another cache line */
+	if (kmem_cache_debug(s) || (slab->dirty && (dirty[idx / 64] & bit))) {
 		memset(p, 0, s->object_size);
 		dirty[idx / 64] &= ~bit;
 	} else if (s->offset < s->object_size) {
@@ -505,7 +506,7 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 /* ------------------------------------------------------------------ bytes and lookup */
 
 /* The caller may write [off, off + len) of @slab: its objects are no longer known to be zero. */
-static void mark_dirty(const struct sim *sim, const struct slab *slab, uint64_t off, uint64_t len)
+static void mark_dirty(const struct sim *sim, struct slab *slab, uint64_t off, uint64_t len)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	uint64_t *dirty = slab_dirty(sim, slab);
@@ -520,6 +521,7 @@ static void mark_dirty(const struct sim *sim, const struct slab *slab, uint64_t 
 		last = slab->objects - 1U;
 	for (uint64_t i = first; i <= last; i++)
 		dirty[i / 64] |= 1ull << (i % 64);
+	slab->dirty = 1;
 }
 
 unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len)

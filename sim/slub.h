@@ -41,6 +41,7 @@ struct slab {
 	uint32_t cpu;		/* owner for SLAB_CPU and SLAB_CPU_PARTIAL */
 	uint32_t next, prev;	/* list links: node lists, or cpu partial (next) */
 	uint32_t slabs;		/* head of a cpu partial list: its length */
+	uint8_t dirty;		/* some object's bit in slab_dirty() was set: read them */
 	uint64_t freelist;	/* first free object, 0 for none */
 	uint64_t serial;	/* creation order, for display */
 	unsigned char *data;	/* the slab's bytes, PAGE_SIZE << order of them, then slab_dirty() */
