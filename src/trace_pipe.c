@@ -9,6 +9,12 @@
 #include "sim/util.h"
 #include "trace_int.h"
 
+/*
+ * The parsing thread asks for the evbuf bytes TP_FETCH_FROM ahead of where
+ * it writes, TP_FETCH_BYTES of them (about four events on, one event's
+ * worth), owned: the replaying core read them last (docs/PERFORMANCE.md).
+ * Defined with #ifndef so that a measurement can try others (-D).
+ */
 #ifndef TP_FETCH_FROM
 #define TP_FETCH_FROM 1024
 #endif

@@ -25,7 +25,7 @@
 
 #define TRACE_PIPE_BATCH 256
 #define TRACE_PIPE_BATCHES 4
-/* How many items ahead trace_pipe_next() fetches an event */
+/* How many items ahead trace_pipe_next() fetches an event (-D to experiment) */
 #ifndef TRACE_PIPE_FETCH
 #define TRACE_PIPE_FETCH 4
 #endif
