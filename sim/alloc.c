@@ -258,7 +258,7 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 	 * check_valid_pointer(), from the index: debug caches report this
 	 * themselves; others would corrupt the slab silently
 	 */
-	if (!kmem_cache_debug(s) && (idx < 0 || slab_obj(sim, slab, (unsigned)idx) != addr)) {
+	if (!kmem_cache_debug(s) && !slab_obj_starts(sim, slab, idx, addr)) {
 		invalid_pointer(sim, s, slab, addr);
 		return;
 	}

@@ -58,26 +58,12 @@ uint64_t slab_address(const struct sim *sim, const struct slab *slab)
 
 /* ------------------------------------------------------------------ free pointers */
 
-static unsigned char *obj_bytes(const struct sim *sim, uint64_t addr)
-{
-	const struct slab *slab = virt_to_slab(sim, addr);
-
-	return slab ? slab_bytes(sim, slab, addr) : NULL;
-}
-
+/* get_freepointer() of any address: 0 if its free pointer word is not in a slab */
 uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object)
 {
-	uint64_t ptr_addr = object + s->offset, raw = 0;
-	unsigned char *p = obj_bytes(sim, ptr_addr);
+	const struct slab *slab = virt_to_slab(sim, object + s->offset);
 
-	if (!p)
-		return 0;
-	/* little-endian hosts and targets alike; constant sizes so that no libc call is made */
-	if (sim->env.ac.ptr_size == 8)
-		memcpy(&raw, p, 8);
-	else
-		memcpy(&raw, p, 4);
-	return freelist_ptr(sim, s, raw, ptr_addr);
+	return slab ? slab_get_freepointer(sim, s, slab, object) : 0;
 }
 
 uint64_t sim_get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object)
@@ -85,16 +71,13 @@ uint64_t sim_get_freepointer(const struct sim *sim, const struct kmem_cache *s, 
 	return get_freepointer(sim, s, object);
 }
 
+/* set_freepointer() without the double-free check, at any address: nothing outside a slab */
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp)
 {
-	uint64_t ptr_addr = object + s->offset;
-	uint64_t raw = freelist_ptr(sim, s, fp, ptr_addr);
-	unsigned char *p = obj_bytes(sim, ptr_addr);
+	const struct slab *slab = virt_to_slab(sim, object + s->offset);
 
-	if (p && sim->env.ac.ptr_size == 8)
-		memcpy(p, &raw, 8);
-	else if (p)
-		memcpy(p, &raw, 4);
+	if (slab)
+		slab_set_freepointer(sim, s, slab, object, fp);
 }
 
 /* mm/slub.c set_freepointer(): BUG_ON(object == fp), the naive double free */

@@ -97,15 +97,16 @@ static inline int slab_obj_index(const struct sim *sim, const struct slab *slab,
 	return (int)(off / s->size);
 }
 
+/* @object is the start of slot @idx (slab_obj_index() of it), not inside it or outside the slots */
+static inline int slab_obj_starts(const struct sim *sim, const struct slab *slab, int idx, uint64_t object)
+{
+	return idx >= 0 && slab_obj(sim, slab, (unsigned)idx) == object;
+}
+
 /* mm/slub.c check_valid_pointer(): NULL, or an object start inside @slab */
 static inline int check_valid_pointer(const struct sim *sim, const struct slab *slab, uint64_t object)
 {
-	int i;
-
-	if (!object)
-		return 1;
-	i = slab_obj_index(sim, slab, object);
-	return i >= 0 && slab_obj(sim, slab, (unsigned)i) == object;
+	return !object || slab_obj_starts(sim, slab, slab_obj_index(sim, slab, object), object);
 }
 uint64_t get_freepointer(const struct sim *sim, const struct kmem_cache *s, uint64_t object);
 void set_freepointer_raw(struct sim *sim, const struct kmem_cache *s, uint64_t object, uint64_t fp);

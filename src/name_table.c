@@ -42,7 +42,6 @@ static inline struct name_slot *slot_at(const struct name_table *nt, uint32_t i)
 	return (struct name_slot *)(void *)(nt->slots + (size_t)i * nt->stride);
 }
 
-
 /* A slot array of @cap slots, aligned; NULL out of memory. */
 static unsigned char *slots_alloc(const struct name_table *nt, uint32_t cap)
 {
@@ -151,8 +150,10 @@ static inline bool key_eq(const void *a, const void *b, size_t len)
 	return !memcmp(a, b, len);
 }
 
-/* The index position holding @key, or the empty one where it would go. */
-/* always inline: every lookup runs it, and a call costs a good part of it */
+/*
+ * The index position holding @key, or the empty one where it would go.
+ * Always inline: every lookup runs it, and a call costs a good part of it.
+ */
 static inline __attribute__((always_inline)) uint32_t find_pos(const struct name_table *nt, const void *key,
 							     size_t len, uint32_t h)
 {
@@ -179,6 +180,7 @@ struct name_entry *name_table_lookup_hash(const struct name_table *nt, const voi
 	c = nt->index[find_pos(nt, key, len, h)];
 	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
 }
+
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
 {
 	return name_table_lookup_hash(nt, key, len, name_table_hash(key, len));
@@ -203,6 +205,7 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 		}
 	}
 }
+
 /*
  * Keep the load at most 1/2: a lookup reads 2.5 cells on the native bench,
  * 3.6 at 3/4. The bigger index once cost more cache misses than that saved
@@ -317,8 +320,6 @@ int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uin
 	*out = e;
 	return name_table_revive(nt, e, handle, tag);
 }
-
-
 
 /* Linear-probing deletion: shift later entries of the run back into the hole. */
 static void index_delete(struct name_table *nt, uint32_t hole)

@@ -1023,7 +1023,6 @@ void replay_prefetch(const struct replay *rp, uint32_t hash)
 	name_table_prefetch(&rp->names, hash);
 }
 
-
 /* ------------------------------------------------------------------ setup */
 
 int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts)

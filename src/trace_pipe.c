@@ -293,16 +293,13 @@ void trace_pipe_refill(struct trace_pipe *tp)
 	struct tp_batch *b;
 
 	do {
+		pthread_mutex_lock(&tp->lock);
 		if (tp->have) {
 			/* the batch is read: give it back */
-			pthread_mutex_lock(&tp->lock);
 			tp->full--;
 			tp->head++;
-			tp->have = false;
 			pthread_cond_signal(&tp->drained);
-			pthread_mutex_unlock(&tp->lock);
 		}
-		pthread_mutex_lock(&tp->lock);
 		while (!tp->full)
 			pthread_cond_wait(&tp->filled, &tp->lock);
 		pthread_mutex_unlock(&tp->lock);
