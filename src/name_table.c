@@ -101,23 +101,28 @@ uint32_t name_table_hash(const void *key, size_t len)
 }
 
 /*
- * An index cell holds the key's hash beside its slot number, so a probe
- * reads the slot (another cache line, often a cache miss) only when the
- * whole hash matches.
+ * An index cell is 32 bits, so that the index (read at random, once per
+ * lookup) takes half the cache it would with the whole hash beside a
+ * 32-bit slot: the hash's low bits are the cell's position (give or take
+ * the probe), the high bits are kept as a tag above the slot number. With
+ * the load at most 1/2 the slots never outnumber half the cells
+ * (grow_index() runs before new_slot()), so slot + 1 fits under the mask.
+ * A probe reads a slot (another cache line, often a miss) only when the
+ * tag matches: a wrong one once in 2^(32 - log2(cells)) probes.
  */
-static inline uint64_t cell(uint32_t h, uint32_t slot)
+static inline uint32_t cell(const struct name_table *nt, uint32_t h, uint32_t slot)
 {
-	return (uint64_t)h << 32 | (slot + 1);
+	return (h & ~nt->index_mask) | (slot + 1);
 }
 
-static inline uint32_t cell_slot(uint64_t c)
+static inline uint32_t cell_slot(const struct name_table *nt, uint32_t c)
 {
-	return (uint32_t)c - 1;
+	return (c & nt->index_mask) - 1;
 }
 
-static inline uint32_t cell_hash(uint64_t c)
+static inline bool cell_matches(const struct name_table *nt, uint32_t c, uint32_t h)
 {
-	return (uint32_t)(c >> 32);
+	return !((c ^ h) & ~nt->index_mask);
 }
 
 /*
@@ -158,14 +163,14 @@ static inline __attribute__((always_inline)) uint32_t find_pos(const struct name
 							     size_t len, uint32_t h)
 {
 	for (uint32_t i = h & nt->index_mask;; i = (i + 1) & nt->index_mask) {
-		uint64_t c = nt->index[i];
+		uint32_t c = nt->index[i];
 		const struct name_slot *sl;
 
 		if (!c)
 			return i;
-		if (cell_hash(c) != h)
+		if (!cell_matches(nt, c, h))
 			continue;
-		sl = slot_at(nt, cell_slot(c));
+		sl = slot_at(nt, cell_slot(nt, c));
 		if (sl->len == len && key_eq(slot_key(sl), key, len))
 			return i;
 	}
@@ -173,12 +178,12 @@ static inline __attribute__((always_inline)) uint32_t find_pos(const struct name
 
 struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h)
 {
-	uint64_t c;
+	uint32_t c;
 
 	if (!nt->index)
 		return NULL;
 	c = nt->index[find_pos(nt, key, len, h)];
-	return c ? &slot_at(nt, cell_slot(c))->e : NULL;
+	return c ? &slot_at(nt, cell_slot(nt, c))->e : NULL;
 }
 
 struct name_entry *name_table_lookup(const struct name_table *nt, const void *key, size_t len)
@@ -192,12 +197,12 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 		return;
 	/* the first cells of the probe: a third of the keys sit past their own cell */
 	for (uint32_t i = h & nt->index_mask, n = 0; n < 3; i = (i + 1) & nt->index_mask, n++) {
-		uint64_t c = nt->index[i];
+		uint32_t c = nt->index[i];
 
 		if (!c)
 			return;
-		if (cell_hash(c) == h) {
-			const unsigned char *sl = (const unsigned char *)slot_at(nt, cell_slot(c));
+		if (cell_matches(nt, c, h)) {
+			const unsigned char *sl = (const unsigned char *)slot_at(nt, cell_slot(nt, c));
 
 			__builtin_prefetch(sl);
 			__builtin_prefetch(sl + 64);
@@ -214,21 +219,25 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
  */
 static int grow_index(struct name_table *nt)
 {
-	uint32_t size = nt->index ? (nt->index_mask + 1) * 2 : 16;
-	uint64_t *old = nt->index;
+	uint64_t size = nt->index ? ((uint64_t)nt->index_mask + 1) * 2 : 16;
+	uint32_t *old = nt->index;
 
-	if ((uint64_t)(nt->count + 1) * 2 <= (nt->index ? (uint64_t)(nt->index_mask + 1) : 0))
+	if ((uint64_t)(nt->count + 1) * 2 <= (nt->index ? (uint64_t)nt->index_mask + 1 : 0))
 		return 0;
+	if (size > (1ull << 31))	/* the mask and a slot number share 32 bits */
+		return NT_ENOMEM;
 	nt->index = calloc(size, sizeof(*nt->index));
 	if (!nt->index) {
 		nt->index = old;
 		return NT_ENOMEM;
 	}
-	nt->index_mask = size - 1;
-	for (uint32_t i = 0; i < nt->nr_slots; i++)
-		if (slot_at(nt, i)->used)
-			nt->index[find_pos(nt, slot_key(slot_at(nt, i)), slot_at(nt, i)->len, slot_at(nt, i)->hash)] =
-				cell(slot_at(nt, i)->hash, i);
+	nt->index_mask = (uint32_t)(size - 1);
+	for (uint32_t i = 0; i < nt->nr_slots; i++) {
+		const struct name_slot *sl = slot_at(nt, i);
+
+		if (sl->used)
+			nt->index[find_pos(nt, slot_key(sl), sl->len, sl->hash)] = cell(nt, sl->hash, i);
+	}
 	free(old);
 	return 0;
 }
@@ -264,7 +273,7 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 	struct name_slot *sl;
 	uint32_t slot;
 	char *heap = NULL;
-	uint64_t *index = nt->index;
+	uint32_t *index = nt->index;
 
 	if (len > NT_INLINE_KEY && !(heap = malloc(len)))
 		return NT_ENOMEM;
@@ -285,7 +294,7 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 	memset(&sl->e, 0, sizeof(sl->e));
 	memset(sl + 1, 0, nt->payload);
 	sl->e.slot = slot;
-	nt->index[pos] = cell(h, slot);
+	nt->index[pos] = cell(nt, h, slot);
 	nt->count++;
 	*out = sl;
 	return 0;
@@ -307,7 +316,7 @@ int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uin
 	if (nt->index) {
 		pos = find_pos(nt, key, len, h);
 		if (nt->index[pos])
-			e = &slot_at(nt, cell_slot(nt->index[pos]))->e;
+			e = &slot_at(nt, cell_slot(nt, nt->index[pos]))->e;
 	}
 	if (!e) {
 		struct name_slot *sl;
@@ -332,7 +341,8 @@ static void index_delete(struct name_table *nt, uint32_t hole)
 		j = (j + 1) & mask;
 		if (!nt->index[j])
 			break;
-		want = cell_hash(nt->index[j]) & mask;
+		/* the cell keeps only the hash's high bits: the slot has it all */
+		want = slot_at(nt, cell_slot(nt, nt->index[j]))->hash & mask;
 		/* move it unless its wanted position lies cyclically in (hole, j] */
 		if (hole <= j ? (want <= hole || want > j) : (want <= hole && want > j)) {
 			nt->index[hole] = nt->index[j];
@@ -352,7 +362,7 @@ bool name_table_remove(struct name_table *nt, const void *key, size_t len)
 	pos = find_pos(nt, key, len, name_table_hash(key, len));
 	if (!nt->index[pos])
 		return false;
-	slot = cell_slot(nt->index[pos]);
+	slot = cell_slot(nt, nt->index[pos]);
 	sl = slot_at(nt, slot);
 	name_table_unbind(nt, &sl->e);
 	slot_clear(sl);

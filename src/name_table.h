@@ -37,8 +37,8 @@ struct name_table {
 	uint32_t payload_off;		/* from an entry to its payload */
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
-	uint64_t *index;		/* hash << 32 | (slot + 1); 0 is empty */
-	uint32_t index_mask;
+	uint32_t *index;		/* (hash & ~index_mask) | (slot + 1); 0 is empty */
+	uint32_t index_mask;		/* index cells - 1; slot + 1 <= index_mask always */
 	uint32_t count;			/* entries present (live or dead) */
 	uint32_t live;			/* entries bound */
 	uint32_t deaths;		/* unbinds so far: a dead entry records the count at its death */

@@ -22,6 +22,13 @@
 #define TP_FETCH_BYTES 256
 #endif
 
+/*
+ * A full ring puts the parsing thread to sleep until this many batches are
+ * left: waking it is a system call on the replaying thread, so it should
+ * happen once per several batches, not after every one.
+ */
+#define TP_WAKE_AT (TRACE_PIPE_BATCHES / 2)
+
 /* Room for one event's strings whatever its line, or for many short ones. */
 #define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
 
@@ -47,6 +54,7 @@ struct trace_pipe {
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
 	unsigned full;			/* batches handed over and not yet given back */
+	bool producer_waits;		/* the parsing thread sleeps until full <= TP_WAKE_AT */
 	/*
 	 * The parsing thread reads this after every line and the consumer
 	 * writes its own fields after every event: on one cache line they
@@ -175,8 +183,13 @@ static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool la
 	pthread_mutex_lock(&tp->lock);
 	tp->full++;
 	pthread_cond_signal(&tp->filled);
-	while (!last && !tp->stop && tp->full == TRACE_PIPE_BATCHES)
-		pthread_cond_wait(&tp->drained, &tp->lock);
+	if (!last && tp->full == TRACE_PIPE_BATCHES) {
+		/* sleep until half the ring is free: one wake-up per several batches */
+		tp->producer_waits = true;
+		while (!tp->stop && tp->full > TP_WAKE_AT)
+			pthread_cond_wait(&tp->drained, &tp->lock);
+		tp->producer_waits = false;
+	}
 	if (!last && !tp->stop) {
 		b = &tp->batch[++*tail % TRACE_PIPE_BATCHES];
 		b->n = 0;
@@ -298,7 +311,8 @@ void trace_pipe_refill(struct trace_pipe *tp)
 			/* the batch is read: give it back */
 			tp->full--;
 			tp->head++;
-			pthread_cond_signal(&tp->drained);
+			if (tp->producer_waits && tp->full <= TP_WAKE_AT)
+				pthread_cond_signal(&tp->drained);
 		}
 		while (!tp->full)
 			pthread_cond_wait(&tp->filled, &tp->lock);

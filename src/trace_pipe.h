@@ -24,7 +24,9 @@
 #include "trace.h"
 
 #define TRACE_PIPE_BATCH 256
-#define TRACE_PIPE_BATCHES 4
+#ifndef TRACE_PIPE_BATCHES
+#define TRACE_PIPE_BATCHES 8
+#endif
 /* How many items ahead trace_pipe_next() fetches an event (-D to experiment) */
 #ifndef TRACE_PIPE_FETCH
 #define TRACE_PIPE_FETCH 4

@@ -1191,6 +1191,41 @@ START_TEST(test_names_hash_collisions)
 }
 END_TEST
 
+/*
+ * Index cells keep only the hash bits above the index's mask (a tag): keys
+ * whose hashes share them (found by search; the first and third share every
+ * bit) must still be told apart by their bytes, also after a removal moves
+ * a cell back along its probe run. A fresh table's index has 16 cells.
+ */
+START_TEST(test_names_tag_collisions)
+{
+	static const char *const keys[] = { "t57638", "t366590", "t576638", "t3163419" };
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
+	struct name_table nt;
+	struct name_entry *e;
+
+	name_table_init(&nt);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(name_table_hash(keys[i], strlen(keys[i])) >> 4, name_table_hash(keys[0], 6) >> 4);
+		ck_assert_int_eq(name_table_bind(&nt, keys[i], strlen(keys[i]), i, 0, &e), NT_OK);
+	}
+	ck_assert_uint_eq(nt.index_mask, 15);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, keys[i], strlen(keys[i])));
+		ck_assert_uint_eq(e->handle, i);
+	}
+	ck_assert(name_table_remove(&nt, keys[0], strlen(keys[0])));
+	ck_assert_ptr_null(name_table_lookup(&nt, keys[0], strlen(keys[0])));
+	for (size_t i = 1; i < n; i++)
+		ck_assert_uint_eq(name_table_lookup(&nt, keys[i], strlen(keys[i]))->handle, i);
+	/* its slot is reused under the same tag */
+	ck_assert_int_eq(name_table_bind(&nt, keys[0], strlen(keys[0]), 9, 0, &e), NT_OK);
+	ck_assert_uint_eq(name_table_lookup(&nt, keys[0], strlen(keys[0]))->handle, 9);
+	ck_assert_uint_eq(name_table_lookup(&nt, keys[2], strlen(keys[2]))->handle, 2);
+	name_table_release(&nt);
+}
+END_TEST
+
 START_TEST(test_names_trim)
 {
 	enum { N = 5000, KEEP = 100 };
@@ -1328,6 +1363,7 @@ static Suite *trace_suite(void)
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_names_basic);
 	tcase_add_test(tc, test_names_random);
+	tcase_add_test(tc, test_names_tag_collisions);
 	tcase_add_test(tc, test_names_trim);
 	tcase_add_test(tc, test_names_one_byte_apart);
 	tcase_add_test(tc, test_names_hash_collisions);
