@@ -8,17 +8,30 @@
 #define NT_INLINE_KEY 16
 #define NT_NO_SLOT UINT32_MAX
 
+/*
+ * 40 bytes, so that the payload's first NAME_TABLE_HOT_PAYLOAD bytes share
+ * the slot's first cache line: the replayer's kmalloc and kfree read and
+ * write only those, and a lookup then costs one line, not two.
+ */
 struct name_slot {
 	struct name_entry e;
+	uint32_t len;		/* NT_FREE_LEN: a free slot */
 	uint32_t hash;
-	uint32_t len;
 	uint32_t next_free;	/* a free slot: the next free one */
-	bool used;
 	union {
 		char inl[NT_INLINE_KEY];
 		char *heap;
 	} key;
 };
+
+#define NT_FREE_LEN UINT32_MAX
+
+_Static_assert(sizeof(struct name_slot) + NAME_TABLE_HOT_PAYLOAD <= 64, "the hot payload shares the first line");
+
+static inline bool slot_used(const struct name_slot *s)
+{
+	return s->len != NT_FREE_LEN;
+}
 
 /* Slots are cache-line aligned, the replayer's payload right behind the entry and its key. */
 #define NT_ALIGN 64
@@ -57,9 +70,9 @@ static const char *slot_key(const struct name_slot *s)
 
 static void slot_clear(struct name_slot *s)
 {
-	if (s->used && s->len > NT_INLINE_KEY)
+	if (slot_used(s) && s->len > NT_INLINE_KEY)
 		free(s->key.heap);
-	s->used = false;
+	s->len = NT_FREE_LEN;
 }
 
 void name_table_release(struct name_table *nt)
@@ -202,10 +215,8 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 		if (!c)
 			return;
 		if (cell_matches(nt, c, h)) {
-			const unsigned char *sl = (const unsigned char *)slot_at(nt, cell_slot(nt, c));
-
-			__builtin_prefetch(sl);
-			__builtin_prefetch(sl + 64);
+			/* the entry, its key and the hot payload: one line (struct name_slot) */
+			__builtin_prefetch(slot_at(nt, cell_slot(nt, c)));
 			return;
 		}
 	}
@@ -235,7 +246,7 @@ static int grow_index(struct name_table *nt)
 	for (uint32_t i = 0; i < nt->nr_slots; i++) {
 		const struct name_slot *sl = slot_at(nt, i);
 
-		if (sl->used)
+		if (slot_used(sl))
 			nt->index[find_pos(nt, slot_key(sl), sl->len, sl->hash)] = cell(nt, sl->hash, i);
 	}
 	free(old);
@@ -284,7 +295,6 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 	if (nt->index != index)
 		pos = find_pos(nt, key, len, h);	/* the index was rebuilt */
 	sl = slot_at(nt, slot);
-	sl->used = true;
 	sl->hash = h;
 	sl->len = (uint32_t)len;
 	sl->next_free = 0;
@@ -301,14 +311,13 @@ static int insert(struct name_table *nt, const void *key, size_t len, uint32_t h
 }
 
 /* One probe finds the entry or the place for a new one. */
-int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
-		    struct name_entry **out)
+int name_table_bind(struct name_table *nt, const void *key, size_t len, uint8_t tag, struct name_entry **out)
 {
-	return name_table_bind_hash(nt, key, len, name_table_hash(key, len), handle, tag, out);
+	return name_table_bind_hash(nt, key, len, name_table_hash(key, len), tag, out);
 }
 
-int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint64_t handle,
-			 uint32_t tag, struct name_entry **out)
+int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint8_t tag,
+			 struct name_entry **out)
 {
 	uint32_t pos = 0;
 	struct name_entry *e = NULL;
@@ -327,7 +336,7 @@ int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uin
 		e = &sl->e;
 	}
 	*out = e;
-	return name_table_revive(nt, e, handle, tag);
+	return name_table_revive(nt, e, tag);
 }
 
 /* Linear-probing deletion: shift later entries of the run back into the hole. */
@@ -379,7 +388,7 @@ void name_table_sweep(struct name_table *nt, uint32_t keep)
 		struct name_slot *sl = slot_at(nt, i);
 
 		/* unsigned difference: the count may have wrapped since */
-		if (sl->used && !sl->e.live && nt->deaths - sl->e.death >= keep)
+		if (slot_used(sl) && !sl->e.live && nt->deaths - sl->e.death >= keep)
 			name_table_remove(nt, slot_key(sl), sl->len);
 	}
 }
@@ -391,7 +400,7 @@ uint32_t name_table_slots(const struct name_table *nt)
 
 struct name_entry *name_table_slot(const struct name_table *nt, uint32_t slot)
 {
-	return slot < nt->nr_slots && slot_at(nt, slot)->used ? &slot_at(nt, slot)->e : NULL;
+	return slot < nt->nr_slots && slot_used(slot_at(nt, slot)) ? &slot_at(nt, slot)->e : NULL;
 }
 
 const void *name_table_key(const struct name_table *nt, const struct name_entry *e, size_t *len)
@@ -428,12 +437,14 @@ int name_table_clone(struct name_table *dst, const struct name_table *src)
 	for (uint32_t i = 0; i < dst->nr_slots; i++) {
 		struct name_slot *sl = slot_at(dst, i);
 
-		if (!sl->used || sl->len <= NT_INLINE_KEY)
+		if (!slot_used(sl) || sl->len <= NT_INLINE_KEY)
 			continue;
 		sl->key.heap = malloc(sl->len);
 		if (!sl->key.heap) {
+			/* the keys from here on are still the source's: release must not free them */
 			for (uint32_t j = i; j < dst->nr_slots; j++)
-				slot_at(dst, j)->used = slot_at(dst, j)->used && slot_at(dst, j)->len <= NT_INLINE_KEY;
+				if (slot_at(dst, j)->len > NT_INLINE_KEY)
+					slot_at(dst, j)->len = NT_FREE_LEN;
 			name_table_release(dst);
 			return NT_ENOMEM;
 		}

@@ -4,10 +4,10 @@
  * is a key too: name_table_lookup(nt, &ptr, sizeof(ptr)).
  *
  * Each entry has a small dense slot number, stable while the entry exists,
- * and room for the replayer's own record of it (the payload), in the same
- * pair of cache lines as the entry and its key: a lookup touches no other
- * memory. Lookups are O(1) (open addressing, linear probing). An
- * unbound name stays as a dead entry that remembers its last handle
+ * and room for the replayer's own record of it (the payload) right behind
+ * the entry and its key: the first 24 bytes of the payload share their
+ * cache line, so a lookup that reads only those touches one line. Lookups are O(1) (open addressing, linear probing). An
+ * unbound name stays as a dead entry that keeps its payload
  * (interface.md: a freed name keeps its last address for == and !=);
  * name_table_remove() forgets it and recycles its slot. name_table_trim()
  * forgets dead entries that died long ago, so a trace that never reuses a
@@ -21,11 +21,9 @@
 #include <stdint.h>
 
 struct name_entry {
-	uint64_t handle;	/* the replayer's: an object id, an address... */
-	uint64_t aux;		/* the replayer's, e.g. the address */
-	uint32_t tag;		/* the replayer's kind of thing (object, cache, rust allocation) */
 	uint32_t slot;		/* dense, < name_table_slots(); reused after name_table_remove() */
 	uint32_t death;		/* dead: nt->deaths when it died (name_table_trim()) */
+	uint8_t tag;		/* the replayer's kind of thing (object, cache, rust allocation) */
 	bool live;		/* bound now; false after name_table_unbind() */
 };
 
@@ -53,7 +51,12 @@ enum name_table_err {
 	NT_ELIVE = -2,	/* bind: the name holds a live object */
 };
 
-/* An empty table whose entries carry @payload bytes each, zeroed when an entry is created. */
+/*
+ * An empty table whose entries carry @payload bytes each, zeroed when an
+ * entry is created, aligned for any scalar; bytes 0-23 share the entry's
+ * cache line (NAME_TABLE_HOT_PAYLOAD).
+ */
+#define NAME_TABLE_HOT_PAYLOAD 24
 void name_table_init_payload(struct name_table *nt, size_t payload);
 /* An empty table without payload. */
 void name_table_init(struct name_table *nt);
@@ -71,34 +74,32 @@ uint32_t name_table_hash(const void *key, size_t len);
 /* name_table_lookup() of a key whose name_table_hash() is @h. */
 struct name_entry *name_table_lookup_hash(const struct name_table *nt, const void *key, size_t len, uint32_t h);
 /*
- * Bind @key to @handle (live): creates the entry or revives a dead one.
- * NT_ELIVE, leaving the entry untouched, if it is live. *out gets the entry.
- * Entry pointers stay valid until the next bind.
+ * Bind @key (live) with @tag: creates the entry, its payload zeroed, or
+ * revives a dead one, its payload as it was. NT_ELIVE, leaving the entry
+ * untouched, if it is live. *out gets the entry. Entry pointers stay valid
+ * until the next bind.
  */
-int name_table_bind(struct name_table *nt, const void *key, size_t len, uint64_t handle, uint32_t tag,
-		    struct name_entry **out);
+int name_table_bind(struct name_table *nt, const void *key, size_t len, uint8_t tag, struct name_entry **out);
 /* A hint: a lookup of hash @h comes soon, bring its entry into the cache. */
 void name_table_prefetch(const struct name_table *nt, uint32_t h);
 /* name_table_bind() of a key whose name_table_hash() is @h. */
-int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint64_t handle,
-			 uint32_t tag, struct name_entry **out);
+int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint8_t tag,
+			 struct name_entry **out);
 /*
  * name_table_bind() for an entry a lookup already found, saving the probe:
  * NT_ELIVE if it is live.
  */
-static inline int name_table_revive(struct name_table *nt, struct name_entry *e, uint64_t handle, uint32_t tag)
+static inline int name_table_revive(struct name_table *nt, struct name_entry *e, uint8_t tag)
 {
 	if (e->live)
 		return NT_ELIVE;
-	e->handle = handle;
 	e->tag = tag;
-	e->aux = 0;
 	e->live = true;
 	nt->live++;
 	return NT_OK;
 }
 
-/* Mark dead, keeping handle, aux and tag for later comparisons. */
+/* Mark dead, keeping tag and payload for later comparisons. */
 static inline void name_table_unbind(struct name_table *nt, struct name_entry *e)
 {
 	if (!e->live)

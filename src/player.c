@@ -402,7 +402,7 @@ bool player_break_hit(const struct player *pl, const struct player_break *b)
 	case PB_OBJECT:
 		if (!strcmp(s->name, b->arg))
 			return true;
-		o = replay_lookup(&pl->live.rp, b->arg);
+		o = replay_lookup(&pl->live.rp, b->arg, NULL);
 		return o && s->has_op && o->addr > ZERO_SIZE_PTR && (s->op.addr == o->addr || s->op.old_addr == o->addr);
 	case PB_EVENT:
 		return !strcmp(s->op_name, b->arg) || !strcmp(trace_kind_name(s->kind), b->arg);

@@ -90,16 +90,34 @@ static struct name_entry *lookup_name(const struct replay *rp, const struct trac
 	return n->s ? name_table_lookup_hash(&rp->names, n->s, n->len, name_hash(n)) : NULL;
 }
 
-const struct replay_obj *replay_lookup(const struct replay *rp, const char *name)
+const struct replay_obj *replay_lookup(const struct replay *rp, const char *name, enum replay_obj_kind *kind)
 {
 	struct name_entry *e = name_table_lookup(&rp->names, name, strlen(name));
 
+	if (e && kind)
+		*kind = (enum replay_obj_kind)e->tag;
 	return e ? name_table_payload(&rp->names, e) : NULL;
 }
 
 const char *replay_label(const struct replay *rp, uint32_t i)
 {
-	return i < rp->nr_labels ? rp->labels[i] : "";
+	return i < rp->nr_labels ? rp->labels[i].text : "";
+}
+
+/* The last label read before event @event: labels[] is in order of from. */
+const char *replay_label_at(const struct replay *rp, uint64_t event)
+{
+	uint32_t lo = 0, hi = rp->nr_labels;
+
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (rp->labels[mid].from <= event)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return replay_label(rp, lo);
 }
 
 /* The object a name holds, with the checks every operand needs. */
@@ -114,7 +132,7 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 		return NULL;
 	}
 	o = name_obj(rp, e);
-	if ((want_cache == ROBJ_CACHE) != (o->kind == ROBJ_CACHE)) {
+	if ((want_cache == ROBJ_CACHE) != (e->tag == ROBJ_CACHE)) {
 		trace_error(rp, ev, n->col, want_cache == ROBJ_CACHE ? "'%s' is an object, not a cache"
 								   : "'%s' is a cache, not an object", n->s);
 		return NULL;
@@ -127,31 +145,36 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 /*
  * Bind the result name of @ev to a fresh object; live unless @addr is NULL or
  * ZERO_SIZE_PTR. @dead: the name's dead entry as check_result_free() found
- * it, NULL to look it up.
+ * it, NULL to look it up. The caller sets the size.
  */
 static struct replay_obj *bind_result(struct replay *rp, const struct trace_event *ev, uint64_t addr,
 				      enum replay_obj_kind kind, bool live, struct name_entry *dead)
 {
 	struct name_entry *e = dead;
 	struct replay_obj *o;
+	bool clean;
 	int r;
 
 	if (!ev->result.s)
 		return NULL;
+	/* a kmalloc object's record is zero after its event (struct replay_obj) */
+	clean = dead && dead->tag == ROBJ_KMALLOC && kind == ROBJ_KMALLOC;
 	if (e)
-		r = name_table_revive(&rp->names, e, addr, kind);
+		r = name_table_revive(&rp->names, e, (uint8_t)kind);
 	else
-		r = name_table_bind_hash(&rp->names, ev->result.s, ev->result.len, name_hash(&ev->result), addr, kind,
-					 &e);
+		r = name_table_bind_hash(&rp->names, ev->result.s, ev->result.len, name_hash(&ev->result),
+					 (uint8_t)kind, &e);
 	/* NT_ELIVE was checked before the operation ran; only a second name for one object lands here */
 	if (r && r != NT_ELIVE)
 		return NULL;
 	o = name_obj(rp, e);
-	memset(o, 0, sizeof(*o));
+	if (r == NT_ELIVE)
+		e->tag = (uint8_t)kind;
+	/* only kmalloc and kfree are hot: the rest of the record is another cache line */
+	if (!clean)
+		memset(o, 0, sizeof(*o));
 	o->addr = addr;
-	o->kind = (uint8_t)kind;
 	o->event = rp->st.events;
-	o->label = rp->nr_labels - 1;
 	if (!live)
 		name_table_unbind(&rp->names, e);
 	return o;
@@ -334,7 +357,7 @@ static struct kmem_cache *cache_operand(struct replay *rp, const struct trace_ev
 	struct name_entry *e = lookup_name(rp, &ev->cache);
 	struct kmem_cache *s;
 
-	if (e && e->live && name_obj(rp, e)->kind == ROBJ_CACHE)
+	if (e && e->live && e->tag == ROBJ_CACHE)
 		return name_obj(rp, e)->cache;
 	/* any existing cache by its kernel name: kmem_cache_alloc kmalloc-64 */
 	s = ev->cache.s ? sim_find_cache(rp->sim, ev->cache.s) : NULL;
@@ -485,7 +508,7 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, &ev->obj, NULL))
 		return -1;
 	/* a dangling pointer (old size 0) never reaches C */
-	old = o->kind == ROBJ_RUST && !o->size && w >= RUST_ALLOCATOR ? 0 : o->addr;
+	old = e->tag == ROBJ_RUST && !o->size && w >= RUST_ALLOCATOR ? 0 : o->addr;
 	if (rust_returns_dangling(w, c_size)) {
 		if (old)
 			sim_krealloc(rp->sim, cpu, old, 0, ev->gfp, 1, op);
@@ -510,13 +533,14 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 
 static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
-	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
+	struct name_entry *e;
+	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e);
 	enum rust_wrapper w;
 
 	if (!o)
 		return -1;
 	w = wrapper_of(rp, ev->wrapper, o);
-	if (o->kind == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
+	if (e->tag == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
 		forget(rp, &ev->obj);	/* dangling: nothing to free */
 		no_model_op(op);
 		return 0;
@@ -756,14 +780,13 @@ static void ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t si
 	struct name_entry *e;
 	struct replay_obj *o;
 
-	if (!addr || name_table_bind(&rp->ptrs, &ptr, sizeof(ptr), addr, kind, &e))
+	if (!addr || name_table_bind(&rp->ptrs, &ptr, sizeof(ptr), (uint8_t)kind, &e))
 		return;
 	o = ptr_obj(rp, e);
 	memset(o, 0, sizeof(*o));
 	o->addr = addr;
 	o->size = size;
 	o->cache = s;
-	o->kind = (uint8_t)kind;
 	o->event = rp->st.events;
 }
 
@@ -911,7 +934,9 @@ static int add_label(struct replay *rp, const struct trace_event *ev)
 	copy = strdup(ev->text ? ev->text : "");
 	if (!copy)
 		return -1;
-	rp->labels[rp->nr_labels++] = copy;
+	/* objects remember their event, not their label: replay_label_at() */
+	rp->labels[rp->nr_labels].text = copy;
+	rp->labels[rp->nr_labels++].from = rp->st.events;
 	return 0;
 }
 
@@ -956,7 +981,7 @@ static void call_hook(struct replay *rp, const struct trace_event *ev, const str
 	struct replay_step step = { .ev = ev, .op = op };
 
 	if (ev->kind == TEV_KSIZE && r > 0) {
-		const struct replay_obj *o = replay_lookup(rp, ev->obj.s);
+		const struct replay_obj *o = replay_lookup(rp, ev->obj.s, NULL);
 
 		step.ksize = o ? sim_ksize(rp->sim, o->addr) : 0;
 	}
@@ -1035,7 +1060,8 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
-	if (grow((void **)&rp->labels, &rp->labels_cap, 0, sizeof(*rp->labels)) || !(rp->labels[0] = strdup("")))
+	if (grow((void **)&rp->labels, &rp->labels_cap, 0, sizeof(*rp->labels)) ||
+	    !(rp->labels[0].text = strdup("")))
 		return -1;
 	rp->nr_labels = 1;
 	return 0;
@@ -1044,7 +1070,7 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 void replay_release(struct replay *rp)
 {
 	for (uint32_t i = 0; i < rp->nr_labels; i++)
-		free(rp->labels[i]);
+		free(rp->labels[i].text);
 	free(rp->labels);
 	name_table_release(&rp->names);
 	name_table_release(&rp->ptrs);
@@ -1082,7 +1108,8 @@ static int clone_labels(struct replay *dst, const struct replay *src)
 		return -1;
 	dst->labels_cap = src->labels_cap;
 	for (uint32_t i = 0; i < src->nr_labels; i++) {
-		if (!(dst->labels[i] = strdup(src->labels[i])))
+		dst->labels[i].from = src->labels[i].from;
+		if (!(dst->labels[i].text = strdup(src->labels[i].text)))
 			return -1;
 		dst->nr_labels = i + 1;
 	}

@@ -8,6 +8,7 @@
 #define SLUBSIM_REPLAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,16 +20,29 @@
 #define REPLAY_CLI_KERNEL (1u << TCFG_KERNEL)
 #define REPLAY_CLI_ALL ((1u << NR_TCFG) - 1)
 
-/* What the replayer remembers of a native name or an ftrace pointer. */
+/*
+ * What the replayer remembers of a native name or an ftrace pointer: the
+ * payload of its name-table entry, whose tag is the enum replay_obj_kind.
+ * addr, size and event share the entry's cache line
+ * (NAME_TABLE_HOT_PAYLOAD), so kmalloc and kfree touch no other. The
+ * fields after event are zero for ROBJ_KMALLOC: binding a kmalloc object
+ * to a name that held one need not clear them.
+ */
 struct replay_obj {
 	uint64_t addr;		/* the simulated address it holds (or last held) */
 	uint64_t size;		/* requested size (Rust: the Layout's size) */
-	uint64_t align;		/* Rust: the Layout's alignment */
 	uint64_t event;		/* the event that allocated it */
-	uint32_t label;		/* index of the label in force then, 0 for none */
-	uint8_t kind;		/* enum replay_obj_kind */
-	uint8_t wrapper;	/* Rust: enum rust_wrapper */
+	uint64_t align;		/* Rust: the Layout's alignment */
 	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
+	uint8_t wrapper;	/* Rust: enum rust_wrapper */
+};
+
+_Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "kmalloc's fields share the entry's line");
+
+/* A label and the first event it applies to. */
+struct replay_label {
+	char *text;
+	uint64_t from;		/* st.events when it was read */
 };
 
 enum replay_obj_kind {
@@ -79,7 +93,7 @@ struct replay {
 	const struct trace_reader *rd;
 	struct name_table names;	/* native names, a struct replay_obj each (the payload) */
 	struct name_table ptrs;		/* ftrace pointers, the same */
-	char **labels;			/* labels[0] is "" */
+	struct replay_label *labels;	/* labels[0] is "", from event 0 */
 	uint32_t nr_labels, labels_cap;
 	struct sim_op last_op;		/* the last operation that touched the model */
 	bool have_last_op;
@@ -105,9 +119,11 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 void replay_prefetch(const struct replay *rp, uint32_t hash);
 /* Boot the simulated kernel if no event did (a trace of config lines only). 0 or -1. */
 int replay_boot(struct replay *rp);
-/* The object a name is bound to (live or not), NULL if never bound. */
-const struct replay_obj *replay_lookup(const struct replay *rp, const char *name);
+/* The object a name is bound to (live or not) and, if @kind, its kind; NULL if never bound. */
+const struct replay_obj *replay_lookup(const struct replay *rp, const char *name, enum replay_obj_kind *kind);
 const char *replay_label(const struct replay *rp, uint32_t i);
+/* The label in force at event @event (struct replay_obj's), "" before the first. */
+const char *replay_label_at(const struct replay *rp, uint64_t event);
 
 /*
  * A deep copy of @src (model, names, labels) into @dst, uninitialised: the

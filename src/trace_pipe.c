@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "name_table.h"
 #include "sim/util.h"
@@ -29,6 +30,27 @@
  */
 #define TP_WAKE_AT (TRACE_PIPE_BATCHES / 2)
 
+/*
+ * When the replayer has read every batch, the parsing thread is usually in
+ * the middle of the next one (a batch is some tens of microseconds of its
+ * work): the replayer polls for about that long before it sleeps, which
+ * would cost a system call on each side and a wake-up on its own. Only
+ * with a second CPU, where the parsing thread can run meanwhile.
+ */
+#ifndef TP_SPIN
+#define TP_SPIN 2000
+#endif
+
+/* The kernel's cpu_relax(): a polling loop's hint to the processor. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 /* Room for one event's strings whatever its line, or for many short ones. */
 #define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
 
@@ -53,7 +75,8 @@ struct trace_pipe {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
-	unsigned full;			/* batches handed over and not yet given back */
+	unsigned full;			/* batches handed over and not yet given back (__atomic: polled) */
+	unsigned spin;			/* polls before the consumer sleeps (TP_SPIN, 0 on one CPU) */
 	bool producer_waits;		/* the parsing thread sleeps until full <= TP_WAKE_AT */
 	/*
 	 * The parsing thread reads this after every line and the consumer
@@ -181,7 +204,7 @@ static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool la
 	struct tp_batch *b = NULL;
 
 	pthread_mutex_lock(&tp->lock);
-	tp->full++;
+	__atomic_store_n(&tp->full, tp->full + 1, __ATOMIC_RELEASE);	/* the consumer may be polling */
 	pthread_cond_signal(&tp->filled);
 	if (!last && tp->full == TRACE_PIPE_BATCHES) {
 		/* sleep until half the ring is free: one wake-up per several batches */
@@ -280,6 +303,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
 		return -1;
 	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
+	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TP_SPIN : 0;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;
 	if (pthread_cond_init(&tp->filled, NULL))
@@ -309,10 +333,16 @@ void trace_pipe_refill(struct trace_pipe *tp)
 		pthread_mutex_lock(&tp->lock);
 		if (tp->have) {
 			/* the batch is read: give it back */
-			tp->full--;
+			__atomic_store_n(&tp->full, tp->full - 1, __ATOMIC_RELAXED);
 			tp->head++;
 			if (tp->producer_waits && tp->full <= TP_WAKE_AT)
 				pthread_cond_signal(&tp->drained);
+		}
+		if (!tp->full && tp->spin) {
+			pthread_mutex_unlock(&tp->lock);
+			for (unsigned i = 0; i < tp->spin && !__atomic_load_n(&tp->full, __ATOMIC_ACQUIRE); i++)
+				cpu_relax();
+			pthread_mutex_lock(&tp->lock);
 		}
 		while (!tp->full)
 			pthread_cond_wait(&tp->filled, &tp->lock);

@@ -749,7 +749,7 @@ static void object_facts(const struct view *v, const struct sim_obj_info *info, 
 		(unsigned long long)lowest_bit(info->object));
 	if (o)
 		vl_text(out, VA_NORMAL, "name %s, requested %llu bytes, allocated by operation #%llu, label: %s", name,
-			(unsigned long long)o->size, (unsigned long long)o->event + 1, replay_label(rp, o->label));
+			(unsigned long long)o->size, (unsigned long long)o->event + 1, replay_label_at(rp, o->event));
 	if (info->free) {
 		uint64_t raw = 0;
 		const unsigned char *p = info->slab->data + (info->object + s->offset - info->slab_addr);
@@ -791,7 +791,7 @@ void view_object(const struct view *v, unsigned width, struct view_lines *out)
 static void wrapper_table(const struct view *v, const struct player_step *st, struct view_lines *out)
 {
 	const struct sim *sim = vsim(v);
-	const struct replay_obj *o = st->name[0] ? replay_lookup(player_replay(v->pl), st->name) : NULL;
+	const struct replay_obj *o = st->name[0] ? replay_lookup(player_replay(v->pl), st->name, NULL) : NULL;
 	enum rust_wrapper def = rust_default_wrapper(sim->env.kver), used = o ? (enum rust_wrapper)o->wrapper : def;
 
 	vl_text(out, VA_HEAD, "  %-11s %-6s %7s  %-16s %7s  %s", "WRAPPER", "SINCE", "C SIZE", "CACHE", "ALIGN", "VERDICT");
@@ -994,10 +994,11 @@ void view_sync(struct view *v)
 
 int view_search(struct view *v, const char *name)
 {
-	const struct replay_obj *o = replay_lookup(player_replay(v->pl), name);
+	enum replay_obj_kind kind;
+	const struct replay_obj *o = replay_lookup(player_replay(v->pl), name, &kind);
 	const struct sim *sim = vsim(v);
 
-	if (o && o->kind != ROBJ_CACHE && o->addr > ZERO_SIZE_PTR) {
+	if (o && kind != ROBJ_CACHE && o->addr > ZERO_SIZE_PTR) {
 		struct sim_obj_info info;
 
 		v->obj = o->addr;

@@ -1090,34 +1090,51 @@ END_TEST
 
 /* ------------------------------------------------------------------ names */
 
+/* The tests' tables carry a uint64_t per name (the payload): the value bound with it. */
+static uint64_t *val(const struct name_table *nt, const struct name_entry *e)
+{
+	return name_table_payload(nt, e);
+}
+
+/* name_table_bind() of @key with the value @v, which a live name keeps. */
+static int bind_val(struct name_table *nt, const void *key, size_t len, uint64_t v, uint8_t tag,
+		    struct name_entry **out)
+{
+	int r = name_table_bind(nt, key, len, tag, out);
+
+	if (r == NT_OK)
+		*val(nt, *out) = v;
+	return r;
+}
+
 START_TEST(test_names_basic)
 {
 	struct name_table nt;
 	struct name_entry *e, *a;
 	size_t len;
 
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	ck_assert_ptr_null(name_table_lookup(&nt, "a", 1));
-	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 100, 7, &a), NT_OK);
+	ck_assert_int_eq(bind_val(&nt, "a", 1, 100, 7, &a), NT_OK);
 	ck_assert(a->live);
 	ck_assert_uint_eq(a->slot, 0);
-	ck_assert_int_eq(name_table_bind(&nt, "b", 1, 200, 7, &e), NT_OK);
+	ck_assert_int_eq(bind_val(&nt, "b", 1, 200, 7, &e), NT_OK);
 	ck_assert_uint_eq(e->slot, 1);
 	a = name_table_lookup(&nt, "a", 1);
-	ck_assert_uint_eq(a->handle, 100);
+	ck_assert_uint_eq(*val(&nt, a), 100);
 	ck_assert_uint_eq(a->tag, 7);
 	/* a live name cannot be bound again */
-	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 300, 7, &e), NT_ELIVE);
-	ck_assert_uint_eq(e->handle, 100);
+	ck_assert_int_eq(bind_val(&nt, "a", 1, 300, 7, &e), NT_ELIVE);
+	ck_assert_uint_eq(*val(&nt, e), 100);
 	/* freed: dead but remembered, then bound again in the same slot */
 	name_table_unbind(&nt, e);
 	e = name_table_lookup(&nt, "a", 1);
 	ck_assert(!e->live);
-	ck_assert_uint_eq(e->handle, 100);
+	ck_assert_uint_eq(*val(&nt, e), 100);
 	ck_assert_uint_eq(nt.live, 1);
-	ck_assert_int_eq(name_table_bind(&nt, "a", 1, 300, 8, &e), NT_OK);
+	ck_assert_int_eq(bind_val(&nt, "a", 1, 300, 8, &e), NT_OK);
 	ck_assert_uint_eq(e->slot, 0);
-	ck_assert_uint_eq(e->handle, 300);
+	ck_assert_uint_eq(*val(&nt, e), 300);
 	ck_assert_mem_eq(name_table_key(&nt, e, &len), "a", 1);
 	ck_assert_uint_eq(len, 1);
 	/* removed: gone, and its slot is reused */
@@ -1125,7 +1142,7 @@ START_TEST(test_names_basic)
 	ck_assert(!name_table_remove(&nt, "a", 1));
 	ck_assert_ptr_null(name_table_lookup(&nt, "a", 1));
 	ck_assert_ptr_null(name_table_slot(&nt, 0));
-	ck_assert_int_eq(name_table_bind(&nt, "a_much_longer_name_than_sixteen", 31, 1, 0, &e), NT_OK);
+	ck_assert_int_eq(bind_val(&nt, "a_much_longer_name_than_sixteen", 31, 1, 0, &e), NT_OK);
 	ck_assert_uint_eq(e->slot, 0);
 	ck_assert_ptr_nonnull(name_table_lookup(&nt, "a_much_longer_name_than_sixteen", 31));
 	ck_assert_ptr_null(name_table_lookup(&nt, "a_much_longer_name_than_sixteeN", 31));
@@ -1143,15 +1160,15 @@ START_TEST(test_names_one_byte_apart)
 	struct name_entry *e;
 	char key[24];
 
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	for (size_t len = 1; len <= 20; len++) {
 		memset(key, 'k', len);
-		ck_assert_int_eq(name_table_bind(&nt, key, len, len, 0, &e), NT_OK);
+		ck_assert_int_eq(bind_val(&nt, key, len, len, 0, &e), NT_OK);
 	}
 	for (size_t len = 1; len <= 20; len++) {
 		memset(key, 'k', len);
 		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, key, len));
-		ck_assert_uint_eq(e->handle, len);
+		ck_assert_uint_eq(*val(&nt, e), len);
 		for (size_t at = 0; at < len; at++) {
 			key[at] = 'j';
 			ck_assert_ptr_null(name_table_lookup(&nt, key, len));
@@ -1176,16 +1193,16 @@ START_TEST(test_names_hash_collisions)
 	struct name_table nt;
 	struct name_entry *a, *b;
 
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		size_t len = strlen(pairs[i][0]);
 
 		ck_assert_uint_eq(name_table_hash(pairs[i][0], len), name_table_hash(pairs[i][1], len));
-		ck_assert_int_eq(name_table_bind(&nt, pairs[i][0], len, 2 * i, 0, &a), NT_OK);
+		ck_assert_int_eq(bind_val(&nt, pairs[i][0], len, 2 * i, 0, &a), NT_OK);
 		ck_assert_ptr_null(name_table_lookup(&nt, pairs[i][1], len));
-		ck_assert_int_eq(name_table_bind(&nt, pairs[i][1], len, 2 * i + 1, 0, &b), NT_OK);
-		ck_assert_uint_eq(name_table_lookup(&nt, pairs[i][0], len)->handle, 2 * i);
-		ck_assert_uint_eq(name_table_lookup(&nt, pairs[i][1], len)->handle, 2 * i + 1);
+		ck_assert_int_eq(bind_val(&nt, pairs[i][1], len, 2 * i + 1, 0, &b), NT_OK);
+		ck_assert_uint_eq(*val(&nt, name_table_lookup(&nt, pairs[i][0], len)), 2 * i);
+		ck_assert_uint_eq(*val(&nt, name_table_lookup(&nt, pairs[i][1], len)), 2 * i + 1);
 	}
 	name_table_release(&nt);
 }
@@ -1204,24 +1221,24 @@ START_TEST(test_names_tag_collisions)
 	struct name_table nt;
 	struct name_entry *e;
 
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_uint_eq(name_table_hash(keys[i], strlen(keys[i])) >> 4, name_table_hash(keys[0], 6) >> 4);
-		ck_assert_int_eq(name_table_bind(&nt, keys[i], strlen(keys[i]), i, 0, &e), NT_OK);
+		ck_assert_int_eq(bind_val(&nt, keys[i], strlen(keys[i]), i, 0, &e), NT_OK);
 	}
 	ck_assert_uint_eq(nt.index_mask, 15);
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, keys[i], strlen(keys[i])));
-		ck_assert_uint_eq(e->handle, i);
+		ck_assert_uint_eq(*val(&nt, e), i);
 	}
 	ck_assert(name_table_remove(&nt, keys[0], strlen(keys[0])));
 	ck_assert_ptr_null(name_table_lookup(&nt, keys[0], strlen(keys[0])));
 	for (size_t i = 1; i < n; i++)
-		ck_assert_uint_eq(name_table_lookup(&nt, keys[i], strlen(keys[i]))->handle, i);
+		ck_assert_uint_eq(*val(&nt, name_table_lookup(&nt, keys[i], strlen(keys[i]))), i);
 	/* its slot is reused under the same tag */
-	ck_assert_int_eq(name_table_bind(&nt, keys[0], strlen(keys[0]), 9, 0, &e), NT_OK);
-	ck_assert_uint_eq(name_table_lookup(&nt, keys[0], strlen(keys[0]))->handle, 9);
-	ck_assert_uint_eq(name_table_lookup(&nt, keys[2], strlen(keys[2]))->handle, 2);
+	ck_assert_int_eq(bind_val(&nt, keys[0], strlen(keys[0]), 9, 0, &e), NT_OK);
+	ck_assert_uint_eq(*val(&nt, name_table_lookup(&nt, keys[0], strlen(keys[0]))), 9);
+	ck_assert_uint_eq(*val(&nt, name_table_lookup(&nt, keys[2], strlen(keys[2]))), 2);
 	name_table_release(&nt);
 }
 END_TEST
@@ -1234,15 +1251,16 @@ START_TEST(test_names_trim)
 	char key[16];
 	int len;
 
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	for (int i = 0; i < N; i++) {
 		len = snprintf(key, sizeof(key), "x%d", i);
-		ck_assert_int_eq(name_table_bind(&nt, key, (size_t)len, (uint64_t)i, 0, &e), NT_OK);
+		ck_assert_int_eq(bind_val(&nt, key, (size_t)len, (uint64_t)i, 0, &e), NT_OK);
 		/* "keep" dies early and is bound again: live entries are never forgotten */
 		if (i == 10) {
-			ck_assert_int_eq(name_table_bind(&nt, "keep", 4, 1, 0, &e), NT_OK);
+			ck_assert_int_eq(bind_val(&nt, "keep", 4, 1, 0, &e), NT_OK);
 			name_table_unbind(&nt, e);
-			ck_assert_int_eq(name_table_revive(&nt, e, 2, 0), NT_OK);
+			ck_assert_int_eq(name_table_revive(&nt, e, 0), NT_OK);
+			*val(&nt, e) = 2;
 		}
 		if (i >= 3) {
 			len = snprintf(key, sizeof(key), "x%d", i - 3);
@@ -1256,13 +1274,13 @@ START_TEST(test_names_trim)
 	ck_assert_uint_eq(nt.live, 4);
 	ck_assert_ptr_nonnull(e = name_table_lookup(&nt, "keep", 4));
 	ck_assert(e->live);
-	ck_assert_uint_eq(e->handle, 2);
-	/* the last KEEP deaths are remembered with their handles, the first ones are not */
+	ck_assert_uint_eq(*val(&nt, e), 2);
+	/* the last KEEP deaths are remembered with their values, the first ones are not */
 	for (int i = N - 4 - KEEP + 1; i <= N - 4; i++) {
 		len = snprintf(key, sizeof(key), "x%d", i);
 		ck_assert_ptr_nonnull(e = name_table_lookup(&nt, key, (size_t)len));
 		ck_assert(!e->live);
-		ck_assert_uint_eq(e->handle, (uint64_t)i);
+		ck_assert_uint_eq(*val(&nt, e), (uint64_t)i);
 	}
 	ck_assert_ptr_null(name_table_lookup(&nt, "x0", 2));
 	/* slots are recycled: memory follows KEEP plus the live names, not N */
@@ -1291,7 +1309,7 @@ START_TEST(test_names_random)
 	uint32_t peak = 0;
 
 	memset(present, 0, sizeof(present));
-	name_table_init(&nt);
+	name_table_init_payload(&nt, sizeof(uint64_t));
 	srand(42);
 	for (int i = 0; i < N; i++) {
 		unsigned k = (unsigned)rand() % KEYS;
@@ -1301,12 +1319,12 @@ START_TEST(test_names_random)
 		if (present[k]) {
 			e = name_table_lookup(&nt, &ptr, sizeof(ptr));
 			ck_assert_ptr_nonnull(e);
-			ck_assert_uint_eq(e->handle, k);
+			ck_assert_uint_eq(*val(&nt, e), k);
 			ck_assert(name_table_remove(&nt, &ptr, sizeof(ptr)));
 			present[k] = false;
 		} else {
 			ck_assert_ptr_null(name_table_lookup(&nt, &ptr, sizeof(ptr)));
-			ck_assert_int_eq(name_table_bind(&nt, &ptr, sizeof(ptr), k, 0, &e), NT_OK);
+			ck_assert_int_eq(bind_val(&nt, &ptr, sizeof(ptr), k, 0, &e), NT_OK);
 			present[k] = true;
 		}
 		if (nt.count > peak)

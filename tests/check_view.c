@@ -349,6 +349,71 @@ START_TEST(search_and_help)
 }
 END_TEST
 
+/*
+ * A name reused by other kinds of objects: the record shows the last one
+ * only (nothing left of a Rust Layout or a cache), with the label in force
+ * at its event, also when a kmalloc reuses a kmalloc's record.
+ */
+/* @name's record is a kmalloc object's: nothing of another kind's fields. */
+static const struct replay_obj *kmalloc_record(const char *name)
+{
+	enum replay_obj_kind kind;
+	const struct replay_obj *o = replay_lookup(player_replay(&pl), name, &kind);
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(kind, ROBJ_KMALLOC);
+	ck_assert_uint_eq(o->align, 0);
+	ck_assert_uint_eq(o->wrapper, 0);
+	ck_assert_ptr_null(o->cache);
+	return o;
+}
+
+START_TEST(record_of_reused_name)
+{
+	static char name[] = "/tmp/check_view_reuse_XXXXXX";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	const struct replay_obj *o;
+	enum replay_obj_kind kind;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "label \"one\"\n"			/* 1 */
+		   "x = rust_alloc 96 align=64 wrapper=naive\n"	/* 2 */
+		   "rust_free x align=64\n"			/* 3 */
+		   "label \"two\"\n"			/* 4 */
+		   "x = kmalloc 40\n"				/* 5 */
+		   "kfree x\n"					/* 6 */
+		   "label \"three\"\n"			/* 7 */
+		   "label \"four\"\n"			/* 8 */
+		   "x = kmalloc 72\n"				/* 9 */
+		   "kfree x\n"					/* 10 */
+		   "c = kmem_cache_create foo 32\n"		/* 11 */
+		   "kmem_cache_destroy c\n"			/* 12 */
+		   "c = kmalloc 24\n");			/* 13 */
+	fclose(f);
+	open_trace(name);
+	go(2);
+	o = replay_lookup(player_replay(&pl), "x", &kind);
+	ck_assert_int_eq(kind, ROBJ_RUST);
+	ck_assert_uint_eq(o->align, 64);
+	go(5);
+	ck_assert_int_eq(view_search(&v, "x"), 0);
+	ck_has(text_of(view_object, 80), "name x, requested 40 bytes, allocated by operation #3, label: two");
+	kmalloc_record("x");
+	go(9);
+	ck_assert_int_eq(view_search(&v, "x"), 0);
+	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by operation #5, label: four");
+	kmalloc_record("x");
+	go(13);
+	ck_assert_uint_eq(kmalloc_record("c")->size, 24);
+	/* back again: the checkpoints keep labels and records */
+	go(9);
+	ck_assert_int_eq(view_search(&v, "x"), 0);
+	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by operation #5, label: four");
+	unlink(name);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
 	Suite *s = suite_create("view");
@@ -370,6 +435,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, alignment_pane);
 	tcase_add_test(tc, fault_pane);
 	tcase_add_test(tc, search_and_help);
+	tcase_add_test(tc, record_of_reused_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
