@@ -144,7 +144,8 @@ static inline bool cell_matches(const struct name_table *nt, uint32_t c, uint32_
  * power of two) instead of a libc call per lookup; never reads past len.
  * ends_eq(): the first and the last @width bytes, a constant once inlined.
  */
-static inline bool ends_eq(const unsigned char *x, const unsigned char *y, size_t len, size_t width)
+static inline __attribute__((always_inline)) bool ends_eq(const unsigned char *x, const unsigned char *y, size_t len,
+							   size_t width)
 {
 	uint64_t x0 = 0, x1 = 0, y0 = 0, y1 = 0;
 
@@ -155,7 +156,7 @@ static inline bool ends_eq(const unsigned char *x, const unsigned char *y, size_
 	return x0 == y0 && x1 == y1;
 }
 
-static inline bool key_eq(const void *a, const void *b, size_t len)
+static inline __attribute__((always_inline)) bool key_eq(const void *a, const void *b, size_t len)
 {
 	const unsigned char *x = a, *y = b;
 
