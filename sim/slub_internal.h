@@ -229,22 +229,35 @@ static inline void cpu_freelist_pop(struct sim *sim, struct kmem_cache *s, struc
 /* mm/slub.c ___slab_alloc() */
 uint64_t slab_alloc_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size);
 
+/*
+ * mm/slub.c prefetch_freepointer(): the next allocation reads the next
+ * object's free pointer; fetch it now, as the kernel does. Here too it is
+ * a host cache miss the replay would wait for.
+ */
+static inline void prefetch_freepointer(const struct sim *sim, const struct kmem_cache *s,
+					const struct slub_cpu *c)
+{
+	if (c->freelist)
+		prefetchw(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset));
+}
+
 /* mm/slub.c slab_alloc_node(): the lockless fast path, else ___slab_alloc() */
 static inline uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, uint64_t orig_size)
 {
 	struct slub_cpu *c = &s->cpu[cpu];
 	uint64_t object = c->freelist;
 
-	if (!object || c->slab == SLAB_NONE)
-		return slab_alloc_slow(sim, s, cpu, orig_size);
+	if (!object || c->slab == SLAB_NONE) {
+		object = slab_alloc_slow(sim, s, cpu, orig_size);
+		/*
+		 * Not the kernel's: its slow path leaves this to the next fast
+		 * path, which waits for the line. A hint changes nothing else.
+		 */
+		prefetch_freepointer(sim, s, c);
+		return object;
+	}
 	cpu_freelist_pop(sim, s, c, object);
-	/*
-	 * mm/slub.c prefetch_freepointer(): the next allocation reads the
-	 * next object's free pointer; fetch it now, as the kernel does.
-	 * Here too it is a host cache miss the replay would wait for.
-	 */
-	if (c->freelist)
-		prefetchw(slab_bytes(sim, &sim->slabs[c->slab], c->freelist + s->offset));
+	prefetch_freepointer(sim, s, c);
 	note_path(sim, PATH_FASTPATH);
 	return object;
 }
