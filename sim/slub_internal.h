@@ -118,7 +118,7 @@ static inline struct sim_op *op_begin(struct sim *sim, struct sim_op *op, unsign
 {
 	if (!op)
 		op = &sim->scratch_op;
-	memset(op, 0, sizeof(*op));
+	zero_small(op, sizeof(*op));
 	op->slot = -1;
 	op->cpu = cpu;
 	sim->op = op;

@@ -938,21 +938,10 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 	return 1;
 }
 
-/*
- * memset(ev, 0, offsetof(keys)) in 16-byte stores: gcc makes the memset a
- * `rep stos`, whose start-up costs more than the stores for these bytes.
- */
+/* All but keys[] (large, and only expect lines use it, clearing each key they fill). */
 static inline void clear_event(struct trace_event *ev)
 {
-	typedef unsigned char block __attribute__((vector_size(16), may_alias, aligned(1)));
-	unsigned char *p = (unsigned char *)ev;
-	size_t i;
-
-#pragma GCC unroll 16
-	for (i = 0; i + 16 <= offsetof(struct trace_event, keys); i += 16)
-		*(block *)(void *)(p + i) = (block){ 0 };
-	for (; i < offsetof(struct trace_event, keys); i++)
-		p[i] = 0;
+	zero_small(ev, offsetof(struct trace_event, keys));
 }
 
 int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
