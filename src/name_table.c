@@ -205,22 +205,29 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
 	return name_table_lookup_hash(nt, key, len, name_table_hash(key, len));
 }
 
+/*
+ * The first three cells of the probe (a third of the keys sit past their
+ * own cell), chosen from without a branch: the cells are usually a cache
+ * miss, and a mispredicted branch on one would throw away the work done
+ * while it was on its way. Then the slot: the entry, its key and the hot
+ * payload, one line (struct name_slot). An empty or foreign cell makes it
+ * fetch a line for nothing, which is harmless.
+ */
 void name_table_prefetch(const struct name_table *nt, uint32_t h)
 {
+	uint32_t m = nt->index_mask, i = h & m, c0, c1, c2, k0, k1, c;
+
 	if (!nt->index)
 		return;
-	/* the first cells of the probe: a third of the keys sit past their own cell */
-	for (uint32_t i = h & nt->index_mask, n = 0; n < 3; i = (i + 1) & nt->index_mask, n++) {
-		uint32_t c = nt->index[i];
-
-		if (!c)
-			return;
-		if (cell_matches(nt, c, h)) {
-			/* the entry, its key and the hot payload: one line (struct name_slot) */
-			__builtin_prefetch(slot_at(nt, cell_slot(nt, c)));
-			return;
-		}
-	}
+	c0 = nt->index[i];
+	c1 = nt->index[(i + 1) & m];
+	c2 = nt->index[(i + 2) & m];
+	/* all ones where the cell matches: masks, so that the compiler makes no branch */
+	k0 = -(uint32_t)cell_matches(nt, c0, h);
+	k1 = -(uint32_t)cell_matches(nt, c1, h) & ~k0;
+	c = (c0 & k0) | (c1 & k1) | (c2 & ~k0 & ~k1);
+	if (c)
+		__builtin_prefetch(slot_at(nt, cell_slot(nt, c)));
 }
 
 /*
