@@ -293,14 +293,21 @@ static void check_cpu(const struct sim *sim, unsigned *cpu)
 		*cpu = 0;	/* callers validate; never index past the per-CPU arrays */
 }
 
-uint64_t sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t caller, struct sim_op *op)
+/*
+ * The replay's hot path: flatten inlines the allocation's static helpers
+ * (do_kmalloc(), cache_alloc(), the zeroing), as the kernel's are mostly
+ * __always_inline; the slow paths stay calls into slub.c.
+ */
+__attribute__((flatten)) uint64_t
+sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t caller, struct sim_op *op)
 {
 	check_cpu(sim, &cpu);
 	op_begin(sim, op, cpu);
 	return do_kmalloc(sim, cpu, size, flags, caller);
 }
 
-void sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op)
+__attribute__((flatten)) void
+sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op)
 {
 	check_cpu(sim, &cpu);
 	op_begin(sim, op, cpu);
