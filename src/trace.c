@@ -454,7 +454,8 @@ static int io_error(struct trace_reader *rd)
 	return TRACE_IOERR;
 }
 
-int trace_next(struct trace_reader *rd, struct trace_event *ev)
+/* Once per line of a long trace: flatten inlines the line splitting (16 instructions a line). */
+__attribute__((flatten)) int trace_next(struct trace_reader *rd, struct trace_event *ev)
 {
 	for (;;) {
 		int r;
