@@ -344,6 +344,7 @@ static int take_line(struct trace_reader *rd, char *s, size_t len)
 	rd->cur = s;
 	rd->cur_len = len;
 	rd->cur_ascii = false;	/* until a parser has looked at every byte */
+	rd->cur_quick = false;
 	if (len > TRACE_LINE_MAX)
 		return too_long(rd);
 	/* text tools stop at a NUL; a trace never has one */

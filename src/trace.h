@@ -250,6 +250,7 @@ struct trace_reader {
 	char *cur;			/* the line being parsed */
 	size_t cur_len;
 	bool cur_ascii;			/* printable ASCII, no tab: a column is the offset + 1 */
+	bool cur_quick;			/* the common-line parser took it: no strings but result, obj */
 	/* native state */
 	unsigned cpu;			/* set by "cpu N" */
 	bool seen_event;		/* config lines must come first */

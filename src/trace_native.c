@@ -911,6 +911,7 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 
 	/* accepted: only printable ASCII was read, so columns are offsets */
 	rd->cur_ascii = true;
+	rd->cur_quick = true;
 	rd->ntok = rd->next_tok = 0;
 	rd->seen_event = true;
 	if (line[0] == '@') {

@@ -244,7 +244,10 @@ static void *parse_ahead(void *arg)
 		size_t need;
 
 		r = trace_next(rd, ev);
-		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
+		if (r == TRACE_EVENT && rd->cur_quick)	/* kmalloc, kfree: a name at most */
+			need = name_need(rd, &ev->result) + name_need(rd, &ev->obj);
+		else
+			need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
 		if (b->used + need > TP_ARENA) {
 			/* its strings do not fit: this event opens the next batch */
 			const struct trace_event *parsed = ev;
@@ -261,7 +264,12 @@ static void *parse_ahead(void *arg)
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			event_relocate(rd, b, ev);
+			if (rd->cur_quick) {
+				relocate_name(rd, b, &ev->result);
+				relocate_name(rd, b, &ev->obj);
+			} else {
+				event_relocate(rd, b, ev);
+			}
 			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
 				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
