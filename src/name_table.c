@@ -26,7 +26,7 @@ struct name_slot {
 
 #define NT_FREE_LEN UINT32_MAX
 
-_Static_assert(sizeof(struct name_slot) + NAME_TABLE_HOT_PAYLOAD <= 64, "the hot payload shares the first line");
+_Static_assert(sizeof(struct name_slot) == NAME_TABLE_PAYLOAD_OFF, "name_table_payload() finds the payload");
 
 static inline bool slot_used(const struct name_slot *s)
 {
@@ -41,7 +41,6 @@ void name_table_init_payload(struct name_table *nt, size_t payload)
 	memset(nt, 0, sizeof(*nt));
 	nt->free_slot = NT_NO_SLOT;
 	nt->payload = (uint32_t)payload;
-	nt->payload_off = sizeof(struct name_slot);	/* the entry leads its slot */
 	nt->stride = (uint32_t)((sizeof(struct name_slot) + payload + NT_ALIGN - 1) / NT_ALIGN * NT_ALIGN);
 }
 

@@ -6,8 +6,9 @@
  * Each entry has a small dense slot number, stable while the entry exists,
  * and room for the replayer's own record of it (the payload) right behind
  * the entry and its key: the first 24 bytes of the payload share their
- * cache line, so a lookup that reads only those touches one line. Lookups are O(1) (open addressing, linear probing). An
- * unbound name stays as a dead entry that keeps its payload
+ * cache line, so a lookup that reads only those touches one line. Lookups
+ * are O(1) (open addressing, linear probing). An unbound name stays as a
+ * dead entry that keeps its payload
  * (interface.md: a freed name keeps its last address for == and !=);
  * name_table_remove() forgets it and recycles its slot. name_table_trim()
  * forgets dead entries that died long ago, so a trace that never reuses a
@@ -32,7 +33,6 @@ struct name_slot;
 struct name_table {
 	unsigned char *slots;		/* by slot number, @stride bytes each: struct name_slot, payload */
 	uint32_t stride, payload;
-	uint32_t payload_off;		/* from an entry to its payload */
 	uint32_t nr_slots, slots_cap;	/* slots used at least once, allocated */
 	uint32_t free_slot;		/* head of the removed slots' list, UINT32_MAX if none */
 	uint32_t *index;		/* (hash & ~index_mask) | (slot + 1); 0 is empty */
@@ -51,19 +51,24 @@ enum name_table_err {
 	NT_ELIVE = -2,	/* bind: the name holds a live object */
 };
 
+/* The payload follows the entry and its key: sizeof(struct name_slot). */
+#define NAME_TABLE_PAYLOAD_OFF 40
+/* Bytes of the payload that share the entry's cache line. */
+#define NAME_TABLE_HOT_PAYLOAD (64 - NAME_TABLE_PAYLOAD_OFF)
+
 /*
  * An empty table whose entries carry @payload bytes each, zeroed when an
- * entry is created, aligned for any scalar; bytes 0-23 share the entry's
- * cache line (NAME_TABLE_HOT_PAYLOAD).
+ * entry is created, aligned for any scalar; the first
+ * NAME_TABLE_HOT_PAYLOAD of them share the entry's cache line.
  */
-#define NAME_TABLE_HOT_PAYLOAD 24
 void name_table_init_payload(struct name_table *nt, size_t payload);
 /* An empty table without payload. */
 void name_table_init(struct name_table *nt);
 /* The payload of @e: valid while @e is. */
 static inline void *name_table_payload(const struct name_table *nt, const struct name_entry *e)
 {
-	return (unsigned char *)(uintptr_t)e + nt->payload_off;
+	(void)nt;
+	return (unsigned char *)(uintptr_t)e + NAME_TABLE_PAYLOAD_OFF;
 }
 void name_table_release(struct name_table *nt);
 

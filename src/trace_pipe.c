@@ -159,7 +159,11 @@ static size_t event_size(const struct trace_event *ev)
 
 static size_t event_need(const struct trace_reader *rd, const struct trace_event *ev)
 {
-	size_t n = str_need(rd, ev->op);
+	size_t n;
+
+	if (rd->cur_quick)	/* kmalloc, kzalloc, kfree: no string but a name */
+		return name_need(rd, &ev->result) + name_need(rd, &ev->obj);
+	n = str_need(rd, ev->op);
 
 	if (is_ftrace(ev))
 		return n + str_need(rd, ev->ft.comm) + str_need(rd, ev->ft.call_site) + str_need(rd, ev->ft.name);
@@ -173,6 +177,11 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 
 static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
 {
+	if (rd->cur_quick) {
+		relocate_name(rd, b, &ev->result);
+		relocate_name(rd, b, &ev->obj);
+		return;
+	}
 	relocate(rd, b, &ev->op);
 	if (is_ftrace(ev)) {
 		relocate(rd, b, &ev->ft.comm);
@@ -244,10 +253,7 @@ static void *parse_ahead(void *arg)
 		size_t need;
 
 		r = trace_next(rd, ev);
-		if (r == TRACE_EVENT && rd->cur_quick)	/* kmalloc, kfree: a name at most */
-			need = name_need(rd, &ev->result) + name_need(rd, &ev->obj);
-		else
-			need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
+		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
 		if (b->used + need > TP_ARENA) {
 			/* its strings do not fit: this event opens the next batch */
 			const struct trace_event *parsed = ev;
@@ -264,12 +270,7 @@ static void *parse_ahead(void *arg)
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			if (rd->cur_quick) {
-				relocate_name(rd, b, &ev->result);
-				relocate_name(rd, b, &ev->obj);
-			} else {
-				event_relocate(rd, b, ev);
-			}
+			event_relocate(rd, b, ev);
 			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
 				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
