@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "name_table.h"
 #include "sim/util.h"
 #include "trace_int.h"
 
@@ -72,6 +71,7 @@ struct tp_batch {
 struct trace_pipe {
 	struct trace_pipe_view view;	/* first: trace_pipe_next() reads it inline */
 	struct trace_reader *rd;
+	trace_hash_fn hash;		/* the consumer's, for names */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
@@ -122,13 +122,17 @@ static inline void relocate(const struct trace_reader *rd, struct tp_batch *b, c
 		move_out(b, s, strlen(*s) + 1);
 }
 
-/* relocate() for a name, hashed for the replayer's table on the way (name_table_hash()). */
-static inline void relocate_name(const struct trace_reader *rd, struct tp_batch *b, struct trace_name *n)
+/* relocate() for a name, hashed for the consumer on the way (trace_hash_fn). */
+static inline void relocate_name(const struct trace_pipe *tp, struct tp_batch *b, struct trace_name *n)
 {
+	const struct trace_reader *rd = tp->rd;
+
 	if (!n->s)
 		return;
-	n->hash = name_table_hash(n->s, n->len);
-	n->hashed = true;
+	if (tp->hash) {
+		n->hash = tp->hash(n->s, n->len);
+		n->hashed = true;
+	}
 	if (in_buf(rd, n->s))
 		move_out(b, &n->s, n->len + 1);
 }
@@ -175,11 +179,13 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 	return n;
 }
 
-static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
+static void event_relocate(const struct trace_pipe *tp, struct tp_batch *b, struct trace_event *ev)
 {
+	const struct trace_reader *rd = tp->rd;
+
 	if (rd->cur_quick) {
-		relocate_name(rd, b, &ev->result);
-		relocate_name(rd, b, &ev->obj);
+		relocate_name(tp, b, &ev->result);
+		relocate_name(tp, b, &ev->obj);
 		return;
 	}
 	relocate(rd, b, &ev->op);
@@ -189,10 +195,10 @@ static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, st
 		relocate(rd, b, &ev->ft.name);
 		return;
 	}
-	relocate_name(rd, b, &ev->result);
-	relocate_name(rd, b, &ev->obj);
-	relocate_name(rd, b, &ev->cache);
-	relocate_name(rd, b, &ev->other);
+	relocate_name(tp, b, &ev->result);
+	relocate_name(tp, b, &ev->obj);
+	relocate_name(tp, b, &ev->cache);
+	relocate_name(tp, b, &ev->other);
 	relocate(rd, b, &ev->text);
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
@@ -270,7 +276,7 @@ static void *parse_ahead(void *arg)
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			event_relocate(rd, b, ev);
+			event_relocate(tp, b, ev);
 			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
 				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
@@ -303,7 +309,7 @@ static void *parse_ahead(void *arg)
 	return NULL;
 }
 
-int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
+int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
 {
 	struct trace_pipe *tp;
 
@@ -312,6 +318,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
 		return -1;
 	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
+	tp->hash = hash;
 	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TP_SPIN : 0;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;
