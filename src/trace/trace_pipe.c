@@ -123,14 +123,13 @@ static inline void relocate(const struct trace_reader *rd, struct tp_batch *b, c
 }
 
 /* relocate() for a name, hashed for the consumer on the way (trace_hash_fn). */
-static inline void relocate_name(const struct trace_pipe *tp, struct tp_batch *b, struct trace_name *n)
+static inline void relocate_name(const struct trace_reader *rd, trace_hash_fn hash, struct tp_batch *b,
+				 struct trace_name *n)
 {
-	const struct trace_reader *rd = tp->rd;
-
 	if (!n->s)
 		return;
-	if (tp->hash) {
-		n->hash = tp->hash(n->s, n->len);
+	if (hash) {
+		n->hash = hash(n->s, n->len);
 		n->hashed = true;
 	}
 	if (in_buf(rd, n->s))
@@ -179,13 +178,16 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 	return n;
 }
 
-static void event_relocate(const struct trace_pipe *tp, struct tp_batch *b, struct trace_event *ev)
+/*
+ * @rd and @hash come from the parsing thread's locals: struct trace_pipe's
+ * first cache line is the consumer's, written at every event.
+ */
+static void event_relocate(const struct trace_reader *rd, trace_hash_fn hash, struct tp_batch *b,
+			   struct trace_event *ev)
 {
-	const struct trace_reader *rd = tp->rd;
-
 	if (rd->cur_quick) {
-		relocate_name(tp, b, &ev->result);
-		relocate_name(tp, b, &ev->obj);
+		relocate_name(rd, hash, b, &ev->result);
+		relocate_name(rd, hash, b, &ev->obj);
 		return;
 	}
 	relocate(rd, b, &ev->op);
@@ -195,10 +197,10 @@ static void event_relocate(const struct trace_pipe *tp, struct tp_batch *b, stru
 		relocate(rd, b, &ev->ft.name);
 		return;
 	}
-	relocate_name(tp, b, &ev->result);
-	relocate_name(tp, b, &ev->obj);
-	relocate_name(tp, b, &ev->cache);
-	relocate_name(tp, b, &ev->other);
+	relocate_name(rd, hash, b, &ev->result);
+	relocate_name(rd, hash, b, &ev->obj);
+	relocate_name(rd, hash, b, &ev->cache);
+	relocate_name(rd, hash, b, &ev->other);
 	relocate(rd, b, &ev->text);
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
@@ -247,6 +249,7 @@ static void *parse_ahead(void *arg)
 {
 	struct trace_pipe *tp = arg;
 	struct trace_reader *rd = tp->rd;
+	trace_hash_fn hash = tp->hash;
 	struct tp_batch *b = &tp->batch[0];
 	unsigned tail = 0;
 	int r;
@@ -276,7 +279,7 @@ static void *parse_ahead(void *arg)
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			event_relocate(tp, b, ev);
+			event_relocate(rd, hash, b, ev);
 			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
 				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
