@@ -266,7 +266,7 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 }
 
 /* Run a kfree() inside another operation (krealloc), keeping the outer record. */
-static enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
+enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 {
 	struct sim_op *outer = sim->op, sub;
 
@@ -440,6 +440,15 @@ uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *
 	return cache_alloc(sim, s, cpu, flags, s->object_size);
 }
 
+/* kmalloc_trace() (6.1-6.9), __kmalloc_cache_noprof() (6.10+): what kmalloc() of a constant size calls */
+uint64_t sim_kmalloc_trace(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t size, gfp_t flags,
+			   struct sim_op *op)
+{
+	check_cpu(sim, &cpu);
+	op_begin(sim, op, cpu);
+	return cache_alloc(sim, s, cpu, flags, size);
+}
+
 /* mm/slub.c kmem_cache_free() with cache_from_obj() */
 void sim_kmem_cache_free(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t addr, struct sim_op *op)
 {
@@ -484,23 +493,22 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 			     "kmem_cache_destroy: not a cache this trace created", NULL);
 		return -1;
 	}
+	/* 6.12+: in-flight kfree_rcu()s may hold objects of this cache (kvfree_rcu_barrier()) */
+	if (sim->env.kver >= KV(6, 12))
+		rcu_barrier_frees(sim);
 	if (--s->refcount > 0)
 		return 0;	/* other names still share it */
-	sim_flush_cache(sim, s);
-	if (kmem_cache_has_live_objects(sim, s)) {
+	if (kmem_cache_shutdown(sim, s)) {
 		char body[160];
 		struct strbuf sb;
 
 		sb_init(&sb, body, sizeof(body));
-		sb_puts(&sb, "Objects remaining in ");
-		sb_puts(&sb, s->name);
-		sb_puts(&sb, " on __kmem_cache_shutdown()\nWARNING: kmem_cache_destroy ");
+		sb_puts(&sb, "WARNING: kmem_cache_destroy ");
 		sb_puts(&sb, s->name);
 		sb_puts(&sb, ": Slab cache still has objects");
 		report_fault(sim, FAULT_OBJECTS_REMAINING, s, NULL, 0, NULL, body, NULL);
 		return -1;
 	}
-	free_partial(sim, s);
 	s->dead = 1;
 	/* its struct kmem_cache and kmem_cache_node go back to their caches */
 	if (s->node_obj)
@@ -641,6 +649,7 @@ static const char *const path_names[NR_PATHS] = {
 	[PATH_FREE_DEBUG] = "debug free",
 	[PATH_FREE_LARGE] = "free pages",
 	[PATH_FREE_NOOP] = "no-op",
+	[PATH_FREE_RCU] = "kfree_rcu queued",
 	[PATH_FREE_REJECTED] = "not freed",
 	[PATH_REALLOC_IN_PLACE] = "in place",
 	[PATH_REALLOC_MOVED] = "moved",
@@ -666,6 +675,8 @@ static const char *const fault_names[NR_FAULTS] = {
 	[FAULT_OBJECTS_REMAINING] = "Objects remaining",
 	[FAULT_ALLOC_FAILED] = "Unable to allocate memory",
 	[FAULT_TOO_LARGE] = "order above MAX_PAGE_ORDER",
+	[FAULT_SLAB_PADDING] = "Padding overwritten",
+	[FAULT_SLAB_COUNTERS] = "Wrong object count",
 };
 
 const char *sim_fault_name(enum sim_fault fault)

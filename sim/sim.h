@@ -40,6 +40,9 @@ struct sim {
 	uint32_t nr_large_entries, large_cap, free_large;
 	int init_on_alloc, init_on_free;
 	int tainted;			/* TAINT_BAD_PAGE after the first report */
+	uint64_t slab_errors;		/* lib/slub_kunit.c's slab_errors: see sim_slab_errors() */
+	struct rcu_pending *rcu_pending;	/* kfree_rcu() objects waiting for a grace period */
+	uint32_t nr_rcu_pending, rcu_pending_cap;
 
 	sim_observer_fn observer;
 	void *observer_ctx;

@@ -459,6 +459,7 @@ struct sim *sim_clone(const struct sim *src)
 	sim->large = NULL;
 	sim->nr_large_entries = 0;
 	sim->pa.pages = NULL;
+	sim->rcu_pending = NULL;
 	sim->observer = NULL;
 	sim->observer_ctx = NULL;
 	sim->op = NULL;
@@ -483,6 +484,11 @@ struct sim *sim_clone(const struct sim *src)
 				sim->kmalloc_caches[t][i] = sim->caches[src->kmalloc_caches[t][i]->index];
 	sim->nr_slab_entries = src->nr_slab_entries;
 	sim->nr_large_entries = src->nr_large_entries;
+	if (src->rcu_pending_cap &&
+	    !(sim->rcu_pending = malloc(src->rcu_pending_cap * sizeof(*sim->rcu_pending))))
+		goto fail;
+	if (src->nr_rcu_pending)
+		memcpy(sim->rcu_pending, src->rcu_pending, src->nr_rcu_pending * sizeof(*sim->rcu_pending));
 	if (slub_clone(sim, src))
 		goto fail;
 	return sim;
@@ -498,6 +504,7 @@ void sim_destroy(struct sim *sim)
 	for (unsigned i = 0; i < sim->nr_caches; i++)
 		kmem_cache_free_struct(sim, sim->caches[i]);
 	free(sim->caches);
+	free(sim->rcu_pending);
 	slub_release(sim);
 	config_release(&sim->cfg);
 	free(sim);

@@ -850,24 +850,29 @@ void slub_cache_release(struct sim *sim, struct kmem_cache *s)
 void free_partial(struct sim *sim, struct kmem_cache *s)
 {
 	struct slub_node *n = node_of(s);
+	uint32_t i = n->partial_head;
 
-	while (n->partial_head != SLAB_NONE) {
-		struct slab *slab = &sim->slabs[n->partial_head];
+	while (i != SLAB_NONE) {
+		struct slab *slab = &sim->slabs[i];
 
+		i = slab->next;
+		if (slab->inuse) {
+			list_slab_objects(sim, s, slab);
+			continue;
+		}
 		remove_partial(sim, s, slab);
 		discard_slab(sim, s, slab);
 	}
 }
 
-int kmem_cache_has_live_objects(const struct sim *sim, const struct kmem_cache *s)
+/* mm/slub.c __kmem_cache_shutdown(): 0 when no slab is left, else the cache stays */
+int kmem_cache_shutdown(struct sim *sim, struct kmem_cache *s)
 {
-	for (uint32_t i = 0; i < sim->nr_slab_entries; i++) {
-		const struct slab *slab = &sim->slabs[i];
+	struct slub_node *n = node_of(s);
 
-		if (slab->live && slab->cache == s->index && slab->inuse)
-			return 1;
-	}
-	return 0;
+	sim_flush_cache(sim, s);
+	free_partial(sim, s);
+	return n->nr_partial || n->nr_slabs;
 }
 
 int slub_init(struct sim *sim)

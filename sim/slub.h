@@ -94,6 +94,7 @@ enum sim_path {
 	PATH_FREE_DEBUG,	/* free_to_partial_list() */
 	PATH_FREE_LARGE,	/* free_large_kmalloc() */
 	PATH_FREE_NOOP,		/* NULL or ZERO_SIZE_PTR */
+	PATH_FREE_RCU,		/* kfree_rcu(): queued until the next rcu_barrier */
 	PATH_FREE_REJECTED,	/* not freed: a fault was reported */
 	PATH_REALLOC_IN_PLACE,	/* krealloc kept the object */
 	PATH_REALLOC_MOVED,	/* krealloc allocated, copied and freed */
@@ -115,6 +116,8 @@ enum sim_fault {
 	FAULT_OBJECTS_REMAINING,	/* kmem_cache_destroy() with live objects */
 	FAULT_ALLOC_FAILED,		/* "SLUB: Unable to allocate memory" / page allocation failure */
 	FAULT_TOO_LARGE,		/* WARN: order above MAX_PAGE_ORDER */
+	FAULT_SLAB_PADDING,		/* "Padding overwritten": the slab's tail (slab_pad_check()) */
+	FAULT_SLAB_COUNTERS,		/* a slab's counters disagree with its freelist (on_freelist(), check_slab()) */
 	NR_FAULTS
 };
 
@@ -177,8 +180,36 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 		      struct sim_op *op);
 uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *s, gfp_t flags, struct sim_op *op);
 void sim_kmem_cache_free(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t addr, struct sim_op *op);
+/*
+ * kmalloc() of @size bytes straight from @s (kmalloc_trace(), 6.10+
+ * __kmalloc_cache_noprof()): orig_size is @size, which must not exceed
+ * s->object_size.
+ */
+uint64_t sim_kmalloc_trace(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t size, gfp_t flags,
+			   struct sim_op *op);
 /* kmem_cache_destroy(): 0, or -1 with a fault when objects remain (the cache then stays) */
 int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op *op);
+/*
+ * kfree_rcu(): queue @addr to be freed after a grace period, which comes at
+ * sim_rcu_barrier() (rcu_barrier() + kvfree_rcu_barrier()) or, 6.12+, at
+ * kmem_cache_destroy(). 0, or -SIM_ENOMEM.
+ */
+int sim_kfree_rcu(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op);
+void sim_rcu_barrier(struct sim *sim, struct sim_op *op);
+/* Objects queued by kfree_rcu() and not freed yet. */
+uint32_t sim_rcu_pending(const struct sim *sim);
+/*
+ * validate_slab_cache(), what writing 1 to /sys/kernel/slab/<cache>/validate
+ * does: flush the cpu slabs, check every slab on the node lists, report and
+ * repair. The number of slabs checked, or -SIM_EINVAL for a cache without
+ * debug flags (sysfs refuses the write), -SIM_ENOMEM.
+ */
+long sim_validate_cache(struct sim *sim, struct kmem_cache *s, struct sim_op *op);
+/*
+ * The errors SLUB counted so far, as lib/slub_kunit.c's slab_errors counts them
+ * (slab_add_kunit_errors()): each report, and each FIX line, is one error.
+ */
+uint64_t sim_slab_errors(const struct sim *sim);
 /* flush_all(): deactivate every cpu slab and cpu partial list of @s (kmem_cache_shrink's first half) */
 void sim_flush_cache(struct sim *sim, struct kmem_cache *s);
 

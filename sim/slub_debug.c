@@ -50,6 +50,27 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
 	sb_puts(sb, slab->order ? " flags=0x10200(slab|head|node=0|zone=1)\n" : " flags=0x200(slab|node=0|zone=1)\n");
 }
 
+/*
+ * mm/slub.c slab_add_kunit_errors(): what a report adds to the KUnit suite's
+ * slab_errors. object_err(), slab_err() and check_bytes_and_report() count
+ * their report, slab_fix() its FIX line. Only debug caches run those checks;
+ * the leak report of kmem_cache_destroy() counts on its own (list_slab_objects()).
+ */
+static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
+			     const char *title, const char *fix)
+{
+	unsigned n = 0;
+
+	if (!s || !kmem_cache_debug(s) || fault == FAULT_OBJECTS_REMAINING)
+		return 0;
+	/* 6.15+ (and 6.12.y stable): slab_pad_check() reports through slab_bug(), which does not count */
+	if (title && !(fault == FAULT_SLAB_PADDING && sim->env.kver >= KV(6, 15)))
+		n++;
+	if (fix)
+		n++;
+	return n;
+}
+
 void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, const struct slab *slab,
 		  uint64_t object, const char *title, const char *body, const char *fix)
 {
@@ -99,6 +120,7 @@ void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache
 		sim->tainted = 1;
 	if (sim->op)
 		sim->op->fault_text = sim->fault_text;
+	sim->slab_errors += kunit_errors(sim, fault, s, title, fix);
 	if (fault == FAULT_NONE)
 		return;	/* a FIX line continuing an earlier report */
 	if (sim->op) {
@@ -310,7 +332,7 @@ static int check_pad_bytes(struct sim *sim, struct slab *slab, uint64_t object)
 }
 
 /* mm/slub.c check_object() */
-static int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val)
+int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	uint64_t end = object + s->object_size;
@@ -349,22 +371,6 @@ static int check_object(struct sim *sim, struct slab *slab, uint64_t object, uns
 		return 0;
 	}
 	return 1;
-}
-
-/* mm/slub.c on_freelist(): is @object already on the slab's freelist? */
-static int on_freelist(struct sim *sim, struct slab *slab, uint64_t object)
-{
-	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint64_t fp = slab->freelist;
-
-	for (unsigned n = 0; fp && n <= slab->objects; n++) {
-		if (fp == object)
-			return 1;
-		if (!check_valid_pointer(sim, slab, fp))
-			break;
-		fp = get_freepointer(sim, s, fp);
-	}
-	return 0;
 }
 
 /* mm/slub.c alloc_debug_processing() */

@@ -143,6 +143,25 @@ void free_debug_finish(struct sim *sim, struct slab *slab, uint64_t object);
 void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, uint64_t orig_size);
 uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object);
 void init_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val);
+/* mm/slub.c check_object(): 1 if the object's debug areas are intact; reports and repairs */
+int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val);
+
+/* A kfree_rcu() waiting for its grace period (kfree_rcu.c). */
+struct rcu_pending {
+	uint64_t addr;
+	unsigned cpu;
+};
+/* kvfree_rcu_barrier() inside the current operation */
+void rcu_barrier_frees(struct sim *sim);
+/* kfree() inside another operation, keeping the outer record (alloc.c) */
+enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr);
+
+/* Consistency walks (validate.c). */
+
+/* mm/slub.c on_freelist(): is @search on the slab freelist (0: walk it all)? Reports and repairs. */
+int on_freelist(struct sim *sim, struct slab *slab, uint64_t search);
+/* mm/slub.c list_slab_objects(): the leak report of a slab kmem_cache_destroy() cannot free */
+void list_slab_objects(struct sim *sim, struct kmem_cache *s, struct slab *slab);
 
 /*
  * Allocation and free paths (slub.c). The fast paths are inline here, as
@@ -295,9 +314,10 @@ static inline void slab_free(struct sim *sim, struct kmem_cache *s, struct slab 
 	c->freelist = object;
 	note_path(sim, PATH_FREE_FAST);
 }
-/* mm/slub.c free_partial(): discard the (empty) node partial slabs of a dying cache */
+/* mm/slub.c free_partial(): discard the empty node partial slabs of a dying cache, report the others */
 void free_partial(struct sim *sim, struct kmem_cache *s);
-int kmem_cache_has_live_objects(const struct sim *sim, const struct kmem_cache *s);
+/* mm/slub.c __kmem_cache_shutdown(): flush, free_partial(); nonzero if slabs remain */
+int kmem_cache_shutdown(struct sim *sim, struct kmem_cache *s);
 void slub_cache_release(struct sim *sim, struct kmem_cache *s);
 /* Copy the lifecycle state (pages, slabs, large blocks, per-cache cpu/node) of @src into @dst. */
 int slub_clone(struct sim *dst, const struct sim *src);

@@ -164,6 +164,7 @@ static const char *const path_words[NR_PATHS] = {
 	[PATH_FREE_DEBUG] = "freed on the debug path",
 	[PATH_FREE_LARGE] = "pages freed",
 	[PATH_FREE_NOOP] = "nothing to free",
+	[PATH_FREE_RCU] = "queued by kfree_rcu(), freed at the next RCU barrier",
 	[PATH_FREE_REJECTED] = "not freed: SLUB reported it",
 	[PATH_REALLOC_IN_PLACE] = "kept in place",
 	[PATH_REALLOC_MOVED] = "moved",
