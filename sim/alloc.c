@@ -306,6 +306,14 @@ sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t 
 	return do_kmalloc(sim, cpu, size, flags, caller);
 }
 
+uint64_t sim_kmalloc_from(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t size, gfp_t flags,
+			  struct sim_op *op)
+{
+	check_cpu(sim, &cpu);
+	op_begin(sim, op, cpu);
+	return cache_alloc(sim, s, cpu, flags, size);
+}
+
 __attribute__((flatten)) void
 sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op)
 {

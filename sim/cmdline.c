@@ -211,6 +211,24 @@ static int parse_uint_param(const char *key, const char *val, unsigned limit, un
 	return 0;
 }
 
+/* kernel/dma/swiotlb.c setup_io_tlb_npages(): swiotlb=[SLABS][,AREAS][,force|noforce] */
+static int parse_swiotlb(const char *key, const char *val, struct boot_params *bp, struct sim_err *err)
+{
+	const char *s = val ? val : "";
+
+	for (int field = 0; field < 2; field++) {
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (*s == ',')
+			s++;
+	}
+	if (!strcmp(s, "noforce"))
+		bp->swiotlb_noforce = 1;	/* swiotlb_force_disable wins over any "force" */
+	else if (*s && strcmp(s, "force"))
+		return perr(err, key, "expected [SLABS][,AREAS][,force|noforce], got", val);
+	return 0;
+}
+
 /* Strip "slub_" or (6.9+) "slab_" from @key; NULL if neither applies. */
 static const char *slab_param_suffix(const char *key, unsigned kver)
 {
@@ -268,6 +286,8 @@ static int apply_param(const struct param *p, unsigned kver, unsigned max_page_o
 			bp->init_on_free = v;
 		return 0;
 	}
+	if (!strcmp(p->key, "swiotlb"))
+		return parse_swiotlb(p->key, p->val, bp, err);
 	if (!strcmp(p->key, "cgroup.memory") && p->val) {
 		/* mm/memcontrol.c cgroup_memory(): a comma separated list */
 		const char *s = p->val;

@@ -24,6 +24,7 @@ static const char *const kconfig_names[NR_KCONFIG] = {
 	[KC_SLUB_DEBUG_ON] = "SLUB_DEBUG_ON",
 	[KC_STACKDEPOT] = "STACKDEPOT",
 	[KC_NUMA] = "NUMA",
+	[KC_SLAB_BUCKETS] = "SLAB_BUCKETS",
 };
 
 /* Debian 12's linux-image-6.1 (../shared/oracle/kernel-config-excerpt.txt) */
@@ -40,6 +41,7 @@ static const unsigned char kconfig_debian[NR_KCONFIG] = {
 	[KC_SLUB_DEBUG_ON] = 0,
 	[KC_STACKDEPOT] = 1,
 	[KC_NUMA] = 1,
+	[KC_SLAB_BUCKETS] = 1,	/* 6.11+; Debian's 6.12 has it */
 };
 
 const char *kconfig_name(enum kconfig_opt opt)

@@ -171,6 +171,9 @@ void sim_set_observer(struct sim *sim, sim_observer_fn fn, void *ctx);
  */
 uint64_t sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t caller, struct sim_op *op);
 void sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op);
+/* __do_kmalloc_node()'s slab path on a cache chosen elsewhere (kmem_buckets): @size is orig_size */
+uint64_t sim_kmalloc_from(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t size, gfp_t flags,
+			  struct sim_op *op);
 /* Whether kmalloc's cache depends on the call site: a caller may skip computing one otherwise. */
 int sim_kmalloc_uses_caller(const struct sim *sim);
 /* ksize(): 0 for NULL and ZERO_SIZE_PTR and for addresses no allocation owns */
