@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "src/player.h"
+#include "src/ui/player.h"
 
 static double now_ms(void)
 {

@@ -10,8 +10,8 @@
  */
 #include "fuzz/fuzz.h"
 
-#include "src/replay.h"
-#include "src/trace.h"
+#include "src/replay/replay.h"
+#include "src/trace/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		/* a big --mem from a config line would make one input slow, not wrong */
-		if (ev.kind == TEV_CONFIG && ev.cfg_key == TCFG_MEM)
+		if (ev.kind == TEV_CONFIG && ev.cfg_key == CONFIG_OPT_MEM)
 			continue;
 		replay_event(&rp, &rd, &ev);
 	}

@@ -353,3 +353,22 @@ int config_slab_nomerge(const struct sim_config *cfg)
 {
 	return cfg->boot.nomerge >= 0 ? cfg->boot.nomerge : !cfg->kconfig[KC_SLAB_MERGE_DEFAULT];
 }
+
+const struct config_opt_def config_opts[NR_CONFIG_OPT] = {
+	[CONFIG_OPT_KERNEL] = { "kernel", config_set_kernel },
+	[CONFIG_OPT_ARCH] = { "arch", config_set_arch },
+	[CONFIG_OPT_CPUS] = { "cpus", config_set_cpus },
+	[CONFIG_OPT_CMDLINE] = { "cmdline", config_set_cmdline },
+	[CONFIG_OPT_SEED] = { "seed", config_set_seed },
+	[CONFIG_OPT_KCONFIG] = { "kconfig", config_set_kconfig },
+	[CONFIG_OPT_PAGE_SIZE] = { "page-size", config_set_page_size },
+	[CONFIG_OPT_MEM] = { "mem", config_set_mem },
+};
+
+int config_opt_find(const char *name, size_t len)
+{
+	for (int k = 0; k < NR_CONFIG_OPT; k++)
+		if (strlen(config_opts[k].name) == len && !memcmp(config_opts[k].name, name, len))
+			return k;
+	return -1;
+}

@@ -6,6 +6,7 @@
 #ifndef SLUBSIM_CONFIG_H
 #define SLUBSIM_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch.h"
@@ -78,6 +79,24 @@ int config_set_seed(struct sim_config *cfg, const char *s, struct sim_err *err);
 int config_set_kconfig(struct sim_config *cfg, const char *list, struct sim_err *err);
 /* a kernel command line, verbatim; replaces an earlier one */
 int config_set_cmdline(struct sim_config *cfg, const char *cmdline, struct sim_err *err);
+/*
+ * The model options by name: the command line spells them --NAME=VALUE, a
+ * trace's config lines NAME=VALUE. One table for both, so that the two
+ * cannot drift apart.
+ */
+enum config_opt {
+	CONFIG_OPT_KERNEL, CONFIG_OPT_ARCH, CONFIG_OPT_CPUS, CONFIG_OPT_CMDLINE, CONFIG_OPT_SEED,
+	CONFIG_OPT_KCONFIG, CONFIG_OPT_PAGE_SIZE, CONFIG_OPT_MEM,
+	NR_CONFIG_OPT
+};
+struct config_opt_def {
+	const char *name;	/* "page-size" */
+	int (*set)(struct sim_config *cfg, const char *value, struct sim_err *err);
+};
+extern const struct config_opt_def config_opts[NR_CONFIG_OPT];
+/* The option named by the @len bytes at @name, or -1. */
+int config_opt_find(const char *name, size_t len);
+
 /*
  * Check the options together (page size vs arch) and parse the command line
  * for the chosen kernel version. Call after the last config_set_*().

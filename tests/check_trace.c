@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "sim/kver.h"
-#include "src/name_table.h"
-#include "src/trace.h"
-#include "src/trace_pipe.h"
+#include "src/replay/name_table.h"
+#include "src/trace/trace.h"
+#include "src/trace/trace_pipe.h"
 
 static struct trace_reader rd;
 static struct trace_event ev;
@@ -318,21 +318,21 @@ START_TEST(test_native_config)
 	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
 	ck_assert_int_eq(rd.format, TRACE_FMT_NATIVE);
 	ck_assert_int_eq(ev.kind, TEV_CONFIG);
-	ck_assert_int_eq(ev.cfg_key, TCFG_KERNEL);
+	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_KERNEL);
 	ck_assert_str_eq(ev.text, "6.12");
 	ck_assert_uint_eq(ev.line, 3);
 	ck_assert_uint_eq(ev.col, 8);
 	ck_assert_uint_eq(ev.text_col, 15);
 	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
 	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
-	ck_assert_int_eq(ev.cfg_key, TCFG_CPUS);
+	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_CPUS);
 	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
 	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
-	ck_assert_int_eq(ev.cfg_key, TCFG_CMDLINE);
+	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_CMDLINE);
 	ck_assert_str_eq(ev.text, "slub_debug=FZPU slab_nomerge");
 	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
 	ck_assert_int_eq(trace_next(&rd, &ev), TRACE_EVENT);
-	ck_assert_int_eq(ev.cfg_key, TCFG_SEED);
+	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_SEED);
 	ck_assert_uint_eq(ev.line, 4);
 	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
 	ck_assert_uint_eq(cfg.kver, KV(6, 12));
@@ -943,7 +943,7 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 	*events = *errors = 0;
 	ck_assert_int_eq(trace_open_mem(&direct, text, len, "t", TRACE_FMT_AUTO), 0);
 	ck_assert_int_eq(trace_open_mem(&piped, text, len, "t", TRACE_FMT_AUTO), 0);
-	ck_assert_int_eq(trace_pipe_open(&tp, &piped), 0);
+	ck_assert_int_eq(trace_pipe_open(&tp, &piped, name_table_hash), 0);
 	do {
 		r = trace_next(&direct, &dev);
 		pr = trace_pipe_next(tp, &pev, &err);
@@ -1076,9 +1076,10 @@ START_TEST(test_pipe_early_close)
 	for (int i = 0; i < 20000; i++)
 		len += (size_t)sprintf(text + len, "o%d = kmalloc 64\n", i);
 	ck_assert_int_eq(trace_open_mem(&r, text, len, "t", TRACE_FMT_NATIVE), 0);
-	ck_assert_int_eq(trace_pipe_open(&tp, &r), 0);
+	ck_assert_int_eq(trace_pipe_open(&tp, &r, NULL), 0);
 	ck_assert_int_eq(trace_pipe_next(tp, &e, &err), TRACE_EVENT);
 	ck_assert_str_eq(e->result.s, "o0");
+	ck_assert(!e->result.hashed);	/* no consumer hash given */
 	ck_assert_int_eq(trace_pipe_next(tp, &e, &err), TRACE_EVENT);
 	ck_assert_str_eq(e->result.s, "o1");
 	trace_pipe_close(tp);

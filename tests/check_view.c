@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/player.h"
-#include "src/view.h"
+#include "src/ui/player.h"
+#include "src/ui/view.h"
 
 static struct player pl;
 static struct view v;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/trace.h"
+#include "src/trace/trace.h"
 
 static void name(const char *key, const struct trace_name *n)
 {

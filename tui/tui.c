@@ -1,11 +1,11 @@
-/* The ncurses front end (tui.h): drawing and keys only; the panes come from src/view.c. */
+/* The ncurses front end (tui.h): drawing and keys only; the panes come from src/ui/view.c. */
 #include "tui.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/view.h"
+#include "src/ui/view.h"
 
 #define TUI_MAX_BREAKS 16
 

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "src/player.h"
+#include "src/ui/player.h"
 
 struct tui_opts {
 	bool no_color;		/* --no-color or NO_COLOR */

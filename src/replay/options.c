@@ -14,30 +14,6 @@ const char options_model_help[] =
 	"  --mem=SZ            simulated RAM (default 256M)\n"
 	"  --seed=N            seed for every random choice (default 1)\n";
 
-typedef int (*setter_fn)(struct sim_config *, const char *, struct sim_err *);
-
-static const struct {
-	const char *name;
-	setter_fn set;
-} model_opts[] = {
-	{ "kernel", config_set_kernel },
-	{ "arch", config_set_arch },
-	{ "cpus", config_set_cpus },
-	{ "cmdline", config_set_cmdline },
-	{ "kconfig", config_set_kconfig },
-	{ "page-size", config_set_page_size },
-	{ "mem", config_set_mem },
-	{ "seed", config_set_seed },
-};
-
-unsigned options_model_bit(const char *name)
-{
-	for (size_t k = 0; k < sizeof(model_opts) / sizeof(model_opts[0]); k++)
-		if (!strcmp(model_opts[k].name, name))
-			return 1u << k;
-	return 0;
-}
-
 int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, const char *prog,
 		      unsigned *set_mask)
 {
@@ -47,27 +23,27 @@ int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, con
 	if (strncmp(arg, "--", 2))
 		return 0;
 	arg += 2;
-	for (size_t k = 0; k < sizeof(model_opts) / sizeof(model_opts[0]); k++) {
-		size_t n = strlen(model_opts[k].name);
+	for (int k = 0; k < NR_CONFIG_OPT; k++) {
+		size_t n = strlen(config_opts[k].name);
 		const char *val;
 
-		if (strncmp(arg, model_opts[k].name, n) || (arg[n] != '=' && arg[n] != '\0'))
+		if (strncmp(arg, config_opts[k].name, n) || (arg[n] != '=' && arg[n] != '\0'))
 			continue;
 		if (arg[n] == '=') {
 			val = arg + n + 1;
 		} else {
 			if (*i + 1 >= argc) {
-				fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, model_opts[k].name);
+				fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, config_opts[k].name);
 				return -1;
 			}
 			val = argv[++*i];
 		}
-		if (model_opts[k].set(cfg, val, &err)) {
-			fprintf(stderr, "%s: --%s: %s\n", prog, model_opts[k].name, err.msg);
+		if (config_opts[k].set(cfg, val, &err)) {
+			fprintf(stderr, "%s: --%s: %s\n", prog, config_opts[k].name, err.msg);
 			return -1;
 		}
 		if (set_mask)
-			*set_mask |= 1u << k;
+			*set_mask |= OPTIONS_BIT(k);
 		return 1;
 	}
 	return 0;

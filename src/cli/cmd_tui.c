@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "player.h"
+#include "src/ui/player.h"
 #include "tui/tui.h"
 
 static const char tui_help[] =

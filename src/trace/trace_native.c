@@ -677,20 +677,16 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 
 /* ------------------------------------------------------------------ config, cpu */
 
-static const char *const config_keys[NR_TCFG] = {
-	[TCFG_KERNEL] = "kernel", [TCFG_ARCH] = "arch", [TCFG_CPUS] = "cpus", [TCFG_CMDLINE] = "cmdline",
-	[TCFG_SEED] = "seed", [TCFG_KCONFIG] = "kconfig", [TCFG_PAGE_SIZE] = "page-size", [TCFG_MEM] = "mem",
-};
-
-const char *trace_config_key_name(enum trace_config_key key)
+const char *trace_config_key_name(enum config_opt key)
 {
-	return (unsigned)key < NR_TCFG ? config_keys[key] : "?";
+	return (unsigned)key < NR_CONFIG_OPT ? config_opts[key].name : "?";
 }
 
 int trace_native_pending(struct trace_reader *rd, struct trace_event *ev)
 {
 	struct trace_tok *t = &rd->tok[rd->next_tok++];
 	char *eq = strchr(t->s, '=');
+	int k;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = TEV_CONFIG;
@@ -701,13 +697,13 @@ int trace_native_pending(struct trace_reader *rd, struct trace_event *ev)
 	if (!eq || eq == t->s)
 		return tok_fail(rd, t, "config: expected KEY=VALUE, not '%s'", t->s);
 	*eq = '\0';
-	for (unsigned k = 0; k < NR_TCFG; k++)
-		if (!strcmp(t->s, config_keys[k])) {
-			ev->cfg_key = k;
-			ev->text = eq + 1;
-			ev->text_col = sub_tok(t, eq + 1).col;
-			return 1;
-		}
+	k = config_opt_find(t->s, (size_t)(eq - t->s));
+	if (k >= 0) {
+		ev->cfg_key = (enum config_opt)k;
+		ev->text = eq + 1;
+		ev->text_col = sub_tok(t, eq + 1).col;
+		return 1;
+	}
 	return tok_fail(rd, t, "unknown config key '%s' (kernel, arch, cpus, cmdline, seed, kconfig, page-size, mem)",
 			t->s);
 }
@@ -977,14 +973,7 @@ int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
 
 int trace_config_apply(const struct trace_event *ev, struct sim_config *cfg, struct sim_err *err)
 {
-	static int (*const set[NR_TCFG])(struct sim_config *, const char *, struct sim_err *) = {
-		[TCFG_KERNEL] = config_set_kernel, [TCFG_ARCH] = config_set_arch,
-		[TCFG_CPUS] = config_set_cpus, [TCFG_CMDLINE] = config_set_cmdline,
-		[TCFG_SEED] = config_set_seed, [TCFG_KCONFIG] = config_set_kconfig,
-		[TCFG_PAGE_SIZE] = config_set_page_size, [TCFG_MEM] = config_set_mem,
-	};
-
-	if (ev->kind != TEV_CONFIG || (unsigned)ev->cfg_key >= NR_TCFG)
+	if (ev->kind != TEV_CONFIG || (unsigned)ev->cfg_key >= NR_CONFIG_OPT)
 		return sim_err_set(err, SIM_EINVAL, "not a config event", NULL, NULL);
-	return set[ev->cfg_key](cfg, ev->text, err);
+	return config_opts[ev->cfg_key].set(cfg, ev->text, err);
 }

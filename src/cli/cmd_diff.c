@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "occupancy.h"
-#include "options.h"
-#include "replay.h"
+#include "src/ui/occupancy.h"
+#include "src/replay/options.h"
+#include "src/replay/run.h"
 #include "report.h"
-#include "trace.h"
+#include "src/trace/trace.h"
 
 static const char diff_help[] =
 	"Usage: slubsim [MODEL OPTIONS] diff [OPTIONS] --a='OPTIONS' --b='OPTIONS' TRACE\n"
@@ -317,7 +317,7 @@ static int diff_replay(struct cli *side, const char *which, const char *path, in
 		fprintf(stderr, "%s: out of memory\n", side->prog);
 		return EXIT_USAGE;
 	}
-	if (run_trace(side, path, fmt, &opts, 0, false, &rp, &rd) < 0)
+	if (replay_run(side->prog, &side->cfg, path, fmt, &opts, 0, false, &rp, &rd) < 0)
 		ret = EXIT_USAGE;
 	fclose(opts.err);
 	diff_say_replay(side->prog, which, &rp, text);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "replay.h"
+#include "src/replay/run.h"
 
 static const char test_help[] =
 	"Usage: slubsim [MODEL OPTIONS] test [OPTIONS] TRACE...\n"
@@ -75,7 +75,7 @@ int cmd_test(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct replay rp;
 		struct trace_reader rd;
-		int r = run_trace(cli, argv[i], TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
+		int r = replay_run(cli->prog, &cli->cfg, argv[i], TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
 		uint64_t errors = rp.st.errors + rd.stats.errors;
 
 		if (r < 0 || errors || rp.st.expect_fail) {

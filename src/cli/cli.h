@@ -13,7 +13,7 @@
 struct cli {
 	const char *prog;
 	struct sim_config cfg;
-	unsigned cfg_set;	/* options_model_bit()s of the model options given */
+	unsigned cfg_set;	/* OPTIONS_BIT()s of the model options given */
 };
 
 struct command {
@@ -35,16 +35,6 @@ int cmd_caches(struct cli *cli, int argc, char **argv);
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_test(struct cli *cli, int argc, char **argv);
 
-struct replay;
-struct replay_opts;
-struct trace_reader;
-/*
- * Replay the trace at @path ("-": standard input) into @rp, reading with @rd
- * (both initialised here; the caller releases them). @until: stop after that
- * many events (0: all). Returns 0, or -1 if the trace could not be read.
- */
-int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_opts *opts, uint64_t until,
-	      bool keep_going, struct replay *rp, struct trace_reader *rd);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);

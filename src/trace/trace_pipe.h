@@ -3,7 +3,7 @@
  * and hands the replayer batches of events, their strings copied out of the
  * reader's line buffer, so that reading and parsing overlap the model's work.
  *
- *	trace_pipe_open(&tp, &rd);
+ *	trace_pipe_open(&tp, &rd, NULL);
  *	while ((r = trace_pipe_next(tp, &ev, &err)) != TRACE_EOF) {
  *		if (r == TRACE_EVENT)
  *			replay(ev);
@@ -34,12 +34,23 @@
 
 struct trace_pipe;
 
-/* Start the parsing thread on @rd. 0, or -1 (out of memory, no thread): use trace_next() then. */
-int trace_pipe_open(struct trace_pipe **tp, struct trace_reader *rd);
+/*
+ * The consumer's hash of a name's bytes. The parsing thread computes it on
+ * its way (struct trace_name.hash) and hands the first of an event's over
+ * ahead (trace_pipe_hint()), so that a consumer that files names in a hash
+ * table can fetch an entry before it needs it.
+ */
+typedef uint32_t (*trace_hash_fn)(const void *key, size_t len);
+
+/*
+ * Start the parsing thread on @rd, hashing names with @hash (NULL: none).
+ * 0, or -1 (out of memory, no thread): use trace_next() then.
+ */
+int trace_pipe_open(struct trace_pipe **tp, struct trace_reader *rd, trace_hash_fn hash);
 /* What the parsing thread hands over per line: an event, an error or the end. */
 struct trace_pipe_item {
 	int status;		/* enum trace_status */
-	bool hinted;		/* hint is the name_table_hash() of the event's first name */
+	bool hinted;		/* hint is the trace_hash_fn of the event's first name */
 	uint32_t hint;
 	const char *err;	/* TRACE_ERROR, TRACE_IOERR: the message */
 	const struct trace_event *ev;	/* TRACE_EVENT */
@@ -84,7 +95,7 @@ static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_even
 }
 
 /*
- * For a replayer that fetches ahead: the name_table_hash() of the first
+ * For a replayer that fetches ahead: the trace_hash_fn hash of the first
  * name (result, else operand) of the native event @k items after the one
  * trace_pipe_next() returned last, if that item is already in the same
  * batch and names one; false otherwise.

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "name_table.h"
 #include "sim/util.h"
 #include "trace_int.h"
 
@@ -72,6 +71,7 @@ struct tp_batch {
 struct trace_pipe {
 	struct trace_pipe_view view;	/* first: trace_pipe_next() reads it inline */
 	struct trace_reader *rd;
+	trace_hash_fn hash;		/* the consumer's, for names */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
@@ -122,13 +122,16 @@ static inline void relocate(const struct trace_reader *rd, struct tp_batch *b, c
 		move_out(b, s, strlen(*s) + 1);
 }
 
-/* relocate() for a name, hashed for the replayer's table on the way (name_table_hash()). */
-static inline void relocate_name(const struct trace_reader *rd, struct tp_batch *b, struct trace_name *n)
+/* relocate() for a name, hashed for the consumer on the way (trace_hash_fn). */
+static inline void relocate_name(const struct trace_reader *rd, trace_hash_fn hash, struct tp_batch *b,
+				 struct trace_name *n)
 {
 	if (!n->s)
 		return;
-	n->hash = name_table_hash(n->s, n->len);
-	n->hashed = true;
+	if (hash) {
+		n->hash = hash(n->s, n->len);
+		n->hashed = true;
+	}
 	if (in_buf(rd, n->s))
 		move_out(b, &n->s, n->len + 1);
 }
@@ -175,11 +178,16 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 	return n;
 }
 
-static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, struct trace_event *ev)
+/*
+ * @rd and @hash come from the parsing thread's locals: struct trace_pipe's
+ * first cache line is the consumer's, written at every event.
+ */
+static void event_relocate(const struct trace_reader *rd, trace_hash_fn hash, struct tp_batch *b,
+			   struct trace_event *ev)
 {
 	if (rd->cur_quick) {
-		relocate_name(rd, b, &ev->result);
-		relocate_name(rd, b, &ev->obj);
+		relocate_name(rd, hash, b, &ev->result);
+		relocate_name(rd, hash, b, &ev->obj);
 		return;
 	}
 	relocate(rd, b, &ev->op);
@@ -189,10 +197,10 @@ static void event_relocate(const struct trace_reader *rd, struct tp_batch *b, st
 		relocate(rd, b, &ev->ft.name);
 		return;
 	}
-	relocate_name(rd, b, &ev->result);
-	relocate_name(rd, b, &ev->obj);
-	relocate_name(rd, b, &ev->cache);
-	relocate_name(rd, b, &ev->other);
+	relocate_name(rd, hash, b, &ev->result);
+	relocate_name(rd, hash, b, &ev->obj);
+	relocate_name(rd, hash, b, &ev->cache);
+	relocate_name(rd, hash, b, &ev->other);
 	relocate(rd, b, &ev->text);
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
@@ -241,6 +249,7 @@ static void *parse_ahead(void *arg)
 {
 	struct trace_pipe *tp = arg;
 	struct trace_reader *rd = tp->rd;
+	trace_hash_fn hash = tp->hash;
 	struct tp_batch *b = &tp->batch[0];
 	unsigned tail = 0;
 	int r;
@@ -270,7 +279,7 @@ static void *parse_ahead(void *arg)
 		it->ev = NULL;
 		it->hinted = false;
 		if (r == TRACE_EVENT) {
-			event_relocate(rd, b, ev);
+			event_relocate(rd, hash, b, ev);
 			if (!is_ftrace(ev) && (ev->result.hashed || ev->obj.hashed)) {
 				it->hinted = true;
 				it->hint = ev->result.hashed ? ev->result.hash : ev->obj.hash;
@@ -303,7 +312,7 @@ static void *parse_ahead(void *arg)
 	return NULL;
 }
 
-int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
+int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
 {
 	struct trace_pipe *tp;
 
@@ -312,6 +321,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd)
 		return -1;
 	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
+	tp->hash = hash;
 	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TP_SPIN : 0;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;

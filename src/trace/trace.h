@@ -23,7 +23,7 @@
  *	trace_close(&rd);
  *
  * The parser checks syntax only. Whether a name is bound, a CPU exists or a
- * cache name is known is the replayer's business; name_table.h binds names,
+ * cache name is known is the replayer's business (src/replay/);
  * trace_report() prints its errors in the same file:line:column form.
  */
 #ifndef SLUBSIM_TRACE_H
@@ -91,11 +91,6 @@ enum trace_kind {
 	NR_TEV
 };
 
-/* config KEY=VALUE keys; the values go to the config_set_*() of the same name */
-enum trace_config_key {
-	TCFG_KERNEL, TCFG_ARCH, TCFG_CPUS, TCFG_CMDLINE, TCFG_SEED, TCFG_KCONFIG, TCFG_PAGE_SIZE, TCFG_MEM,
-	NR_TCFG
-};
 
 /* How a rust_* operation turns (size, align) into a kmalloc call (interface.md, explain) */
 enum trace_wrapper {
@@ -133,7 +128,7 @@ struct trace_name {
 	uint32_t len;
 	uint32_t col;		/* 0 when absent */
 	bool is_null;		/* the literal NULL */
-	bool hashed;		/* hash is name_table_hash(s, len): the parsing thread computed it */
+	bool hashed;		/* hash is the trace_pipe consumer's hash of s: the parsing thread computed it */
 	uint32_t hash;
 };
 
@@ -205,7 +200,7 @@ struct trace_event {
 			bool byte_given;
 			const char *text;		/* config value, label, fault text, cache name */
 			uint32_t text_col;
-			enum trace_config_key cfg_key;
+			enum config_opt cfg_key;
 			unsigned nr_keys;
 			/* last, and large: only expect lines use it (trace_pipe.c copies events without it) */
 			struct trace_expect_key keys[TRACE_MAX_KEYS];
@@ -287,7 +282,7 @@ int trace_parse_format(const char *s);
 
 const char *trace_kind_name(enum trace_kind kind);
 const char *trace_wrapper_name(enum trace_wrapper w);
-const char *trace_config_key_name(enum trace_config_key key);
+const char *trace_config_key_name(enum config_opt key);
 
 /*
  * Apply a TEV_CONFIG event to @cfg with the config_set_*() setters. On error

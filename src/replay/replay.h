@@ -14,11 +14,7 @@
 
 #include "name_table.h"
 #include "sim/sim.h"
-#include "trace.h"
-
-/* Which model options the command line set: they win over a trace's config lines. */
-#define REPLAY_CLI_KERNEL (1u << TCFG_KERNEL)
-#define REPLAY_CLI_ALL ((1u << NR_TCFG) - 1)
+#include "src/trace/trace.h"
 
 /*
  * What the replayer remembers of a native name or an ftrace pointer: the
@@ -78,7 +74,7 @@ struct replay_step {
 typedef void (*replay_hook_fn)(void *ctx, const struct replay *rp, const struct replay_step *st);
 
 struct replay_opts {
-	unsigned cli_set;		/* REPLAY_CLI_* bits: options the command line gave */
+	unsigned cli_set;		/* OPTIONS_BIT()s of the model options the command line gave: they win over config lines */
 	bool check_bytes_alloc;		/* compare ftrace bytes_alloc with the model */
 	bool quiet_faults;		/* do not print SLUB reports to the error stream */
 	FILE *err;			/* errors, failed expectations, reports; NULL: stderr */

@@ -10,10 +10,10 @@
 
 #include "chart.h"
 #include "cli.h"
-#include "occupancy.h"
-#include "replay.h"
+#include "src/ui/occupancy.h"
+#include "src/replay/run.h"
 #include "sim/kver.h"
-#include "trace.h"
+#include "src/trace/trace.h"
 
 static const char plot_help[] =
 	"Usage: slubsim [MODEL OPTIONS] plot [OPTIONS] -o FILE.svg|FILE.png TRACE\n"
@@ -205,7 +205,7 @@ static int plot_replay(struct cli *cli, const struct plot_args *pa, struct plot_
 	/* failed expectations describe the trace's own configuration: not errors here */
 	if (!(opts.err = open_memstream(&text, &len)))
 		return EXIT_USAGE;
-	r = run_trace(cli, pa->path, pa->trace_format, &opts, 0, false, rp, rd);
+	r = replay_run(cli->prog, &cli->cfg, pa->path, pa->trace_format, &opts, 0, false, rp, rd);
 	fclose(opts.err);
 	if (pc->rank)
 		plot_say_errors(cli, rp, text);

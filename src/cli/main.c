@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "options.h"
+#include "src/replay/options.h"
 #include "sim/kver.h"
 
 static const struct command commands[] = {

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "replay.h"
-#include "trace.h"
+#include "src/replay/replay.h"
+#include "src/trace/trace.h"
 
 #define PLAYER_COARSE 64
 #define PLAYER_FINE 32

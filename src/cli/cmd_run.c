@@ -5,13 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "replay.h"
+#include "src/replay/run.h"
 #include "report.h"
-#include "trace_pipe.h"
 
 static const char run_help[] =
 	"Usage: slubsim [MODEL OPTIONS] run [OPTIONS] TRACE|-\n"
@@ -96,105 +93,6 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 	}
 }
 
-static int open_trace(struct cli *cli, const char *path, FILE **fp)
-{
-	if (!strcmp(path, "-")) {
-		*fp = stdin;
-		return 0;
-	}
-	*fp = fopen(path, "r");
-	if (!*fp) {
-		fprintf(stderr, "%s: %s: %s\n", cli->prog, path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The parsing thread's batches let the replayer see events before it runs
- * them. Fetching a name's record LOOKAHEAD events before the event needs
- * it overlaps the cache misses of several lookups (docs/PERFORMANCE.md):
- * with names spread over megabytes, a miss each was a third of the time.
- */
-#define LOOKAHEAD 8
-
-/* The next item from the parsing thread, or from the reader itself when no thread could start. */
-static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
-		      const struct trace_event **ev, const char **err)
-{
-	int r;
-
-	if (tp)
-		return trace_pipe_next(tp, ev, err);
-	r = trace_next(rd, own);
-	*ev = own;
-	*err = rd->err.text;
-	return r;
-}
-
-int run_trace(struct cli *cli, const char *path, int fmt, const struct replay_opts *opts, uint64_t until,
-	      bool keep_going, struct replay *rp, struct trace_reader *rd)
-{
-	struct trace_event own;
-	const struct trace_event *ev;
-	struct trace_pipe *tp;
-	const char *err;
-	struct stat st;
-	FILE *fp;
-	int r, progress = isatty(2);
-	uint64_t n = 0;
-	uint32_t hint;
-
-	/* the caller releases both even when the trace cannot be opened */
-	memset(rp, 0, sizeof(*rp));
-	memset(rd, 0, sizeof(*rd));
-	if (open_trace(cli, path, &fp))
-		return -1;
-	if (replay_init(rp, &cli->cfg, opts) ||
-	    trace_open_file(rd, fp, !strcmp(path, "-") ? "<stdin>" : path, (enum trace_format)fmt)) {
-		fprintf(stderr, "%s: out of memory\n", cli->prog);
-		if (fp != stdin)
-			fclose(fp);
-		return -1;
-	}
-	/*
-	 * A second core parses ahead while this one replays. Only from a file:
-	 * a thread blocked reading a pipe that has gone quiet could not be
-	 * stopped when --until or an error ends the replay early.
-	 */
-	tp = NULL;
-	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
-		trace_pipe_open(&tp, rd);
-	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
-		if (r == TRACE_IOERR) {
-			fprintf(stderr, "%s\n", err);
-			break;
-		}
-		if (r == TRACE_ERROR) {
-			fprintf(stderr, "%s\n", err);
-			if (!keep_going)
-				break;
-			continue;
-		}
-		if (tp && trace_pipe_hint(tp, LOOKAHEAD, &hint))
-			replay_prefetch(rp, hint);
-		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect)
-			break;
-		if (ev->kind != TEV_CONFIG && ++n == until)
-			break;
-		if (progress && !(n & 0xfffff))
-			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
-	}
-	trace_pipe_close(tp);	/* rd's counts are final from here */
-	if (progress && n > 0xfffff)
-		fputc('\n', stderr);
-	if (r != TRACE_IOERR)
-		replay_boot(rp);	/* a trace of config lines only still boots */
-	if (fp != stdin)
-		fclose(fp);
-	return r == TRACE_IOERR ? -1 : 0;
-}
-
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -260,7 +158,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		opts.hook_ctx = &rc;
 		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\n");
 	}
-	if (run_trace(cli, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
+	if (replay_run(cli->prog, &cli->cfg, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);
 		trace_close(&rd);
 		return EXIT_USAGE;

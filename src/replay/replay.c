@@ -925,7 +925,7 @@ static int apply_config(struct replay *rp, const struct trace_event *ev)
 
 	if (rp->sim)
 		return trace_error(rp, ev, ev->col, "config lines must come before the first event");
-	if (rp->opts.cli_set & options_model_bit(trace_config_key_name(ev->cfg_key)))
+	if (rp->opts.cli_set & OPTIONS_BIT(ev->cfg_key))
 		return 0;	/* the command line wins */
 	if (trace_config_apply(ev, &rp->cfg, &err))
 		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
