@@ -168,13 +168,22 @@ START_TEST(test_config_setters)
 	uint64_t v;
 
 	config_init(&cfg);
-	ck_assert_uint_eq(cfg.kver, KV(6, 1));
+	ck_assert_uint_eq(cfg.kver, KVS(6, 1, 192));
 	ck_assert_str_eq(cfg.arch->name, "x86_64");
 	ck_assert_uint_eq(cfg.cpus, 2);
 	ck_assert_int_eq(config_set_kernel(&cfg, "6.12", &err), 0);
-	ck_assert_uint_eq(cfg.kver, KV(6, 12));
+	ck_assert_uint_eq(cfg.kver, KVS(6, 12, 118));	/* the newest 6.12.y slubsim knows */
 	ck_assert_int_eq(config_set_kernel(&cfg, "v6.1.192", &err), 0);
-	ck_assert_uint_eq(cfg.kver, KV(6, 1));
+	ck_assert_uint_eq(cfg.kver, KVS(6, 1, 192));
+	ck_assert_int_eq(config_set_kernel(&cfg, "6.12.0", &err), 0);
+	ck_assert_uint_eq(cfg.kver, KV(6, 12));
+	ck_assert_int_eq(config_set_kernel(&cfg, "6.6.60", &err), 0);
+	ck_assert(cfg.kver > KV(6, 6) && cfg.kver < KV(6, 7) && KV_SUBLEVEL(cfg.kver) == 60);
+	ck_assert_int_eq(config_set_kernel(&cfg, "6.18", &err), 0);
+	ck_assert_uint_eq(cfg.kver, KV(6, 18));	/* no stable release known: the mainline one */
+	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.", &err), 0);
+	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.70000", &err), 0);
+	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.1.2", &err), 0);
 	ck_assert_int_ne(config_set_kernel(&cfg, "5.15", &err), 0);
 	ck_assert_int_ne(config_set_kernel(&cfg, "6.x", &err), 0);
 	ck_assert_int_ne(config_set_kernel(&cfg, "", &err), 0);
