@@ -17,17 +17,19 @@ static const struct arch_profile arch_profiles[] = {
 	{ .name = "x86_64", .note = "no ARCH_DMA_MINALIGN: kmalloc-8 is the smallest cache",
 	  .ptr_size = 8, .u64_align = 8, .cache_line = 64, .page_shifts = PS_4K,
 	  .page_offset = 0xffff888000000000ull, .phys_start = 0x1000000 },
-	{ .name = "arm64", .note = "ARCH_DMA_MINALIGN 128; 6.5+ decouples kmalloc and aliases small caches at runtime",
+	{ .name = "arm64", .note = "ARCH_DMA_MINALIGN 128; 6.5+ kmalloc-8 with the swiotlb bounce buffer (swiotlb=noforce: 64)",
 	  .ptr_size = 8, .u64_align = 8, .dma_minalign = 128,
 	  .kmalloc_minalign = 8, .kmalloc_minalign_since = KV(6, 5), .runtime_dma_align = 64,
+	  .bounce_since = KV(6, 5),
 	  .cache_line = 64, .page_shifts = PS_ALL,
 	  .page_offset = 0xffff000000000000ull, .phys_start = 0x40000000 },
 	{ .name = "arm", .note = "32-bit, ARCH_DMA_MINALIGN = L1_CACHE_BYTES (64)",
 	  .ptr_size = 4, .u64_align = 8, .dma_minalign = 64, .cache_line = 64, .page_shifts = PS_4K,
 	  .page_offset = 0xc0000000ull, .phys_start = 0 },
-	{ .name = "riscv", .note = "non-coherent DMA: 64 (6.6+: kmalloc minalign 8, runtime 64)",
+	{ .name = "riscv", .note = "non-coherent DMA: 64 (6.6+: kmalloc-8 with the swiotlb bounce buffer)",
 	  .ptr_size = 8, .u64_align = 8, .dma_minalign = 64,
 	  .kmalloc_minalign = 8, .kmalloc_minalign_since = KV(6, 6), .runtime_dma_align = 64,
+	  .bounce_since = KV(6, 6),
 	  .cache_line = 64, .page_shifts = PS_4K,
 	  .page_offset = 0xff60000000000000ull, .phys_start = 0x80000000 },
 	{ .name = "ppc32", .note = "32-bit non-coherent cache: ARCH_DMA_MINALIGN 32",
@@ -87,6 +89,29 @@ static unsigned max_page_order_for(unsigned page_shift)
 	}
 }
 
+/*
+ * mm/slab_common.c __kmalloc_minalign() (6.5+): max(dma_get_cache_alignment(),
+ * arch_slab_minalign()), or ARCH_KMALLOC_MINALIGN when the arch bounces
+ * unaligned kmalloc DMA (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC) and swiotlb is
+ * allocated; arm64's and riscv's mem_init() allocate it for that, before
+ * kmem_cache_init().
+ */
+static unsigned kmalloc_runtime_minalign(const struct arch_consts *c, const struct arch_profile *a, unsigned kver,
+					 int swiotlb)
+{
+	unsigned dma_align = 1;
+
+	if (kver < KV(6, 5))
+		return c->kmalloc_minalign;
+	if (a->bounce_since && kver >= a->bounce_since && swiotlb)
+		return MAX(c->kmalloc_minalign, c->slab_minalign);
+	if (a->runtime_dma_align && kver >= a->kmalloc_minalign_since)
+		dma_align = a->runtime_dma_align;	/* arm64 cache_line_size(), riscv dma_cache_alignment */
+	else if (c->has_dma_minalign)
+		dma_align = c->dma_minalign;
+	return MAX(dma_align, c->slab_minalign);
+}
+
 void arch_consts_init(struct arch_consts *c, const struct arch_profile *a, unsigned kver, unsigned page_shift)
 {
 	int dma_defined = a->dma_minalign && kver >= a->dma_minalign_since;
@@ -132,15 +157,10 @@ void arch_consts_init(struct arch_consts *c, const struct arch_profile *a, unsig
 	c->kmalloc_max_cache_size = 1ull << c->kmalloc_shift_high;
 	c->kmalloc_max_size = 1ull << c->kmalloc_shift_max;
 
-	/* mm/slab_common.c new_kmalloc_cache() 6.5+: max(dma_get_cache_alignment(), arch_slab_minalign()) */
-	c->runtime_minalign = c->kmalloc_minalign;
-	if (kver >= KV(6, 5)) {
-		unsigned dma_align = 1;
+	c->runtime_minalign = kmalloc_runtime_minalign(c, a, kver, 1);
+}
 
-		if (a->runtime_dma_align && kver >= a->kmalloc_minalign_since)
-			dma_align = a->runtime_dma_align;
-		else if (dma_defined)
-			dma_align = a->dma_minalign;
-		c->runtime_minalign = MAX(dma_align, c->slab_minalign);
-	}
+void arch_consts_no_swiotlb(struct arch_consts *c, const struct arch_profile *a, unsigned kver)
+{
+	c->runtime_minalign = kmalloc_runtime_minalign(c, a, kver, 0);
 }

@@ -19,6 +19,7 @@ struct arch_profile {
 	unsigned kmalloc_minalign;	/* explicit ARCH_KMALLOC_MINALIGN after 6.5's decoupling; 0: none */
 	unsigned kmalloc_minalign_since;
 	unsigned runtime_dma_align;	/* dma_get_cache_alignment() when the arch overrides it (6.5+); 0: none */
+	unsigned bounce_since;		/* DMA_BOUNCE_UNALIGNED_KMALLOC and mem_init()'s swiotlb from (0: never) */
 	unsigned slab_minalign;		/* ARCH_SLAB_MINALIGN; 0: __alignof__(unsigned long long) */
 	unsigned cache_line;		/* cache_line_size() */
 	unsigned page_shifts;		/* bit n set: PAGE_SHIFT n is supported */
@@ -53,7 +54,12 @@ const struct arch_profile *arch_find(const char *name);
 const struct arch_profile *arch_at(unsigned i);	/* NULL past the end */
 int arch_supports_page_shift(const struct arch_profile *a, unsigned page_shift);
 
-/* include/linux/slab.h, include/linux/cache.h: the derived constants. */
+/*
+ * include/linux/slab.h, include/linux/cache.h: the derived constants, with
+ * the swiotlb buffer that mem_init() allocates by default.
+ */
 void arch_consts_init(struct arch_consts *c, const struct arch_profile *a, unsigned kver, unsigned page_shift);
+/* The same after boot parameter swiotlb=noforce: mem_init() allocates no swiotlb buffer. */
+void arch_consts_no_swiotlb(struct arch_consts *c, const struct arch_profile *a, unsigned kver);
 
 #endif

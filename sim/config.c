@@ -24,6 +24,7 @@ static const char *const kconfig_names[NR_KCONFIG] = {
 	[KC_SLUB_DEBUG_ON] = "SLUB_DEBUG_ON",
 	[KC_STACKDEPOT] = "STACKDEPOT",
 	[KC_NUMA] = "NUMA",
+	[KC_SLAB_BUCKETS] = "SLAB_BUCKETS",
 };
 
 /* Debian 12's linux-image-6.1 (../shared/oracle/kernel-config-excerpt.txt) */
@@ -40,6 +41,7 @@ static const unsigned char kconfig_debian[NR_KCONFIG] = {
 	[KC_SLUB_DEBUG_ON] = 0,
 	[KC_STACKDEPOT] = 1,
 	[KC_NUMA] = 1,
+	[KC_SLAB_BUCKETS] = 1,	/* 6.11+; Debian's 6.12 has it */
 };
 
 const char *kconfig_name(enum kconfig_opt opt)
@@ -50,7 +52,7 @@ const char *kconfig_name(enum kconfig_opt opt)
 void config_init(struct sim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->kver = KV(6, 1);
+	cfg->kver = kv_newest(KV(6, 1));	/* Debian 12 */
 	cfg->arch = arch_find("x86_64");
 	cfg->cpus = 2;
 	cfg->nr_cpu_ids = 0;	/* 0: same as cpus */
@@ -169,28 +171,32 @@ static int bad_value(struct sim_err *err, const char *opt, const char *val, cons
 
 int config_set_kernel(struct sim_config *cfg, const char *s, struct sim_err *err)
 {
+	static const char hint[] = "expected e.g. 6.1, 6.6, 6.12, 6.18 or a stable release such as 6.12.117";
 	const char *p = s;
 	char *end;
-	unsigned long maj, min;
+	unsigned long maj, min, sub = 0;
+	int has_sub = 0;
 
 	if (*p == 'v')
 		p++;
 	if (!isdigit((unsigned char)*p))
-		return bad_value(err, "kernel version", s, "expected e.g. 6.1, 6.6, 6.12 or 6.18");
+		return bad_value(err, "kernel version", s, hint);
 	maj = strtoul(p, &end, 10);
 	if (*end != '.' || !isdigit((unsigned char)end[1]))
-		return bad_value(err, "kernel version", s, "expected e.g. 6.1, 6.6, 6.12 or 6.18");
+		return bad_value(err, "kernel version", s, hint);
 	min = strtoul(end + 1, &end, 10);
-	if (*end == '.') {	/* a sublevel is accepted and ignored: 6.1.192 */
+	if (*end == '.') {
 		if (!isdigit((unsigned char)end[1]))
-			return bad_value(err, "kernel version", s, NULL);
-		strtoul(end + 1, &end, 10);
+			return bad_value(err, "kernel version", s, hint);
+		sub = strtoul(end + 1, &end, 10);
+		has_sub = 1;
 	}
-	if (*end || maj > 255 || min > 255)
-		return bad_value(err, "kernel version", s, "expected e.g. 6.1, 6.6, 6.12 or 6.18");
+	if (*end || maj > 255 || min > 255 || sub > 0xffff)
+		return bad_value(err, "kernel version", s, hint);
 	if (KV(maj, min) < KV_FIRST || KV(maj, min) > KV_LAST)
 		return bad_value(err, "kernel version", s, "slubsim models Linux 6.1 to 6.19");
-	cfg->kver = KV(maj, min);
+	/* a bare 6.12 is the newest 6.12.y whose backports the model follows */
+	cfg->kver = has_sub ? KVS(maj, min, sub) : kv_newest(KV(maj, min));
 	return 0;
 }
 

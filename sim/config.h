@@ -27,6 +27,7 @@ enum kconfig_opt {
 	KC_SLUB_DEBUG_ON,
 	KC_STACKDEPOT,
 	KC_NUMA,
+	KC_SLAB_BUCKETS,
 	NR_KCONFIG
 };
 
@@ -44,6 +45,7 @@ struct boot_params {
 	int init_on_alloc;		/* -1 unset, else the value */
 	int init_on_free;
 	int memcg_nokmem;		/* cgroup.memory=nokmem */
+	int swiotlb_noforce;		/* swiotlb=noforce: no bounce buffer */
 };
 
 struct sim_config {

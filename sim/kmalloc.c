@@ -178,29 +178,50 @@ static unsigned kmalloc_types_in_order(const struct sim *sim, enum kmalloc_type 
 	return n;
 }
 
-int create_kmalloc_caches(struct sim *sim, struct sim_err *err)
+/* The two classes that are not powers of two, if KMALLOC_MIN_SIZE leaves room for them. */
+static int new_kmalloc_odd_class(struct sim *sim, unsigned idx, enum kmalloc_type type, struct sim_err *err)
+{
+	unsigned min_size = sim->env.ac.kmalloc_min_size;
+
+	if (idx == 1 && min_size > 32)
+		return 0;
+	if (idx == 2 && min_size > 64)
+		return 0;
+	if (sim->kmalloc_caches[type][idx])
+		return 0;
+	return new_kmalloc_cache(sim, idx, type, err);
+}
+
+/* mm/slab_common.c create_kmalloc_caches(): one type's caches, in the version's order */
+static int create_kmalloc_type(struct sim *sim, enum kmalloc_type type, struct sim_err *err)
 {
 	const struct arch_consts *ac = &sim->env.ac;
+	unsigned high = MIN(ac->kmalloc_shift_high, (unsigned)KMALLOC_IDX_MAX);
+	int odd_first = sim->env.kver >= KV(6, 10);
+
+	/* 6.10+: kmalloc-96 and kmalloc-192 first; before, each right after its smaller neighbour */
+	if (odd_first && (new_kmalloc_odd_class(sim, 1, type, err) || new_kmalloc_odd_class(sim, 2, type, err)))
+		return -1;
+	for (unsigned i = ac->kmalloc_shift_low; i <= high; i++) {
+		if (!sim->kmalloc_caches[type][i] && new_kmalloc_cache(sim, i, type, err))
+			return -1;
+		if (!odd_first && i == 6 && new_kmalloc_odd_class(sim, 1, type, err))
+			return -1;
+		if (!odd_first && i == 7 && new_kmalloc_odd_class(sim, 2, type, err))
+			return -1;
+	}
+	return 0;
+}
+
+int create_kmalloc_caches(struct sim *sim, struct sim_err *err)
+{
 	enum kmalloc_type types[NR_KMALLOC_TYPES];
 	unsigned nr_types = kmalloc_types_in_order(sim, types);
-	unsigned high = MIN(ac->kmalloc_shift_high, (unsigned)KMALLOC_IDX_MAX);
 
 	setup_size_index(sim);
-	for (unsigned t = 0; t < nr_types; t++) {
-		enum kmalloc_type type = types[t];
-
-		for (unsigned i = ac->kmalloc_shift_low; i <= high; i++) {
-			if (!sim->kmalloc_caches[type][i] && new_kmalloc_cache(sim, i, type, err))
-				return -1;
-			/* the non-power-of-two classes right after their smaller neighbour */
-			if (ac->kmalloc_min_size <= 32 && i == 6 && !sim->kmalloc_caches[type][1] &&
-			    new_kmalloc_cache(sim, 1, type, err))
-				return -1;
-			if (ac->kmalloc_min_size <= 64 && i == 7 && !sim->kmalloc_caches[type][2] &&
-			    new_kmalloc_cache(sim, 2, type, err))
-				return -1;
-		}
-	}
+	for (unsigned t = 0; t < nr_types; t++)
+		if (create_kmalloc_type(sim, types[t], err))
+			return -1;
 	if (sim->env.kver >= KV(6, 6) && sim->cfg.kconfig[KC_RANDOM_KMALLOC_CACHES])
 		sim->random_kmalloc_seed = rng_next(&sim->rng);
 	return 0;
@@ -235,34 +256,36 @@ enum kmalloc_type kmalloc_type(const struct sim *sim, gfp_t flags, uint64_t call
 	return KMALLOC_CGROUP;
 }
 
+unsigned kmalloc_size_class(const struct sim *sim, uint64_t size)
+{
+	if (size <= 192)
+		return sim->size_index[(size - 1) / 8];
+	return fls_u64(size - 1);
+}
+
 struct kmem_cache *kmalloc_slab(const struct sim *sim, uint64_t size, gfp_t flags, uint64_t caller)
 {
-	unsigned idx;
-
 	if (!size || size > sim->env.ac.kmalloc_max_cache_size)
 		return NULL;
-	if (size <= 192)
-		idx = sim->size_index[(size - 1) / 8];
-	else
-		idx = fls_u64(size - 1);
-	return sim->kmalloc_caches[kmalloc_type(sim, flags, caller)][idx];
+	return sim->kmalloc_caches[kmalloc_type(sim, flags, caller)][kmalloc_size_class(sim, size)];
 }
 
 uint64_t kmalloc_size_roundup(const struct sim *sim, uint64_t size)
 {
 	const struct arch_consts *ac = &sim->env.ac;
-	const struct kmem_cache *c;
+	unsigned order;
 
-	if (!size)
-		return 0;
-	if (size > ac->kmalloc_max_cache_size) {
-		/* 6.10+: a size kmalloc() cannot serve comes back unchanged */
-		if (sim->env.kver >= KV(6, 10) && size > ac->kmalloc_max_size)
-			return size;
-		if (size > (UINT64_MAX >> 1))
-			return size;
-		return (uint64_t)ac->page_size << get_order(size, ac->page_shift);
+	if (size && size <= ac->kmalloc_max_cache_size)
+		return kmalloc_slab(sim, size, GFP_KERNEL, 0)->object_size;
+	if (sim->env.kver >= KV(6, 6)) {
+		/* 8446a4deb6b6 (6.6): a size kmalloc() cannot serve, and 0, come back unchanged */
+		if (size && size <= ac->kmalloc_max_size)
+			return (uint64_t)ac->page_size << get_order(size, ac->page_shift);
+		return size;
 	}
-	c = kmalloc_slab(sim, size, GFP_KERNEL, 0);
-	return c ? c->object_size : 0;
+	/* 6.1: 0 -> 0, SIZE_MAX -> SIZE_MAX, else whole pages, the shift wrapping to 0 near SIZE_MAX */
+	if (!size || size == UINT64_MAX)
+		return size;
+	order = get_order(size, ac->page_shift);
+	return order + ac->page_shift >= 64 ? 0 : (uint64_t)ac->page_size << order;
 }

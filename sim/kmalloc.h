@@ -37,6 +37,8 @@ int create_kmalloc_caches(struct sim *sim, struct sim_err *err);
 
 /* include/linux/slab.h kmalloc_type(): @caller selects a random cache (6.6+) */
 enum kmalloc_type kmalloc_type(const struct sim *sim, gfp_t flags, uint64_t caller);
+/* mm/slab.h kmalloc_slab()'s index: kmalloc_size_index[] up to 192 bytes, fls() above; 0 < @size <= 8k */
+unsigned kmalloc_size_class(const struct sim *sim, uint64_t size);
 /* mm/slab_common.c kmalloc_slab(): NULL for 0 and for sizes above KMALLOC_MAX_CACHE_SIZE */
 struct kmem_cache *kmalloc_slab(const struct sim *sim, uint64_t size, gfp_t flags, uint64_t caller);
 /* mm/slab_common.c kmalloc_size_roundup() */

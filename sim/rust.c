@@ -7,12 +7,17 @@
 #include "slab.h"
 #include "util.h"
 
+/* b3d8aa84bbfe "rust: allocator: Prevent mis-aligned allocation" (6.5, Cc stable) */
+static const unsigned npot_stable[] = { KVS(6, 1, 45), 0 };
+static const unsigned no_stable[] = { 0 };
+
 static const struct {
 	const char *name;
 	unsigned since;
+	const unsigned *stable;	/* the stable releases that got it before @since */
 } wrappers[NR_RUST_WRAPPERS] = {
 	[RUST_NAIVE] = { "naive", KV(6, 1) },
-	[RUST_NPOT] = { "npot", KV(6, 5) },
+	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable },
 	[RUST_PAD] = { "pad", KV(6, 11) },
 	[RUST_ALLOCATOR] = { "allocator", KV(6, 13) },
 	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18) },
@@ -40,15 +45,16 @@ unsigned rust_wrapper_since(enum rust_wrapper w)
 }
 
 /*
- * Mainline only: 6.1.45+ stable got the npot krealloc_aligned() (b3d8aa84bbfe,
- * Cc stable) and 6.12.y the Allocator trait; pick those with --wrapper.
+ * The newest wrapper @kver has, stable backports included: 6.1.45+ has the
+ * npot krealloc_aligned(). (Which 6.12.y got the Allocator trait is not
+ * known to the model; pick it with --wrapper.)
  */
 enum rust_wrapper rust_default_wrapper(unsigned kver)
 {
 	enum rust_wrapper best = RUST_NAIVE;
 
 	for (unsigned w = 0; w < NR_RUST_WRAPPERS; w++)
-		if (kver >= wrappers[w].since)
+		if (kv_has(kver, wrappers[w].since, wrappers[w].stable ? wrappers[w].stable : no_stable))
 			best = (enum rust_wrapper)w;
 	return best;
 }

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "buckets.h"
 #include "config.h"
 #include "err.h"
 #include "kmalloc.h"
@@ -30,6 +31,12 @@ struct sim {
 	unsigned char size_index[KMALLOC_SIZE_INDEX_LEN];
 	int slab_nomerge;
 	uint64_t random_kmalloc_seed;
+
+	/* 6.11+ CONFIG_SLAB_BUCKETS: kmalloc_buckets and the sets made so far */
+	struct kmem_cache *kmem_buckets_cache;
+	struct kmem_buckets *buckets;
+	unsigned nr_buckets, buckets_cap;
+	int user_buckets;		/* mm/util.c's "memdup_user" set, -1 if none */
 
 	/* lifecycle state (sim/slub.c) */
 	struct page_alloc pa;

@@ -327,19 +327,14 @@ static void slab_env_init(struct slab_env *env, const struct sim_config *cfg)
 	memset(env, 0, sizeof(*env));
 	env->kver = cfg->kver;
 	arch_consts_init(&env->ac, cfg->arch, cfg->kver, cfg->page_shift);
+	if (bp->swiotlb_noforce)
+		arch_consts_no_swiotlb(&env->ac, cfg->arch, cfg->kver);
 	env->cpus = cfg->cpus;
 	env->nr_cpu_ids = cfg->nr_cpu_ids ? cfg->nr_cpu_ids : cfg->cpus;
 	env->nodes = cfg->nodes ? cfg->nodes : 1;
 	env->slub_min_order = bp->min_order_set ? bp->slub_min_order : 0;
 	env->slub_max_order = bp->max_order_set ? bp->slub_max_order : PAGE_ALLOC_COSTLY_ORDER;
 	env->slub_min_objects = bp->min_objects_set ? bp->slub_min_objects : 0;
-	if (cfg->kver >= KV(6, 7)) {
-		/* 6.7+ setup_slub_min_order()/setup_slub_max_order() keep min <= max */
-		if (bp->min_order_set && env->slub_min_order > env->slub_max_order)
-			env->slub_max_order = env->slub_min_order;
-		else if (bp->max_order_set && env->slub_min_order > env->slub_max_order)
-			env->slub_min_order = env->slub_max_order;
-	}
 	/* struct track: addr, handle (STACKDEPOT), cpu, pid, when */
 	if (env->ac.ptr_size == 8)
 		env->track_size = cfg->kconfig[KC_STACKDEPOT] ? 32 : 24;
@@ -393,6 +388,8 @@ int sim_create(struct sim **out, const struct sim_config *cfg, struct sim_err *e
 	/* kmem_cache_init() bootstrap: the caches' own structures become objects */
 	for (unsigned i = 0; i < sim->nr_caches; i++)
 		alloc_cache_structs(sim, sim->caches[i]);
+	if (kmem_buckets_init(sim, err))
+		goto fail;
 	*out = sim;
 	return 0;
 fail:
@@ -454,6 +451,8 @@ struct sim *sim_clone(const struct sim *src)
 	*sim = *src;
 	sim->caches = NULL;
 	sim->nr_caches = 0;
+	sim->buckets = NULL;
+	sim->nr_buckets = sim->buckets_cap = 0;
 	sim->slabs = NULL;
 	sim->nr_slab_entries = 0;
 	sim->large = NULL;
@@ -469,6 +468,13 @@ struct sim *sim_clone(const struct sim *src)
 	sim->caches = calloc(src->caches_cap, sizeof(*sim->caches));
 	if (!sim->caches)
 		goto fail;
+	if (src->nr_buckets) {
+		sim->buckets = malloc(src->nr_buckets * sizeof(*sim->buckets));
+		if (!sim->buckets)
+			goto fail;
+		memcpy(sim->buckets, src->buckets, src->nr_buckets * sizeof(*sim->buckets));
+		sim->nr_buckets = sim->buckets_cap = src->nr_buckets;
+	}
 	for (unsigned i = 0; i < src->nr_caches; i++) {
 		sim->caches[i] = clone_cache(src, src->caches[i]);
 		if (!sim->caches[i])
@@ -478,6 +484,8 @@ struct sim *sim_clone(const struct sim *src)
 	/* pointers into the cache table follow the copies' indexes */
 	sim->kmem_cache = sim->caches[src->kmem_cache->index];
 	sim->kmem_cache_node = sim->caches[src->kmem_cache_node->index];
+	if (src->kmem_buckets_cache)
+		sim->kmem_buckets_cache = sim->caches[src->kmem_buckets_cache->index];
 	for (unsigned t = 0; t < NR_KMALLOC_TYPES; t++)
 		for (unsigned i = 0; i <= KMALLOC_IDX_MAX; i++)
 			if (src->kmalloc_caches[t][i])
@@ -504,6 +512,7 @@ void sim_destroy(struct sim *sim)
 	for (unsigned i = 0; i < sim->nr_caches; i++)
 		kmem_cache_free_struct(sim, sim->caches[i]);
 	free(sim->caches);
+	free(sim->buckets);
 	free(sim->rcu_pending);
 	slub_release(sim);
 	config_release(&sim->cfg);

@@ -171,11 +171,21 @@ void sim_set_observer(struct sim *sim, sim_observer_fn fn, void *ctx);
  */
 uint64_t sim_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags, uint64_t caller, struct sim_op *op);
 void sim_kfree(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op);
+/* __do_kmalloc_node()'s slab path on a cache chosen elsewhere (kmem_buckets): @size is orig_size */
+uint64_t sim_kmalloc_from(struct sim *sim, unsigned cpu, struct kmem_cache *s, uint64_t size, gfp_t flags,
+			  struct sim_op *op);
 /* Whether kmalloc's cache depends on the call site: a caller may skip computing one otherwise. */
 int sim_kmalloc_uses_caller(const struct sim *sim);
 /* ksize(): 0 for NULL and ZERO_SIZE_PTR and for addresses no allocation owns */
 uint64_t sim_ksize(const struct sim *sim, uint64_t addr);
-/* krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align (1 otherwise) */
+/*
+ * krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align
+ * (1 otherwise). A new object comes from kmalloc_track_caller(): with random
+ * kmalloc caches (6.6+) @caller, krealloc's own call site, picks the copy.
+ */
+uint64_t sim_krealloc_caller(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags,
+			     uint64_t align, uint64_t caller, struct sim_op *op);
+/* krealloc() from one fixed call site (a helper such as rust_helper_krealloc(): caller 0) */
 uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
 		      struct sim_op *op);
 uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *s, gfp_t flags, struct sim_op *op);

@@ -101,6 +101,8 @@ for p in init_on_alloc init_on_free; do
 	for val in "" maybe 2 -1 o ox "$binary" "$longA"; do expect_bad_param "$p" "$p=$val"; done
 	expect_bad_param "$p" "$p"
 done
+# kernel/dma/swiotlb.c: [SLABS][,AREAS][,force|noforce] and nothing else
+for val in nofrce 1,2,3 "force,1" "$binary"; do expect_bad_param swiotlb "swiotlb=$val"; done
 # quotes: an unterminated one is an error naming the word, as typed, it is in
 expect_bad_param '"' '"'
 expect_bad_param 'slub_debug="FZ' 'slub_debug="FZ'
@@ -125,6 +127,7 @@ expect_good "--cmdline=slab_min_order=x slab_debug=Q"	# 6.1 has no slab_* spelli
 expect_good "--cmdline=slub_max_order=4294967295"		# clamped to MAX_ORDER, as the kernel does
 expect_good "--cmdline=slub_debug=F$(printf '\t')Z init_on_alloc=of"	# a blank ends a word; "of" is off
 expect_good "--cmdline=slub_min_order=10 slub_min_objects=32767 slub_debug=FZPUTA"
+expect_good "--cmdline=swiotlb=65536,4,noforce swiotlb swiotlb=force swiotlb=,"
 expect_good --cpus=8192 --mem=4G --seed=18446744073709551615
 expect_good --mem=1M --cpus=1 --seed=0x0
 expect_good --kernel=v6.19.999 --arch=arm64 --page-size=0x10000

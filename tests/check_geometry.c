@@ -143,6 +143,13 @@ START_TEST(test_order_parameters)
 	sim = boot(NULL, NULL, "2", "slub_min_objects=32");
 	ck_assert_uint_eq(cache(sim, "kmalloc-512")->oo.order, 2);
 	sim_destroy(sim);
+	/* min above max: 6.6 keeps min (calculate_order()'s fallback), 6.7+ lets the later parameter win */
+	sim = boot("6.6", NULL, "2", "slub_min_order=5 slub_max_order=1");
+	ck_assert_uint_eq(cache(sim, "kmalloc-8")->oo.order, 5);
+	sim_destroy(sim);
+	sim = boot("6.7", NULL, "2", "slub_min_order=5 slub_max_order=1");
+	ck_assert_uint_eq(cache(sim, "kmalloc-8")->oo.order, 1);
+	sim_destroy(sim);
 }
 END_TEST
 
@@ -164,9 +171,9 @@ END_TEST
 
 START_TEST(test_arm64_66_runtime_alias)
 {
-	struct sim *sim = boot("6.6", "arm64", NULL, NULL);
+	struct sim *sim = boot("6.6", "arm64", NULL, "swiotlb=noforce");
 
-	/* the classes exist in the size index but point at larger caches */
+	/* no bounce buffer: the classes exist in the size index but point at larger caches */
 	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-8"));
 	ck_assert_ptr_null(sim_find_cache(sim, "kmalloc-96"));
 	ck_assert_str_eq(kmalloc_slab(sim, 8, GFP_KERNEL, 0)->name, "kmalloc-64");
@@ -174,6 +181,92 @@ START_TEST(test_arm64_66_runtime_alias)
 	ck_assert_str_eq(kmalloc_slab(sim, 192, GFP_KERNEL, 0)->name, "kmalloc-192");
 	ck_assert_str_eq(kmalloc_slab(sim, 20, __GFP_DMA, 0)->name, "dma-kmalloc-64");
 	sim_destroy(sim);
+}
+END_TEST
+
+/* 6.5+ __kmalloc_minalign(): with swiotlb allocated (arm64 and riscv mem_init()) ARCH_KMALLOC_MINALIGN rules */
+START_TEST(test_swiotlb_bounce_minalign)
+{
+	static const struct { const char *kernel, *arch, *cmdline, *smallest; } v[] = {
+		{ "6.4", "arm64", NULL, "kmalloc-128" },	/* KMALLOC_MIN_SIZE follows ARCH_DMA_MINALIGN */
+		{ "6.5", "arm64", NULL, "kmalloc-8" },
+		{ "6.12", "arm64", NULL, "kmalloc-8" },
+		{ "6.12", "arm64", "swiotlb=noforce", "kmalloc-64" },	/* cache_line_size() */
+		{ "6.12", "arm64", "swiotlb=force swiotlb=noforce", "kmalloc-64" },
+		{ "6.12", "arm64", "swiotlb=65536,4,force", "kmalloc-8" },
+		{ "6.5", "riscv", NULL, "kmalloc-64" },
+		{ "6.6", "riscv", NULL, "kmalloc-8" },
+		{ "6.6", "riscv", "swiotlb=noforce", "kmalloc-64" },
+		{ "6.12", "x86_64", "swiotlb=noforce", "kmalloc-8" },
+	};
+
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct sim *sim = boot(v[i].kernel, v[i].arch, NULL, v[i].cmdline);
+
+		ck_assert_msg(!strcmp(kmalloc_slab(sim, 1, GFP_KERNEL, 0)->name, v[i].smallest),
+			      "%s %s '%s': kmalloc(1) in %s, expected %s", v[i].arch, v[i].kernel,
+			      v[i].cmdline ? v[i].cmdline : "", kmalloc_slab(sim, 1, GFP_KERNEL, 0)->name, v[i].smallest);
+		if (!strcmp(v[i].smallest, "kmalloc-8")) {
+			ck_assert_str_eq(kmalloc_slab(sim, 96, GFP_KERNEL, 0)->name, "kmalloc-96");
+			ck_assert_uint_eq(cache(sim, "kmalloc-8")->size, 8);
+		}
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/* mm/slab_common.c create_kmalloc_caches(): /proc/slabinfo lists the newest cache first */
+static int slabinfo_pos(const struct sim *sim, const char *name)
+{
+	const struct kmem_cache *s;
+
+	for (unsigned i = 0; (s = sim_cache_slabinfo_order(sim, i)); i++)
+		if (!strcmp(s->name, name))
+			return (int)i;
+	ck_abort_msg("no cache %s", name);
+	return -1;
+}
+
+START_TEST(test_kmalloc_creation_order)
+{
+	struct sim *old = boot("6.9", NULL, NULL, NULL), *new = boot("6.10", NULL, NULL, NULL);
+
+	/* up to 6.9 kmalloc-96 right after kmalloc-64 and kmalloc-192 after kmalloc-128 */
+	ck_assert_int_eq(slabinfo_pos(old, "kmalloc-96"), slabinfo_pos(old, "kmalloc-64") - 1);
+	ck_assert_int_eq(slabinfo_pos(old, "kmalloc-192"), slabinfo_pos(old, "kmalloc-128") - 1);
+	/* 6.10+: both before kmalloc-8, type by type */
+	ck_assert_int_eq(slabinfo_pos(new, "kmalloc-96"), slabinfo_pos(new, "kmem_cache_node") - 1);
+	ck_assert_int_eq(slabinfo_pos(new, "kmalloc-192"), slabinfo_pos(new, "kmalloc-96") - 1);
+	ck_assert_int_eq(slabinfo_pos(new, "kmalloc-8"), slabinfo_pos(new, "kmalloc-192") - 1);
+	ck_assert_int_eq(slabinfo_pos(new, "kmalloc-rcl-96"), slabinfo_pos(new, "kmalloc-8k") - 1);
+	sim_destroy(old);
+	sim_destroy(new);
+}
+END_TEST
+
+/* 6.11+ CONFIG_SLAB_BUCKETS: kmalloc_buckets (sizeof(kmem_buckets), SLAB_NO_MERGE) and the memdup_user set */
+START_TEST(test_kmalloc_buckets_cache)
+{
+	struct fixture_opts off = { .kernel = "6.12", .kconfig = "SLAB_BUCKETS=n" };
+	struct sim *old = boot("6.10", NULL, NULL, NULL), *new = boot("6.11", NULL, NULL, NULL);
+	struct sim *no = fixture_boot(&off);
+	const struct kmem_cache *s;
+
+	ck_assert_ptr_null(sim_find_cache(old, "kmalloc_buckets"));
+	ck_assert_ptr_null(sim_find_cache(no, "kmalloc_buckets"));
+	ck_assert_ptr_null(sim_find_cache(no, "memdup_user-8"));
+	s = cache(new, "kmalloc_buckets");
+	ck_assert_uint_eq(s->object_size, 14 * 8);	/* a kmem_cache pointer per index 0..KMALLOC_SHIFT_HIGH */
+	ck_assert_uint_eq(s->oo.objects, 36);
+	ck_assert(s->flags & SLAB_NO_MERGE);
+	ck_assert_ptr_null(s->unique_id);	/* unmergeable: no :0000112 alias in sysfs */
+	s = cache(new, "memdup_user-96");
+	ck_assert_uint_eq(s->usersize, 96);
+	ck_assert_uint_eq(s->align, 8);
+	ck_assert_int_eq(slabinfo_pos(new, "kmalloc_buckets"), slabinfo_pos(new, "kmalloc-cg-8k") - 1);
+	sim_destroy(old);
+	sim_destroy(new);
+	sim_destroy(no);
 }
 END_TEST
 
@@ -201,6 +294,26 @@ START_TEST(test_size_index_and_types)
 	ck_assert_uint_eq(kmalloc_size_roundup(sim, 8193), 16384);
 	ck_assert_uint_eq(kmalloc_size_roundup(sim, 4194305), 8388608);	/* 6.1 rounds even too-large sizes */
 	sim_destroy(sim);
+}
+END_TEST
+
+/* mm/slab_common.c kmalloc_size_roundup(): 8446a4deb6b6 (6.6) returns what kmalloc() cannot serve unchanged */
+START_TEST(test_size_roundup_66)
+{
+	struct sim *old = boot("6.5", NULL, NULL, NULL), *new = boot("6.6", NULL, NULL, NULL);
+
+	ck_assert_uint_eq(kmalloc_size_roundup(old, 4194305), 8388608);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 4194305), 4194305);
+	ck_assert_uint_eq(kmalloc_size_roundup(old, 4194304), 4194304);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 4194304), 4194304);
+	/* near SIZE_MAX 6.5's PAGE_SIZE << get_order() wraps to 0 (kmalloc(0) would succeed) */
+	ck_assert_uint_eq(kmalloc_size_roundup(old, UINT64_MAX - 4096), 0);
+	ck_assert_uint_eq(kmalloc_size_roundup(old, UINT64_MAX), UINT64_MAX);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, UINT64_MAX - 4096), UINT64_MAX - 4096);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 0), 0);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 100), 128);
+	sim_destroy(old);
+	sim_destroy(new);
 }
 END_TEST
 
@@ -315,7 +428,11 @@ static Suite *geometry_suite(void)
 	tc = tcase_create("kmalloc");
 	tcase_add_test(tc, test_arm64_61_has_no_96_192);
 	tcase_add_test(tc, test_arm64_66_runtime_alias);
+	tcase_add_test(tc, test_swiotlb_bounce_minalign);
+	tcase_add_test(tc, test_kmalloc_creation_order);
+	tcase_add_test(tc, test_kmalloc_buckets_cache);
 	tcase_add_test(tc, test_size_index_and_types);
+	tcase_add_test(tc, test_size_roundup_66);
 	tcase_add_test(tc, test_small_min_size_arches);
 	tcase_add_test(tc, test_freelist_random_seq);
 	suite_add_tcase(s, tc);

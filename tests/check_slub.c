@@ -69,6 +69,35 @@ static const char *cache_for_caller(struct sim *sim, uint64_t caller, gfp_t gfp)
 	return op.cache->name;
 }
 
+/* 6.6+: krealloc()'s new object comes from kmalloc_track_caller(), so krealloc's caller picks the copy */
+START_TEST(test_krealloc_random_caches_follow_caller)
+{
+	struct sim *sim = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	struct sim *old = boot_with("6.1", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	unsigned random = 0;
+
+	for (uint64_t caller = 0xffffffff81000000ull; caller < 0xffffffff81000000ull + 64 * 0x40; caller += 0x40) {
+		struct sim_op op;
+		const char *want = cache_for_caller(sim, caller, GFP_KERNEL);
+		uint64_t p = sim_kmalloc(sim, 0, 8, GFP_KERNEL, 0, NULL);
+		uint64_t q = sim_krealloc_caller(sim, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+
+		/* grown out of kmalloc-8: moved into the copy kmalloc(64) from that site would use */
+		ck_assert_uint_ne(q, p);
+		ck_assert_str_eq(op.cache->name, want);
+		random += strcmp(want, "kmalloc-64") != 0;
+		sim_kfree(sim, 0, q, NULL);
+		p = sim_kmalloc(old, 0, 8, GFP_KERNEL, 0, NULL);
+		q = sim_krealloc_caller(old, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+		ck_assert_str_eq(op.cache->name, "kmalloc-64");
+		sim_kfree(old, 0, q, NULL);
+	}
+	ck_assert_uint_gt(random, 32);
+	sim_destroy(sim);
+	sim_destroy(old);
+}
+END_TEST
+
 /* 6.6+ CONFIG_RANDOM_KMALLOC_CACHES: 16 copies of each cache, picked by hash_64(caller ^ seed, 4). */
 START_TEST(test_random_kmalloc_caches)
 {
@@ -639,6 +668,64 @@ START_TEST(test_krealloc_618_moves_misaligned)
 }
 END_TEST
 
+/* The cache a bucketed allocation of @size lands in ("page" for a large kmalloc), freed again. */
+static const char *bucket_cache(struct sim *sim, int id, uint64_t size)
+{
+	struct sim_op op;
+	uint64_t p = sim_kmem_buckets_alloc(sim, 0, id, size, GFP_KERNEL, 0, &op);
+
+	ck_assert_uint_ne(p, 0);
+	sim_kfree(sim, 0, p, NULL);
+	return op.cache ? op.cache->name : "page";
+}
+
+/* 6.11+ kmem_buckets_create() / kmem_buckets_alloc() / memdup_user() (CONFIG_SLAB_BUCKETS) */
+START_TEST(test_kmem_buckets)
+{
+	struct sim *sim = boot_with("6.12", NULL, NULL, NULL, NULL);
+	struct sim *off = boot_with("6.12", NULL, "SLAB_BUCKETS=n", NULL, NULL);
+	struct sim *old = boot_with("6.10", NULL, NULL, NULL, NULL);
+	struct sim_err err;
+	struct sim_op op;
+	struct sim_obj_info info;
+	int id = sim_kmem_buckets_create(sim, "probe-bkt", 0, 0, 100, 0, &err);
+	const struct kmem_cache *s;
+
+	ck_assert_int_ge(id, 0);
+	ck_assert_str_eq(bucket_cache(sim, id, 1), "probe-bkt-8");
+	ck_assert_str_eq(bucket_cache(sim, id, 65), "probe-bkt-96");
+	ck_assert_str_eq(bucket_cache(sim, id, 129), "probe-bkt-192");
+	ck_assert_str_eq(bucket_cache(sim, id, 1000), "probe-bkt-1k");
+	ck_assert_str_eq(bucket_cache(sim, id, 8192), "probe-bkt-8k");
+	ck_assert_str_eq(bucket_cache(sim, id, 8193), "page");	/* past KMALLOC_MAX_CACHE_SIZE: the page allocator */
+	/* the usercopy window is cut to each size; unmergeable; its kmem_buckets is an object */
+	s = cache(sim, "probe-bkt-64");
+	ck_assert_uint_eq(s->usersize, 64);
+	ck_assert_uint_eq(cache(sim, "probe-bkt-256")->usersize, 100);
+	ck_assert(s->flags & SLAB_NO_MERGE);
+	sim_lookup(sim, sim_kmem_buckets(sim, id)->obj, &info);
+	ck_assert_int_eq(info.kind, 1);
+	ck_assert_ptr_eq(info.cache, cache(sim, "kmalloc_buckets"));
+	/* memdup_user(): GFP_USER from the boot-time "memdup_user" set on 6.11+, kmalloc before */
+	ck_assert_uint_ne(sim_memdup_user(sim, 0, 10, 0, &op), 0);
+	ck_assert_str_eq(op.cache->name, "memdup_user-16");
+	ck_assert_uint_ne(sim_memdup_user(old, 0, 10, 0, &op), 0);
+	ck_assert_str_eq(op.cache->name, "kmalloc-16");
+	ck_assert_uint_ne(sim_memdup_user(off, 0, 10, 0, &op), 0);
+	ck_assert_str_eq(op.cache->name, "kmalloc-16");
+	/* without CONFIG_SLAB_BUCKETS the handle allocates from kmalloc; before 6.11 there is no API */
+	id = sim_kmem_buckets_create(off, "probe-bkt", 0, 0, 100, 0, &err);
+	ck_assert_int_ge(id, 0);
+	ck_assert_str_eq(bucket_cache(off, id, 65), "kmalloc-96");
+	ck_assert_ptr_null(sim_find_cache(off, "probe-bkt-96"));
+	ck_assert_int_lt(sim_kmem_buckets_create(old, "probe-bkt", 0, 0, 100, 0, &err), 0);
+	ck_assert_int_eq(err.code, SIM_ENOSYS);
+	sim_destroy(sim);
+	sim_destroy(off);
+	sim_destroy(old);
+}
+END_TEST
+
 START_TEST(test_named_caches)
 {
 	struct sim *sim = boot();
@@ -787,6 +874,8 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_krealloc_612_zeroes_tail);
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
+	tcase_add_test(tc, test_kmem_buckets);
+	tcase_add_test(tc, test_krealloc_random_caches_follow_caller);
 	tcase_add_test(tc, test_clone_is_independent);
 	tcase_add_test(tc, test_obj_index_every_byte);
 	suite_add_tcase(s, tc);

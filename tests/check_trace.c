@@ -355,7 +355,7 @@ END_TEST
 
 START_TEST(test_native_config)
 {
-	static const char t[] = "# header\n\nconfig kernel=6.12 cpus=4 cmdline=\"slub_debug=FZPU slab_nomerge\"\n"
+	static const char t[] = "# header\n\nconfig kernel=6.12.117 cpus=4 cmdline=\"slub_debug=FZPU slab_nomerge\"\n"
 				"config seed=7\na = kmalloc 8\n";
 	struct sim_config cfg;
 	struct sim_err err;
@@ -366,7 +366,7 @@ START_TEST(test_native_config)
 	ck_assert_int_eq(rd.format, TRACE_FMT_NATIVE);
 	ck_assert_int_eq(ev.kind, TEV_CONFIG);
 	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_KERNEL);
-	ck_assert_str_eq(ev.text, "6.12");
+	ck_assert_str_eq(ev.text, "6.12.117");
 	ck_assert_uint_eq(ev.line, 3);
 	ck_assert_uint_eq(ev.col, 8);
 	ck_assert_uint_eq(ev.text_col, 15);
@@ -382,7 +382,7 @@ START_TEST(test_native_config)
 	ck_assert_int_eq(ev.cfg_key, CONFIG_OPT_SEED);
 	ck_assert_uint_eq(ev.line, 4);
 	ck_assert_int_eq(trace_config_apply(&ev, &cfg, &err), 0);
-	ck_assert_uint_eq(cfg.kver, KV(6, 12));
+	ck_assert_uint_eq(cfg.kver, KVS(6, 12, 117));
 	ck_assert_uint_eq(cfg.cpus, 4);
 	ck_assert_uint_eq(cfg.seed, 7);
 	ck_assert_str_eq(cfg.cmdline, "slub_debug=FZPU slab_nomerge");

@@ -17,7 +17,7 @@ if command -v man >/dev/null 2>&1; then
 		fi
 	done
 else
-	echo "man not found: skipping the groff warnings check (apt-get install man-db)"
+	skip "man --warnings: man not found (apt-get install man-db)"
 fi
 
 # the page's text with roff's \- as plain '-'
@@ -38,6 +38,20 @@ fi
 for opt in $(help_options "$tmp/help"); do
 	if documented "$opt"; then ok; else not_ok "slubsim --help lists $opt; man/slubsim.1 does not"; fi
 done
+# the releases a bare --kernel stands for: the page names the ones --help computes
+bare=$(tr '\n' ' ' <"$tmp/page" | grep -o '\.B 6\.[0-9]* is 6\.[0-9]*\.[0-9]*' | sed 's/^\.B //')
+[ -n "$bare" ] && ok || not_ok "man/slubsim.1 names no release for a bare --kernel"
+echo "$bare" | while read -r series is release; do
+	[ -z "$series" ] && continue
+	if grep -q "$series = $release\([^0-9]\|\$\)" "$tmp/help"; then
+		echo ok
+	else
+		echo "FAIL: man/slubsim.1 says $series is $release; slubsim --help does not" >&2
+	fi
+done >"$tmp/bare"
+while read -r r; do ok; done <"$tmp/bare"
+[ "$(grep -c ok "$tmp/bare")" -eq "$(echo "$bare" | grep -c .)" ] || not_ok "bare --kernel releases differ"
+
 # every command of --help: a section in the page, and a --help of its own with its options documented
 commands=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' "$tmp/help")
 [ -n "$commands" ] && ok || not_ok "no commands found in slubsim --help"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# struct kmem_cache of every kmalloc cache (normal, cg, rcl, dma) against a
-# real Linux 6.1 kernel: the probe module's CACHE records hold what sysfs does
+# struct kmem_cache of every kmalloc cache (normal, cg, rcl, dma) against
+# real Linux 6.1 and 6.12 kernels (x86_64, arm64): the probe module's CACHE records hold what sysfs does
 # not show (the free pointer offset, inuse, red_left_pad, the fallback order,
 # cpu_partial_slabs, usersize); `slubsim caches --format=json` has them all.
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 for dir in $(oracle_probe_dirs); do
 	oracle_model "$dir"
-	if ! "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=json >"$tmp/caches.json" 2>"$tmp/err"; then
+	if ! oracle_slubsim caches --format=json >"$tmp/caches.json" 2>"$tmp/err"; then
 		not_ok "$name: caches --format=json"
 		cat "$tmp/err" >&2
 		continue

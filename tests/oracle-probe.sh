@@ -1,5 +1,5 @@
 #!/bin/sh
-# explain against a real Linux 6.1 kernel: for every oracle configuration,
+# explain against real Linux 6.1 and 6.12 kernels (x86_64, arm64): for every oracle configuration,
 # compare `slubsim explain --format=tsv` with the probe module's SIZE, LARGE
 # and RUST records (tests/oracle/*/probe.txt, ../shared/oracle/README.md):
 #   SIZE   kmalloc(0..8200): cache (probe "page" = our page-order-N), ksize,
@@ -38,11 +38,9 @@ FILENAME ~ /\/sim-[a-z]+$/ { row[$1 "@" $2] = $0; next }
 END { print "COUNT " p " " f }
 '
 
-for dir in "$srcdir"/tests/oracle/*/; do
-	[ -f "$dir/probe.txt" ] || continue
-	name=$(basename "$dir")
+for dir in $(oracle_probe_dirs); do
 	oracle_model "$dir"
-	run() { "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" "$@"; }
+	run() { oracle_slubsim "$@"; }
 
 	# ---- SIZE: kmalloc(0..8200)
 	label="$name SIZE"

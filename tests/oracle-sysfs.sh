@@ -1,5 +1,5 @@
 #!/bin/sh
-# Geometry against a real Linux 6.1 kernel: for every oracle configuration,
+# Geometry against real Linux 6.1 and 6.12 kernels (x86_64, arm64): for every oracle configuration,
 # run slubsim with the kernel's CPU count and command line and compare each
 # kmalloc cache's layout attributes with the kernel's /sys/kernel/slab.
 . "$(dirname "$0")/lib.sh"
@@ -7,11 +7,9 @@ tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
 attrs='object_size slab_size objs_per_slab order align min_partial cpu_partial red_zone poison store_user sanity_checks hwcache_align reclaim_account cache_dma aliases usersize'
-for dir in "$srcdir"/tests/oracle/*/; do
-	[ -f "$dir/sysfs.tsv" ] || continue
-	name=$(basename "$dir")
+for dir in $(oracle_dirs sysfs.tsv); do
 	oracle_model "$dir"
-	if ! "$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=sysfs >"$tmp/sim.tsv"; then
+	if ! oracle_slubsim caches --format=sysfs >"$tmp/sim.tsv"; then
 		not_ok "$name: slubsim failed"
 		continue
 	fi
@@ -30,10 +28,16 @@ for dir in "$srcdir"/tests/oracle/*/; do
 			if [ "$got" = "$want" ]; then ok; else not_ok "$name: $cache $a: kernel $want, slubsim '${got}'"; fi
 		done
 	done <"$tmp/caches"
-	# the same caches, in the same order, as /proc/slabinfo
-	grep -E '^(dma-)?kmalloc|^kmem_cache' "$dir/slabinfo.txt" | awk '{ print $1 }' >"$tmp/want-order"
-	"$SLUBSIM" --cpus="$cpus" --cmdline="$cmdline" caches --format=slabinfo | sed 1,2d | awk '{ print $1 }' >"$tmp/got-order"
-	if cmp -s "$tmp/want-order" "$tmp/got-order"; then ok; else not_ok "$name: /proc/slabinfo cache order differs"; diff "$tmp/want-order" "$tmp/got-order" | head >&2; fi
+	# the kmalloc family (kmalloc_buckets included) and the boot caches, in /proc/slabinfo's order, with
+	# the columns that follow from the rules: objsize, objperslab, pagesperslab
+	family() { grep -E '^(dma-)?kmalloc|^kmem_cache' | awk '{ print $1, $4, $5, $6 }'; }
+	family <"$dir/slabinfo.txt" >"$tmp/want-order"
+	oracle_slubsim caches --format=slabinfo | sed 1,2d | family >"$tmp/got-order"
+	if cmp -s "$tmp/want-order" "$tmp/got-order"; then ok; else not_ok "$name: /proc/slabinfo's kmalloc caches differ"; diff "$tmp/want-order" "$tmp/got-order" | head >&2; fi
 	echo "$name: compared $n attributes"
+	# a kernel has a dozen kmalloc caches at least, each with most of the attributes
+	nc=$(wc -l <"$tmp/caches")
+	check "$name: $nc caches in sysfs.tsv (10 at least)" [ "$nc" -ge 10 ]
+	check "$name: $n attributes compared for $nc caches (10 each at least)" [ "$n" -ge $((10 * nc)) ]
 done
 finish

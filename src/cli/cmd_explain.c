@@ -112,13 +112,12 @@ static void text_model(FILE *out, const struct sim *sim)
 {
 	const struct sim_config *cfg = &sim->cfg;
 
-	fprintf(out, "Linux %u.%u, %s, PAGE_SIZE %u, ARCH_KMALLOC_MINALIGN %u, ARCH_SLAB_MINALIGN %u", KV_MAJOR(cfg->kver),
-		KV_MINOR(cfg->kver), cfg->arch->name, sim->env.ac.page_size, sim->env.ac.kmalloc_minalign,
+	fprintf(out, "Linux %s, %s, PAGE_SIZE %u, ARCH_KMALLOC_MINALIGN %u, ARCH_SLAB_MINALIGN %u", KV_STR(cfg->kver), cfg->arch->name, sim->env.ac.page_size, sim->env.ac.kmalloc_minalign,
 		sim->env.ac.slab_minalign);
 	if (cfg->cmdline && *cfg->cmdline)
 		fprintf(out, ", command line '%s'", cfg->cmdline);
-	fprintf(out, "\n* marks the Rust wrapper mainline %u.%u ships (stable backports: 6.1.45+ has npot,"
-		" 6.12.y has allocator)\n", KV_MAJOR(cfg->kver), KV_MINOR(cfg->kver));
+	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot;"
+		" 6.12.y's allocator backport: --wrapper)\n", KV_STR(cfg->kver));
 }
 
 static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_outcome *o)

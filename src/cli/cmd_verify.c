@@ -133,8 +133,8 @@ static int run_verify(struct cli *cli, struct verify_opts *vo)
 		return EXIT_USAGE;
 	if (!vo->has_wrapper)
 		vo->wrapper = rust_default_wrapper(sim->env.kver);
-	printf("Linux %u.%u, %s, PAGE_SIZE %u%s%s%s; sizes up to KMALLOC_MAX_SIZE %" PRIu64 ", aligns up to PAGE_SIZE\n",
-	       KV_MAJOR(cfg->kver), KV_MINOR(cfg->kver), cfg->arch->name, sim->env.ac.page_size,
+	printf("Linux %s, %s, PAGE_SIZE %u%s%s%s; sizes up to KMALLOC_MAX_SIZE %" PRIu64 ", aligns up to PAGE_SIZE\n",
+	       KV_STR(cfg->kver), cfg->arch->name, sim->env.ac.page_size,
 	       cfg->cmdline && *cfg->cmdline ? ", command line '" : "", cfg->cmdline ? cfg->cmdline : "",
 	       cfg->cmdline && *cfg->cmdline ? "'" : "", sim->env.ac.kmalloc_max_size);
 	if (sweep(sim, vo, 0, &bad) || (vo->realloc && sweep(sim, vo, 1, &bad)))

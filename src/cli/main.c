@@ -58,6 +58,23 @@ int cli_boot(struct cli *cli, struct sim **out)
 	return 0;
 }
 
+/* What a bare MAJOR.MINOR stands for (sim/kver.c kv_newest()). */
+static void kernel_help(FILE *out)
+{
+	unsigned col = 0;
+
+	fputs("\nA bare --kernel=MAJOR.MINOR is the newest release of that series whose stable\n"
+	      "backports slubsim follows:", out);
+	for (unsigned v = KV_FIRST; v <= KV_LAST; v += KV(0, 1)) {
+		if (kv_newest(v) == v)
+			continue;
+		fprintf(out, "%s%u.%u = %s", col % 6 ? ", " : col ? ",\n  " : "\n  ", KV_MAJOR(v), KV_MINOR(v),
+			KV_STR(kv_newest(v)));
+		col++;
+	}
+	fputs(";\nany other series its mainline release (6.18 = 6.18.0).\n", out);
+}
+
 static void usage(FILE *out, const char *prog)
 {
 	fprintf(out, "Usage: %s [MODEL OPTIONS] COMMAND [COMMAND OPTIONS] [ARGUMENTS]\n", prog);
@@ -68,6 +85,7 @@ static void usage(FILE *out, const char *prog)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n", out);
 	fputs(options_model_help, out);
+	kernel_help(out);
 	fputs("\nOther options:\n"
 	      "  --list-archs        list the architecture profiles and their alignment constants\n"
 	      "  -h, --help          show this help\n"
@@ -96,9 +114,9 @@ static int list_archs(const struct cli *cli)
 		printf("%-11s %5u %9u %9u %9u %9u %-12s %s\n", a->name, a->ptr_size * 8, c.kmalloc_minalign,
 		       c.slab_minalign, c.has_dma_minalign ? c.dma_minalign : 0, c.kmalloc_min_size, pages, a->note);
 	}
-	printf("\nValues for Linux %u.%u (--kernel); KMALLOC = ARCH_KMALLOC_MINALIGN, SLAB = ARCH_SLAB_MINALIGN,\n"
+	printf("\nValues for Linux %s (--kernel); KMALLOC = ARCH_KMALLOC_MINALIGN, SLAB = ARCH_SLAB_MINALIGN,\n"
 	       "DMA = ARCH_DMA_MINALIGN (0: not defined), MIN_SIZE = KMALLOC_MIN_SIZE.\n",
-	       KV_MAJOR(cli->cfg.kver), KV_MINOR(cli->cfg.kver));
+	       KV_STR(cli->cfg.kver));
 	return 0;
 }
 

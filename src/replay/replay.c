@@ -336,7 +336,7 @@ static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned
 	}
 	if (check_result_free(rp, ev, &ev->obj, NULL))
 		return -1;
-	ret = sim_krealloc(rp->sim, cpu, old, ev->size, ev->gfp, 1, op);
+	ret = sim_krealloc_caller(rp->sim, cpu, old, ev->size, ev->gfp, 1, line_caller(ev), op);
 	rebind_after_realloc(rp, ev, e, old, ret, ev->size, ROBJ_KMALLOC);
 	return 0;
 }

@@ -256,8 +256,7 @@ void view_header(const struct view *v, unsigned width, struct view_lines *out)
 	vl_printf(l, VA_TITLE, "slubsim %s  event %llu/%llu", v->pl->name, (unsigned long long)player_pos(v->pl),
 		  (unsigned long long)v->pl->total);
 	if (sim)
-		vl_printf(l, VA_TITLE, "  Linux %u.%u %s %u CPUs debug %s", KV_MAJOR(sim->env.kver),
-			  KV_MINOR(sim->env.kver), sim->cfg.arch->name, sim->env.cpus, dbg);
+		vl_printf(l, VA_TITLE, "  Linux %s %s %u CPUs debug %s", KV_STR(sim->env.kver), sim->cfg.arch->name, sim->env.cpus, dbg);
 	vl_pad(l, VA_TITLE, width);
 	vl_cut(l, width);
 	l = vl_text(out, VA_NORMAL, "label: %s", rp->nr_labels > 1 ? replay_label(rp, rp->nr_labels - 1) : "-");
@@ -818,8 +817,7 @@ static void wrapper_table(const struct view *v, const struct player_step *st, st
 			  (unsigned long long)wv.addr_align);
 		vl_puts(l, a, !wv.ok ? "MISALIGNED" : wv.guaranteed ? "aligned, guaranteed" : "aligned by luck");
 	}
-	vl_text(out, VA_DIM, "> the wrapper this event used   * the one Linux %u.%u ships", KV_MAJOR(sim->env.kver),
-		KV_MINOR(sim->env.kver));
+	vl_text(out, VA_DIM, "> the wrapper this event used   * the one Linux %s ships", KV_STR(sim->env.kver));
 }
 
 static bool is_alloc(const struct player_step *st)
@@ -864,8 +862,7 @@ void view_align(const struct view *v, unsigned width, struct view_lines *out)
 	guar = kmalloc_guaranteed_align(&sim->env, st->size);
 	vl_text(out, VA_NORMAL, "kmalloc(%llu) \u2192 %s, ksize %llu, slots aligned to %llu", (unsigned long long)st->size,
 		cache, (unsigned long long)ko.ksize, (unsigned long long)ko.slot_align);
-	vl_text(out, VA_NORMAL, "Linux %u.%u guarantees kmalloc(%llu) alignment %llu", KV_MAJOR(sim->env.kver),
-		KV_MINOR(sim->env.kver), (unsigned long long)st->size, (unsigned long long)guar);
+	vl_text(out, VA_NORMAL, "Linux %s guarantees kmalloc(%llu) alignment %llu", KV_STR(sim->env.kver), (unsigned long long)st->size, (unsigned long long)guar);
 	if (st->align)
 		wrapper_table(v, st, out);
 }
