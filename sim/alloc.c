@@ -438,8 +438,8 @@ static void copy_object(struct sim *sim, uint64_t dst, uint64_t src, uint64_t le
 }
 
 /* mm/slab_common.c krealloc() / mm/slub.c krealloc_node_align() (6.18) */
-uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
-		      struct sim_op *op)
+uint64_t sim_krealloc_caller(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags,
+			     uint64_t align, uint64_t caller, struct sim_op *op)
 {
 	uint64_t ks, orig_size, ret, copy;
 
@@ -466,7 +466,8 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 		op->path = PATH_REALLOC_IN_PLACE;
 		return p;
 	}
-	ret = do_kmalloc(sim, cpu, new_size, flags, 0);
+	/* 6.6+: kmalloc_node_track_caller(), so random kmalloc caches hash krealloc's own caller */
+	ret = do_kmalloc(sim, cpu, new_size, flags, caller);
 	op->alloc_path = op->path;
 	if (!ret)
 		return 0;	/* p untouched */
@@ -481,6 +482,12 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 	}
 	op->addr = ret;
 	return ret;
+}
+
+uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
+		      struct sim_op *op)
+{
+	return sim_krealloc_caller(sim, cpu, p, new_size, flags, align, 0, op);
 }
 
 uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *s, gfp_t flags, struct sim_op *op)

@@ -69,6 +69,35 @@ static const char *cache_for_caller(struct sim *sim, uint64_t caller, gfp_t gfp)
 	return op.cache->name;
 }
 
+/* 6.6+: krealloc()'s new object comes from kmalloc_track_caller(), so krealloc's caller picks the copy */
+START_TEST(test_krealloc_random_caches_follow_caller)
+{
+	struct sim *sim = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	struct sim *old = boot_with("6.1", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	unsigned random = 0;
+
+	for (uint64_t caller = 0xffffffff81000000ull; caller < 0xffffffff81000000ull + 64 * 0x40; caller += 0x40) {
+		struct sim_op op;
+		const char *want = cache_for_caller(sim, caller, GFP_KERNEL);
+		uint64_t p = sim_kmalloc(sim, 0, 8, GFP_KERNEL, 0, NULL);
+		uint64_t q = sim_krealloc_caller(sim, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+
+		/* grown out of kmalloc-8: moved into the copy kmalloc(64) from that site would use */
+		ck_assert_uint_ne(q, p);
+		ck_assert_str_eq(op.cache->name, want);
+		random += strcmp(want, "kmalloc-64") != 0;
+		sim_kfree(sim, 0, q, NULL);
+		p = sim_kmalloc(old, 0, 8, GFP_KERNEL, 0, NULL);
+		q = sim_krealloc_caller(old, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+		ck_assert_str_eq(op.cache->name, "kmalloc-64");
+		sim_kfree(old, 0, q, NULL);
+	}
+	ck_assert_uint_gt(random, 32);
+	sim_destroy(sim);
+	sim_destroy(old);
+}
+END_TEST
+
 /* 6.6+ CONFIG_RANDOM_KMALLOC_CACHES: 16 copies of each cache, picked by hash_64(caller ^ seed, 4). */
 START_TEST(test_random_kmalloc_caches)
 {
@@ -1022,6 +1051,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
 	tcase_add_test(tc, test_kmem_buckets);
+	tcase_add_test(tc, test_krealloc_random_caches_follow_caller);
 	tcase_add_test(tc, test_clone_is_independent);
 	tcase_add_test(tc, test_obj_index_every_byte);
 	suite_add_tcase(s, tc);

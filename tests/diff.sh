@@ -52,6 +52,8 @@ rows = {r["name"]: r for r in d["caches"]}
 assert rows["kmalloc-96"]["b"] is None and rows["kmalloc-96"]["a"]["objects"] == 1
 assert d["total"]["memory_diff"] == d["total"]["b"]["memory"] - d["total"]["a"]["memory"]
 ' && ok || not_ok 'diff --format=json'
+else
+	skip "diff --format=json: python3 not installed"
 fi
 
 # exit codes and messages

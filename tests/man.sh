@@ -17,7 +17,7 @@ if command -v man >/dev/null 2>&1; then
 		fi
 	done
 else
-	echo "man not found: skipping the groff warnings check (apt-get install man-db)"
+	skip "man --warnings: man not found (apt-get install man-db)"
 fi
 
 # the page's text with roff's \- as plain '-'

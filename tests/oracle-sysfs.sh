@@ -35,5 +35,9 @@ for dir in $(oracle_dirs sysfs.tsv); do
 	oracle_slubsim caches --format=slabinfo | sed 1,2d | family >"$tmp/got-order"
 	if cmp -s "$tmp/want-order" "$tmp/got-order"; then ok; else not_ok "$name: /proc/slabinfo's kmalloc caches differ"; diff "$tmp/want-order" "$tmp/got-order" | head >&2; fi
 	echo "$name: compared $n attributes"
+	# a kernel has a dozen kmalloc caches at least, each with most of the attributes
+	nc=$(wc -l <"$tmp/caches")
+	check "$name: $nc caches in sysfs.tsv (10 at least)" [ "$nc" -ge 10 ]
+	check "$name: $n attributes compared for $nc caches (10 each at least)" [ "$n" -ge $((10 * nc)) ]
 done
 finish

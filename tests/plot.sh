@@ -19,6 +19,8 @@ svg_ok() { # svg_ok FILE LISTING: an svg root element, and every plotted cache's
 	grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$1" || return 1
 	if command -v python3 >/dev/null; then
 		python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(r.tag != "{http://www.w3.org/2000/svg}svg")' "$1" || return 1
+	else
+		skip "$1: XML parse, python3 not installed"
 	fi
 	[ "$(grep -vc '^#' "$2")" -gt 0 ] || return 1
 	for name in $(grep -v '^#' "$2" | cut -f1); do
