@@ -59,12 +59,14 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
 static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
 			     const char *title, const char *fix)
 {
+	/* 3f6f32b14ab3 "mm: slub: call WARN() when detecting a slab corruption": 6.15, stable 6.12.46 */
+	static const unsigned pad_bug_stable[] = { KVS(6, 12, 46), 0 };
 	unsigned n = 0;
 
 	if (!s || !kmem_cache_debug(s) || fault == FAULT_OBJECTS_REMAINING)
 		return 0;
-	/* 6.15+ (and 6.12.y stable): slab_pad_check() reports through slab_bug(), which does not count */
-	if (title && !(fault == FAULT_SLAB_PADDING && sim->env.kver >= KV(6, 15)))
+	/* since then slab_pad_check() reports through slab_bug(), which does not count */
+	if (title && !(fault == FAULT_SLAB_PADDING && kv_has(sim->env.kver, KV(6, 15), pad_bug_stable)))
 		n++;
 	if (fix)
 		n++;
