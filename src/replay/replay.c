@@ -1120,7 +1120,10 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 	case TEV_KSIZE: {
 		struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
 
-		return o ? 1 : -1;
+		if (!o)
+			return -1;
+		sim_ksize_claim(rp->sim, o->addr);	/* 6.2+: the caller may now use all of it */
+		return 1;
 	}
 	case TEV_EXPECT_OBJ: return do_expect_obj(rp, ev) ? -1 : 1;
 	case TEV_EXPECT_SAME: return do_expect_pair(rp, ev, true) ? -1 : 1;
