@@ -67,6 +67,9 @@ enum trace_kind {
 	TEV_CACHE_ALLOC,	/* [result =] kmem_cache_alloc|kmem_cache_zalloc cache [gfp] */
 	TEV_CACHE_FREE,		/* kmem_cache_free cache obj */
 	TEV_CACHE_DESTROY,	/* kmem_cache_destroy cache */
+	TEV_BUCKETS_CREATE,	/* [result =] kmem_buckets_create text [flags= ctor useroffset= usersize=] */
+	TEV_BUCKETS_ALLOC,	/* [result =] kmem_buckets_alloc cache(buckets) size [gfp] */
+	TEV_MEMDUP_USER,	/* [result =] memdup_user size */
 	TEV_RUST_ALLOC,		/* [result =] rust_alloc size align=N [wrapper=W] [gfp] */
 	TEV_RUST_REALLOC,	/* [result =] rust_realloc obj size align=N [wrapper=W] [gfp] */
 	TEV_RUST_FREE,		/* rust_free obj align=N [wrapper=W] */

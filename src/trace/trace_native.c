@@ -405,6 +405,9 @@ static const struct tn_op tn_ops[] = {
 	{ "kmem_cache_zalloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP | TN_ZERO },
 	{ "kmem_cache_free", TEV_CACHE_FREE, "cO", 0 },
 	{ "kmem_cache_destroy", TEV_CACHE_DESTROY, "c", 0 },
+	{ "kmem_buckets_create", TEV_BUCKETS_CREATE, "n", TN_RESULT | TN_CACHE_OPTS },
+	{ "kmem_buckets_alloc", TEV_BUCKETS_ALLOC, "cs", TN_RESULT | TN_GFP },
+	{ "memdup_user", TEV_MEMDUP_USER, "s", TN_RESULT },
 	{ "rust_alloc", TEV_RUST_ALLOC, "s", TN_RUST },
 	{ "rust_realloc", TEV_RUST_REALLOC, "Os", TN_RUST },
 	{ "rust_free", TEV_RUST_FREE, "O", TN_RUST & ~(TN_RESULT | TN_GFP) },
@@ -547,7 +550,7 @@ static int generic_op(struct trace_reader *rd, const struct tn_op *op, unsigned 
 static const char *const cache_attrs[] = {
 	"objects", "total_objects", "slabs", "partial", "object_size", "slab_size", "objs_per_slab", "order",
 	"align", "min_partial", "cpu_partial", "red_zone", "poison", "store_user", "sanity_checks",
-	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs",
+	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs", "usersize",
 };
 
 static const char *const obj_keys[] = { [TX_CACHE] = "cache=", [TX_KSIZE] = "ksize=", [TX_ALIGN_GE] = "align>=",
