@@ -178,6 +178,8 @@ uint64_t sim_kmalloc_from(struct sim *sim, unsigned cpu, struct kmem_cache *s, u
 int sim_kmalloc_uses_caller(const struct sim *sim);
 /* ksize(): 0 for NULL and ZERO_SIZE_PTR and for addresses no allocation owns */
 uint64_t sim_ksize(const struct sim *sim, uint64_t addr);
+/* ksize() as a caller calls it: sim_ksize(), and 6.2+ the caller owns all of it (skip_orig_size_check()) */
+uint64_t sim_ksize_claim(struct sim *sim, uint64_t addr);
 /*
  * krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align
  * (1 otherwise). A new object comes from kmalloc_track_caller(): with random

@@ -106,6 +106,10 @@ struct replay {
 	unsigned nr_mismatch;
 	uint32_t fail_lines[16];	/* lines of the first failed expectations */
 	unsigned nr_fail_lines;
+	uint64_t errors_seen;		/* sim_slab_errors() at the last expect errors= */
+	uint64_t saved_addr;		/* save: where the bytes came from, 0 if nothing is saved */
+	uint32_t saved_len;
+	unsigned char saved[64];
 };
 
 /* @base: the command line's configuration (copied). 0, or -1 out of memory. */

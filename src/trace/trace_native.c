@@ -412,6 +412,12 @@ static const struct tn_op tn_ops[] = {
 	{ "rust_realloc", TEV_RUST_REALLOC, "Os", TN_RUST },
 	{ "rust_free", TEV_RUST_FREE, "O", TN_RUST & ~(TN_RESULT | TN_GFP) },
 	{ "write", TEV_WRITE, "ofl", TN_BYTE },
+	{ "kmalloc_trace", TEV_KMALLOC_TRACE, "cs", TN_RESULT | TN_GFP },
+	{ "kfree_rcu", TEV_KFREE_RCU, "O", 0 },
+	{ "rcu_barrier", TEV_RCU_BARRIER, "", TN_NOCPU },
+	{ "validate", TEV_VALIDATE, "c", TN_NOCPU },
+	{ "save", TEV_SAVE, "ofl", TN_NOCPU },
+	{ "restore", TEV_RESTORE, "", TN_NOCPU },
 	{ "label", TEV_LABEL, "t", TN_NOCPU },
 };
 
@@ -481,6 +487,11 @@ static int operand(struct trace_reader *rd, char kind, const struct trace_tok *t
 	case 's':
 		return get_num(rd, t, "size", true, &ev->size);
 	case 'f':
+		/* the free pointer's place, which the trace cannot know: the replayer finds it */
+		if (tok_is(t, "freeptr") && !t->quoted) {
+			ev->at_freeptr = true;
+			return 0;
+		}
 		return get_num(rd, t, "offset", true, &ev->offset);
 	case 'l':
 		return get_num(rd, t, "length", true, &ev->len);
@@ -506,6 +517,11 @@ static const char *operand_word(char kind)
 static int write_byte(struct trace_reader *rd, const struct trace_tok *t, struct trace_event *ev)
 {
 	uint64_t v;
+
+	if (ev->kind == TEV_WRITE && tok_is(t, "~") && !t->quoted) {
+		ev->invert = true;
+		return 0;
+	}
 
 	if (get_num(rd, t, "byte value", false, &v))
 		return -1;
@@ -641,6 +657,24 @@ static int expect_text(struct trace_reader *rd, unsigned i, struct trace_event *
 	return no_more(rd, i + 1);
 }
 
+/* expect OBJ bytes OFFSET LENGTH BYTE; tok[i] is OFFSET */
+static int expect_bytes(struct trace_reader *rd, unsigned i, struct trace_event *ev)
+{
+	static const char args[] = "flb";
+
+	ev->kind = TEV_EXPECT_BYTES;
+	for (const char *a = args; *a; a++, i++) {
+		if (i == rd->ntok)
+			return tok_fail(rd, &rd->tok[i - 1], "expect bytes: missing %s",
+					*a == 'b' ? "byte value" : operand_word(*a));
+		if (*a == 'b' ? write_byte(rd, &rd->tok[i], ev) : operand(rd, *a, &rd->tok[i], ev))
+			return -1;
+	}
+	if (!ev->len)
+		return tok_fail(rd, &rd->tok[i - 2], "expect bytes: the length must not be 0%s", "");
+	return no_more(rd, i);
+}
+
 /* tok[i] is the word after "expect". */
 static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev)
 {
@@ -654,6 +688,14 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 	}
 	if (tok_is(t, "nofault")) {
 		ev->kind = TEV_EXPECT_NOFAULT;
+		return no_more(rd, i + 1);
+	}
+	if (!t->quoted && !strncmp(t->s, "errors=", 7)) {
+		struct trace_tok v = sub_tok(t, t->s + 7);
+
+		ev->kind = TEV_EXPECT_ERRORS;
+		if (get_num(rd, &v, "errors", false, &ev->errors))
+			return -1;
 		return no_more(rd, i + 1);
 	}
 	if (tok_is(t, "cache")) {
@@ -674,6 +716,8 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 			return -1;
 		return no_more(rd, i + 3);
 	}
+	if (i + 1 < rd->ntok && tok_is(&rd->tok[i + 1], "bytes") && !rd->tok[i + 1].quoted)
+		return expect_bytes(rd, i + 2, ev);
 	ev->kind = TEV_EXPECT_OBJ;
 	return expect_keys(rd, i + 1, ev, false);
 }
