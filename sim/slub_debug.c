@@ -59,12 +59,14 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
 static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
 			     const char *title, const char *fix)
 {
+	/* 3f6f32b14ab3 "mm: slub: call WARN() when detecting a slab corruption": 6.15, stable 6.12.46 */
+	static const unsigned pad_bug_stable[] = { KVS(6, 12, 46), 0 };
 	unsigned n = 0;
 
 	if (!s || !kmem_cache_debug(s) || fault == FAULT_OBJECTS_REMAINING)
 		return 0;
-	/* 6.15+ (and 6.12.y stable): slab_pad_check() reports through slab_bug(), which does not count */
-	if (title && !(fault == FAULT_SLAB_PADDING && sim->env.kver >= KV(6, 15)))
+	/* since then slab_pad_check() reports through slab_bug(), which does not count */
+	if (title && !(fault == FAULT_SLAB_PADDING && kv_has(sim->env.kver, KV(6, 15), pad_bug_stable)))
 		n++;
 	if (fix)
 		n++;
@@ -224,7 +226,8 @@ static unsigned kmalloc_redzone_start(const struct sim *sim, const struct slab *
 	    val == SLUB_RED_ACTIVE) {
 		uint64_t orig = get_orig_size(sim, slab, object);
 
-		if (orig && orig < s->object_size)
+		/* a zeroed orig_size makes the whole object red zone, as in the kernel */
+		if (orig < s->object_size)
 			return (unsigned)orig;
 	}
 	return s->object_size;
@@ -331,46 +334,55 @@ static int check_pad_bytes(struct sim *sim, struct slab *slab, uint64_t object)
 				      size_from_object(s) - off);
 }
 
-/* mm/slub.c check_object() */
+/*
+ * mm/slub.c check_object(). Until 6.10 it stopped at the first damaged red
+ * zone or poison and only reported damaged padding; 6.11 (47d911b02cbe)
+ * checks and restores every area, and damaged padding fails the check too.
+ */
 int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	uint64_t end = object + s->object_size;
+	int every = sim->env.kver >= KV(6, 11), ret = 1;
+	unsigned orig = kmalloc_redzone_start(sim, slab, object, val);
 
+#define FAILED() do { ret = 0; if (!every) return 0; } while (0)
 	if (s->flags & SLAB_RED_ZONE) {
 		if (!check_bytes_and_report(sim, slab, object, "Left Redzone", object - s->red_left_pad, val,
 					    s->red_left_pad))
-			return 0;
+			FAILED();
 		if (!check_bytes_and_report(sim, slab, object, "Right Redzone", end, val, s->inuse - s->object_size))
-			return 0;
-		if (kmalloc_redzone_start(sim, slab, object, val) < s->object_size) {
-			unsigned orig = kmalloc_redzone_start(sim, slab, object, val);
-
-			if (!check_bytes_and_report(sim, slab, object, "kmalloc Redzone", object + orig, val,
-						    s->object_size - orig))
-				return 0;
-		}
+			FAILED();
+		if (orig < s->object_size && !check_bytes_and_report(sim, slab, object, "kmalloc Redzone",
+								     object + orig, val, s->object_size - orig))
+			FAILED();
 	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
-		check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
-				       s->inuse - s->object_size);
+		if (!check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
+					    s->inuse - s->object_size) && every)
+			ret = 0;
 	}
 	if (s->flags & SLAB_POISON) {
-		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON) &&
-		    (!check_bytes_and_report(sim, slab, object, "Poison", object, POISON_FREE, s->object_size - 1) ||
-		     !check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1)))
-			return 0;
-		check_pad_bytes(sim, slab, object);
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
+			if (!check_bytes_and_report(sim, slab, object, "Poison", object, POISON_FREE,
+						    s->object_size - 1))
+				FAILED();
+			if (!check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1))
+				FAILED();
+		}
+		if (!check_pad_bytes(sim, slab, object) && every)
+			ret = 0;
 	}
+#undef FAILED
 	/* an allocated object may hold anything where its free pointer would be */
 	if (!freeptr_outside_object(s) && val == SLUB_RED_ACTIVE)
-		return 1;
+		return ret;
 	if (!check_valid_pointer(sim, slab, get_freepointer(sim, s, object))) {
 		report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freepointer corrupt", NULL, NULL);
 		/* zap it: the rest of the freelist is lost */
 		set_freepointer_raw(sim, s, object, 0);
 		return 0;
 	}
-	return 1;
+	return ret;
 }
 
 /* mm/slub.c alloc_debug_processing() */

@@ -223,6 +223,53 @@ START_TEST(test_native_rust_ops)
 }
 END_TEST
 
+/* The operations lib/slub_kunit.c's cases need, and their mistakes. */
+START_TEST(test_native_kunit_ops)
+{
+	const struct trace_event *e = native("validate s");
+
+	ck_assert_int_eq(e->kind, TEV_VALIDATE);
+	ck_assert_str_eq(e->cache.s, "s");
+	e = native("p = kmalloc_trace s 18");
+	ck_assert_int_eq(e->kind, TEV_KMALLOC_TRACE);
+	ck_assert_str_eq(e->cache.s, "s");
+	ck_assert_uint_eq(e->size, 18);
+	ck_assert_uint_eq(e->gfp, GFP_KERNEL);
+	ck_assert_int_eq(native("kfree_rcu p")->kind, TEV_KFREE_RCU);
+	ck_assert(native("kfree_rcu NULL")->obj.is_null);
+	ck_assert_int_eq(native("rcu_barrier")->kind, TEV_RCU_BARRIER);
+	e = native("write p freeptr 1 ~");
+	ck_assert(e->at_freeptr);
+	ck_assert(e->invert);
+	ck_assert(!e->byte_given);
+	e = native("save p freeptr 8");
+	ck_assert_int_eq(e->kind, TEV_SAVE);
+	ck_assert(e->at_freeptr);
+	ck_assert_uint_eq(e->len, 8);
+	ck_assert_int_eq(native("restore")->kind, TEV_RESTORE);
+	e = native("expect errors=3");
+	ck_assert_int_eq(e->kind, TEV_EXPECT_ERRORS);
+	ck_assert_uint_eq(e->errors, 3);
+	e = native("expect p bytes 40 24 0xcc");
+	ck_assert_int_eq(e->kind, TEV_EXPECT_BYTES);
+	ck_assert_uint_eq(e->offset, 40);
+	ck_assert_uint_eq(e->len, 24);
+	ck_assert_uint_eq(e->byte, 0xcc);
+
+	ck_assert_str_eq(first_error("validate\n", 9, TRACE_FMT_NATIVE), "t:1:1: validate: missing cache");
+	ck_assert_str_eq(first_error("expect errors=x\n", 16, TRACE_FMT_NATIVE),
+			 "t:1:15: invalid errors 'x'");
+	ck_assert_str_eq(first_error("expect errors=3 4\n", 18, TRACE_FMT_NATIVE), "t:1:17: unexpected '4'");
+	ck_assert_str_eq(first_error("expect p bytes 0 4\n", 19, TRACE_FMT_NATIVE),
+			 "t:1:18: expect bytes: missing byte value");
+	ck_assert_str_eq(first_error("expect p bytes 0 0 1\n", 21, TRACE_FMT_NATIVE),
+			 "t:1:18: expect bytes: the length must not be 0");
+	ck_assert_str_eq(first_error("save p 0 4 5\n", 13, TRACE_FMT_NATIVE), "t:1:12: unexpected '5'");
+	ck_assert_str_eq(first_error("@1 restore\n", 11, TRACE_FMT_NATIVE), "t:1:4: '@CPU' does not apply to restore");
+	ck_assert_str_eq(first_error("save p 0 4 ~\n", 13, TRACE_FMT_NATIVE), "t:1:12: unexpected '~'");
+}
+END_TEST
+
 START_TEST(test_native_write_label)
 {
 	const struct trace_event *e = native("write a 96 1");
@@ -1480,6 +1527,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_names_trim);
 	tcase_add_test(tc, test_names_one_byte_apart);
 	tcase_add_test(tc, test_names_hash_collisions);
+	tcase_add_test(tc, test_native_kunit_ops);
 	tcase_add_test(tc, test_pipe_native);
 	tcase_add_test(tc, test_pipe_ftrace);
 	tcase_add_test(tc, test_pipe_early_close);

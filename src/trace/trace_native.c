@@ -407,10 +407,19 @@ static const struct tn_op tn_ops[] = {
 	{ "kmem_cache_zalloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP | TN_ZERO },
 	{ "kmem_cache_free", TEV_CACHE_FREE, "cO", 0 },
 	{ "kmem_cache_destroy", TEV_CACHE_DESTROY, "c", 0 },
+	{ "kmem_buckets_create", TEV_BUCKETS_CREATE, "n", TN_RESULT | TN_CACHE_OPTS },
+	{ "kmem_buckets_alloc", TEV_BUCKETS_ALLOC, "cs", TN_RESULT | TN_GFP },
+	{ "memdup_user", TEV_MEMDUP_USER, "s", TN_RESULT },
 	{ "rust_alloc", TEV_RUST_ALLOC, "s", TN_RUST },
 	{ "rust_realloc", TEV_RUST_REALLOC, "Os", TN_RUST },
 	{ "rust_free", TEV_RUST_FREE, "O", TN_RUST & ~(TN_RESULT | TN_GFP) },
 	{ "write", TEV_WRITE, "ofl", TN_BYTE },
+	{ "kmalloc_trace", TEV_KMALLOC_TRACE, "cs", TN_RESULT | TN_GFP },
+	{ "kfree_rcu", TEV_KFREE_RCU, "O", 0 },
+	{ "rcu_barrier", TEV_RCU_BARRIER, "", TN_NOCPU },
+	{ "validate", TEV_VALIDATE, "c", TN_NOCPU },
+	{ "save", TEV_SAVE, "ofl", TN_NOCPU },
+	{ "restore", TEV_RESTORE, "", TN_NOCPU },
 	{ "label", TEV_LABEL, "t", TN_NOCPU },
 };
 
@@ -480,6 +489,11 @@ static int operand(struct trace_reader *rd, char kind, const struct trace_tok *t
 	case 's':
 		return get_num(rd, t, "size", true, &ev->size);
 	case 'f':
+		/* the free pointer's place, which the trace cannot know: the replayer finds it */
+		if (tok_is(t, "freeptr") && !t->quoted) {
+			ev->at_freeptr = true;
+			return 0;
+		}
 		return get_num(rd, t, "offset", true, &ev->offset);
 	case 'l':
 		return get_num(rd, t, "length", true, &ev->len);
@@ -505,6 +519,11 @@ static const char *operand_word(char kind)
 static int write_byte(struct trace_reader *rd, const struct trace_tok *t, struct trace_event *ev)
 {
 	uint64_t v;
+
+	if (ev->kind == TEV_WRITE && tok_is(t, "~") && !t->quoted) {
+		ev->invert = true;
+		return 0;
+	}
 
 	if (get_num(rd, t, "byte value", false, &v))
 		return -1;
@@ -549,7 +568,7 @@ static int generic_op(struct trace_reader *rd, const struct tn_op *op, unsigned 
 static const char *const cache_attrs[] = {
 	"objects", "total_objects", "slabs", "partial", "object_size", "slab_size", "objs_per_slab", "order",
 	"align", "min_partial", "cpu_partial", "red_zone", "poison", "store_user", "sanity_checks",
-	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs",
+	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs", "usersize",
 };
 
 static const char *const obj_keys[] = { [TX_CACHE] = "cache=", [TX_KSIZE] = "ksize=", [TX_ALIGN_GE] = "align>=",
@@ -640,6 +659,24 @@ static int expect_text(struct trace_reader *rd, unsigned i, struct trace_event *
 	return no_more(rd, i + 1);
 }
 
+/* expect OBJ bytes OFFSET LENGTH BYTE; tok[i] is OFFSET */
+static int expect_bytes(struct trace_reader *rd, unsigned i, struct trace_event *ev)
+{
+	static const char args[] = "flb";
+
+	ev->kind = TEV_EXPECT_BYTES;
+	for (const char *a = args; *a; a++, i++) {
+		if (i == rd->ntok)
+			return tok_fail(rd, &rd->tok[i - 1], "expect bytes: missing %s",
+					*a == 'b' ? "byte value" : operand_word(*a));
+		if (*a == 'b' ? write_byte(rd, &rd->tok[i], ev) : operand(rd, *a, &rd->tok[i], ev))
+			return -1;
+	}
+	if (!ev->len)
+		return tok_fail(rd, &rd->tok[i - 2], "expect bytes: the length must not be 0%s", "");
+	return no_more(rd, i);
+}
+
 /* tok[i] is the word after "expect". */
 static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev)
 {
@@ -653,6 +690,14 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 	}
 	if (tok_is(t, "nofault")) {
 		ev->kind = TEV_EXPECT_NOFAULT;
+		return no_more(rd, i + 1);
+	}
+	if (!t->quoted && !strncmp(t->s, "errors=", 7)) {
+		struct trace_tok v = sub_tok(t, t->s + 7);
+
+		ev->kind = TEV_EXPECT_ERRORS;
+		if (get_num(rd, &v, "errors", false, &ev->errors))
+			return -1;
 		return no_more(rd, i + 1);
 	}
 	if (tok_is(t, "cache")) {
@@ -673,6 +718,8 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 			return -1;
 		return no_more(rd, i + 3);
 	}
+	if (i + 1 < rd->ntok && tok_is(&rd->tok[i + 1], "bytes") && !rd->tok[i + 1].quoted)
+		return expect_bytes(rd, i + 2, ev);
 	ev->kind = TEV_EXPECT_OBJ;
 	return expect_keys(rd, i + 1, ev, false);
 }
