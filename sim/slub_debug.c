@@ -59,12 +59,14 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
 static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
 			     const char *title, const char *fix)
 {
+	/* 3f6f32b14ab3 "mm: slub: call WARN() when detecting a slab corruption": 6.15, stable 6.12.46 */
+	static const unsigned pad_bug_stable[] = { KVS(6, 12, 46), 0 };
 	unsigned n = 0;
 
 	if (!s || !kmem_cache_debug(s) || fault == FAULT_OBJECTS_REMAINING)
 		return 0;
-	/* 6.15+ (and 6.12.y stable): slab_pad_check() reports through slab_bug(), which does not count */
-	if (title && !(fault == FAULT_SLAB_PADDING && sim->env.kver >= KV(6, 15)))
+	/* since then slab_pad_check() reports through slab_bug(), which does not count */
+	if (title && !(fault == FAULT_SLAB_PADDING && kv_has(sim->env.kver, KV(6, 15), pad_bug_stable)))
 		n++;
 	if (fix)
 		n++;
@@ -389,12 +391,18 @@ int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned c
 	return ret;
 }
 
+/* 6.13, stable 6.12.4 and 6.1.191: a slab that failed its allocation checks is marked frozen */
+static const unsigned slab_disable_stable[] = { KVS(6, 12, 4), KVS(6, 1, 191), 0 };
+
 /* mm/slub.c alloc_debug_processing() */
 int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, uint64_t orig_size)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		/* alloc_consistency_checks() */
+		if (!check_slab(sim, s, slab))
+			goto bad;
 		if (!check_valid_pointer(sim, slab, object)) {
 			report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freelist Pointer check fails", NULL, NULL);
 			goto bad;
@@ -411,6 +419,9 @@ bad:
 	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, "Marking all objects used");
 	slab->inuse = slab->objects;
 	slab->freelist = 0;
+	/* "mm/slub: Avoid list corruption when removing a slab from the full list": check_slab() refuses it */
+	if (kv_has(sim->env.kver, KV(6, 13), slab_disable_stable))
+		slab->frozen = 1;
 	return 0;
 }
 
@@ -421,12 +432,20 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 	char body[64], fix[64];
 	struct strbuf sb;
 
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
-		return 1;
 	sb_init(&sb, fix, sizeof(fix));
 	sb_puts(&sb, "Object at ");
 	put_ptr(&sb, object);
 	sb_puts(&sb, " not freed");
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(sim, s, slab))
+		goto not_freed;
+	if (!slab->inuse) {
+		/* more frees than allocations, whatever the checks */
+		report_fault(sim, FAULT_SLAB_COUNTERS, s, slab, 0,
+			     "Slab has 0 allocated objects but 1 are to be freed", NULL, fix);
+		return 0;
+	}
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
+		return 1;
 	if (!check_valid_pointer(sim, slab, object)) {
 		sb_init(&sb, body, sizeof(body));
 		sb_puts(&sb, "Invalid object pointer ");
@@ -438,11 +457,12 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 		report_fault(sim, FAULT_OBJECT_ALREADY_FREE, s, slab, object, "Object already free", NULL, fix);
 		return 0;
 	}
-	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE)) {
-		report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
-		return 0;
-	}
+	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE))
+		goto not_freed;
 	return 1;
+not_freed:
+	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
+	return 0;
 }
 
 /* free_debug_processing() after the checks: the free track and INACTIVE patterns */

@@ -55,8 +55,9 @@ printf 'config kernel=6.12\na = kmalloc 64\nkfree_rcu a\nb = kmalloc 64\nexpect 
 	>"$tmp/rcu.trace"
 expect_exit 0 test "$tmp/rcu.trace"
 
-# the same operations where the behaviour a case depends on is absent
-for f in "$srcdir"/tests/kunit/boundaries/*.trace; do
+# the same operations where the behaviour a case depends on is absent, and
+# the cases' objects without their damage (no error may come from elsewhere)
+for f in "$srcdir"/tests/kunit/boundaries/*.trace "$srcdir"/tests/kunit/controls/*.trace; do
 	expect_exit 0 test "$f"
 done
 finish

@@ -120,6 +120,17 @@ const char *replay_label_at(const struct replay *rp, uint64_t event)
 	return replay_label(rp, lo);
 }
 
+/* Names of caches and of bucket sets stand for a handle, not for an object one can free. */
+static bool is_handle(unsigned kind)
+{
+	return kind == ROBJ_CACHE || kind == ROBJ_BUCKETS;
+}
+
+static const char *kind_word(unsigned kind)
+{
+	return kind == ROBJ_CACHE ? "a cache" : kind == ROBJ_BUCKETS ? "a set of kmalloc buckets" : "an object";
+}
+
 /* The object a name holds, with the checks every operand needs. */
 static struct replay_obj *operand(struct replay *rp, const struct trace_event *ev, const struct trace_name *n,
 				  enum replay_obj_kind want_cache, struct name_entry **out)
@@ -132,9 +143,8 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 		return NULL;
 	}
 	o = name_obj(rp, e);
-	if ((want_cache == ROBJ_CACHE) != (e->tag == ROBJ_CACHE)) {
-		trace_error(rp, ev, n->col, want_cache == ROBJ_CACHE ? "'%s' is an object, not a cache"
-								   : "'%s' is a cache, not an object", n->s);
+	if (is_handle(want_cache) || is_handle(e->tag) ? want_cache != e->tag : false) {
+		trace_error(rp, ev, n->col, "'%s' is %s, not %s", n->s, kind_word(e->tag), kind_word(want_cache));
 		return NULL;
 	}
 	if (out)
@@ -373,20 +383,27 @@ static struct kmem_cache *cache_operand(struct replay *rp, const struct trace_ev
 	return s;
 }
 
+/* The result name, or without "m =" the cache's (or bucket set's) own name. */
+static struct trace_event named_result(const struct trace_event *ev)
+{
+	struct trace_event bind = *ev;
+
+	if (!bind.result.s) {
+		bind.result.s = ev->text;
+		bind.result.len = (uint32_t)strlen(ev->text);
+		bind.result.col = ev->text_col;
+	}
+	return bind;
+}
+
 static int do_cache_create(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
 {
 	struct sim_err err;
 	struct kmem_cache *s;
 	struct replay_obj *o;
-	struct trace_event bind = *ev;
+	struct trace_event bind = named_result(ev);
 
 	(void)op;
-	if (!bind.result.s) {
-		/* no "m =": the cache is known by its own name */
-		bind.result.s = ev->text;
-		bind.result.len = (uint32_t)strlen(ev->text);
-		bind.result.col = ev->text_col;
-	}
 	if (check_result_free(rp, &bind, NULL, NULL))
 		return -1;
 	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
@@ -438,6 +455,53 @@ static int do_cache_destroy(struct replay *rp, const struct trace_event *ev, str
 		return -1;
 	sim_kmem_cache_destroy(rp->sim, s, op);
 	forget(rp, &ev->cache);
+	return 0;
+}
+
+static int do_buckets_create(struct replay *rp, const struct trace_event *ev)
+{
+	struct trace_event bind = named_result(ev);
+	struct sim_err err;
+	struct replay_obj *o;
+	int id;
+
+	if (check_result_free(rp, &bind, NULL, NULL))
+		return -1;
+	id = sim_kmem_buckets_create(rp->sim, ev->text, ev->slab_flags, (unsigned)ev->useroffset,
+				     (unsigned)ev->usersize, ev->ctor, &err);
+	if (id < 0)
+		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
+	o = bind_result(rp, &bind, sim_kmem_buckets(rp->sim, id)->obj, ROBJ_BUCKETS, true, NULL);
+	if (o)
+		o->buckets = id;
+	return 0;
+}
+
+static int do_buckets_alloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *b = operand(rp, ev, &ev->cache, ROBJ_BUCKETS, NULL), *o;
+	uint64_t addr;
+
+	if (!b || check_result_free(rp, ev, NULL, NULL))
+		return -1;
+	addr = sim_kmem_buckets_alloc(rp->sim, cpu, b->buckets, ev->size, ev->gfp, line_caller(ev), op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
+	if (o)
+		o->size = ev->size;
+	return 0;
+}
+
+static int do_memdup_user(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *o;
+	uint64_t addr;
+
+	if (check_result_free(rp, ev, NULL, NULL))
+		return -1;
+	addr = sim_memdup_user(rp->sim, cpu, ev->size, line_caller(ev), op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
+	if (o)
+		o->size = ev->size;
 	return 0;
 }
 
@@ -849,6 +913,7 @@ static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char 
 	A("align", s->align)
 	A("min_partial", s->min_partial)
 	A("cpu_partial", s->cpu_partial)
+	A("usersize", s->usersize)
 	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
 	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
 	A("poison", (s->flags & SLAB_POISON) != 0)
@@ -1103,6 +1168,9 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 	case TEV_CACHE_ALLOC: return do_cache_alloc(rp, ev, cpu, op);
 	case TEV_CACHE_FREE: return do_cache_free(rp, ev, cpu, op);
 	case TEV_CACHE_DESTROY: return do_cache_destroy(rp, ev, op);
+	case TEV_BUCKETS_CREATE: return do_buckets_create(rp, ev) ? -1 : 1;
+	case TEV_BUCKETS_ALLOC: return do_buckets_alloc(rp, ev, cpu, op);
+	case TEV_MEMDUP_USER: return do_memdup_user(rp, ev, cpu, op);
 	case TEV_RUST_ALLOC: return do_rust_alloc(rp, ev, cpu, op);
 	case TEV_RUST_REALLOC: return do_rust_realloc(rp, ev, cpu, op);
 	case TEV_RUST_FREE: return do_rust_free(rp, ev, cpu, op);

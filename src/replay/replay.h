@@ -31,6 +31,7 @@ struct replay_obj {
 	uint64_t align;		/* Rust: the Layout's alignment */
 	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
 	uint8_t wrapper;	/* Rust: enum rust_wrapper */
+	int32_t buckets;	/* kmem_buckets_create: the set's id (sim_kmem_buckets()) */
 };
 
 _Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "kmalloc's fields share the entry's line");
@@ -46,6 +47,7 @@ enum replay_obj_kind {
 	ROBJ_CACHE_OBJ,
 	ROBJ_CACHE,
 	ROBJ_RUST,
+	ROBJ_BUCKETS,		/* a kmem_buckets_create() set: a handle, as a cache is */
 };
 
 struct replay_stats {
