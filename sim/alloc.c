@@ -140,6 +140,26 @@ static void describe_object(struct sim *sim, const struct kmem_cache *s, const s
 	sim->op->order = slab->order;
 }
 
+/* 648927ceb840 "mm/slab: do not limit zeroing to orig_size when only red zoning is enabled" (slab-for-7.2) */
+static const unsigned zero_orig_size_u_only_stable[] = { KVS(6, 12, 96), 0 };
+
+/*
+ * mm/slub.c slab_post_alloc_hook(): how much of a debug cache's object
+ * __GFP_ZERO and init_on_alloc clear. 6.2+ (9ce67395f5a0): a kmalloc cache
+ * with U or Z only the @orig_size bytes asked for, so the kmalloc red zone
+ * after them stays; since the fix above only where orig_size is tracked (U).
+ */
+static uint64_t post_alloc_zero_size(const struct sim *sim, const struct kmem_cache *s, uint64_t orig_size)
+{
+	unsigned debug = SLAB_STORE_USER | SLAB_RED_ZONE;
+
+	if (sim->env.kver < KV(6, 2) || !(s->flags & SLAB_KMALLOC))
+		return s->object_size;
+	if (kv_has(sim->env.kver, KV(7, 2), zero_orig_size_u_only_stable))
+		debug = SLAB_STORE_USER;	/* slub_debug_orig_size() */
+	return (s->flags & debug) ? MIN(orig_size, s->object_size) : s->object_size;
+}
+
 /*
  * mm/slub.c slab_post_alloc_hook(): memset(object, 0, s->object_size). An
  * object whose dirty bit is clear holds zeroes but for its free pointer, so
@@ -147,12 +167,15 @@ static void describe_object(struct sim *sim, const struct kmem_cache *s, const s
  * Debug caches write poison and red zones: they always take the memset().
  */
 static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const struct slab *slab,
-			     unsigned char *p, int idx)
+			     unsigned char *p, int idx, uint64_t orig_size)
 {
 	uint64_t *dirty = slab_dirty(sim, slab), bit = 1ull << (idx % 64);
 
 	/* slab->dirty first: the bits lie after the slab's pages, another cache line */
-	if (kmem_cache_debug(s) || (slab->dirty && (dirty[idx / 64] & bit))) {
+	if (kmem_cache_debug(s)) {
+		memset(p, 0, post_alloc_zero_size(sim, s, orig_size));
+		dirty[idx / 64] &= ~bit;
+	} else if (slab->dirty && (dirty[idx / 64] & bit)) {
 		memset(p, 0, s->object_size);
 		dirty[idx / 64] &= ~bit;
 	} else if (s->offset < s->object_size) {
@@ -186,7 +209,7 @@ static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 		memset(p + s->offset, 0, sim->env.ac.ptr_size);
 	describe_object(sim, s, slab, object, slab_obj_index(sim, slab, object));
 	if (slab_want_init_on_alloc(sim, flags, s))
-		init_object_zero(sim, s, slab, p, sim->op->slot);
+		init_object_zero(sim, s, slab, p, sim->op->slot, orig_size);
 	sim->op->bytes_alloc = s->size;
 	return object;
 }
@@ -336,6 +359,19 @@ uint64_t sim_ksize(const struct sim *sim, uint64_t addr)
 	return b ? (uint64_t)sim->env.ac.page_size << b->order : 0;
 }
 
+/*
+ * mm/slab_common.c ksize() -> __ksize(): 6.2+ skip_orig_size_check() (946fa0dbf2d8):
+ * a caller that asked may use the whole ksize, so the kmalloc red zone is gone.
+ */
+uint64_t sim_ksize_claim(struct sim *sim, uint64_t addr)
+{
+	struct slab *slab;
+
+	if (!ZERO_OR_NULL_PTR(addr) && sim->env.kver >= KV(6, 2) && (slab = virt_to_slab(sim, addr)))
+		set_orig_size(sim, slab, addr, slab_cache(sim, slab)->object_size);
+	return sim_ksize(sim, addr);
+}
+
 /* What krealloc may keep and copy: ks (usable size) and orig_size (6.13+). */
 static void krealloc_sizes(struct sim *sim, uint64_t p, uint64_t *ks, uint64_t *orig_size)
 {
@@ -345,7 +381,7 @@ static void krealloc_sizes(struct sim *sim, uint64_t p, uint64_t *ks, uint64_t *
 	if (ZERO_OR_NULL_PTR(p))
 		return;
 	if (sim->env.kver < KV(6, 13)) {
-		*ks = sim_ksize(sim, p);	/* ksize(p) */
+		*ks = sim_ksize_claim(sim, p);	/* ksize(p); 6.1 __ksize(p) */
 		return;
 	}
 	slab = virt_to_slab(sim, p);
@@ -357,6 +393,11 @@ static void krealloc_sizes(struct sim *sim, uint64_t p, uint64_t *ks, uint64_t *
 	}
 }
 
+/* 1a83a716ec23 "mm: krealloc: consider spare memory for __GFP_ZERO" (6.12, Cc stable) */
+static const unsigned krealloc_zero_spare_stable[] = {
+	KVS(6, 1, 113), KVS(6, 6, 55), KVS(6, 10, 14), KVS(6, 11, 3), 0
+};
+
 /* The in-place branch of __do_krealloc(): zeroing and red zone bookkeeping per version. */
 static void krealloc_in_place(struct sim *sim, uint64_t p, uint64_t new_size, uint64_t ks, uint64_t orig_size,
 			      gfp_t flags)
@@ -365,9 +406,10 @@ static void krealloc_in_place(struct sim *sim, uint64_t p, uint64_t new_size, ui
 	struct slab *slab = virt_to_slab(sim, p);
 	unsigned char *b;
 
-	if (sim->env.kver < KV(6, 12) || !want_init || !(b = sim_mem(sim, p, ks)))
+	if (!want_init || !kv_has(sim->env.kver, KV(6, 12), krealloc_zero_spare_stable) ||
+	    !(b = sim_mem(sim, p, ks)))
 		goto orig;
-	/* 6.12: zero the spare tail; 6.13: from orig_size when growing past it */
+	/* 6.12 (and stable): zero the spare tail; 6.13: from orig_size when growing past it */
 	if (sim->env.kver >= KV(6, 13) && orig_size && orig_size < new_size)
 		memset(b + orig_size, 0, new_size - orig_size);
 	else
@@ -396,8 +438,8 @@ static void copy_object(struct sim *sim, uint64_t dst, uint64_t src, uint64_t le
 }
 
 /* mm/slab_common.c krealloc() / mm/slub.c krealloc_node_align() (6.18) */
-uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
-		      struct sim_op *op)
+uint64_t sim_krealloc_caller(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags,
+			     uint64_t align, uint64_t caller, struct sim_op *op)
 {
 	uint64_t ks, orig_size, ret, copy;
 
@@ -424,7 +466,8 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 		op->path = PATH_REALLOC_IN_PLACE;
 		return p;
 	}
-	ret = do_kmalloc(sim, cpu, new_size, flags, 0);
+	/* 6.6+: kmalloc_node_track_caller(), so random kmalloc caches hash krealloc's own caller */
+	ret = do_kmalloc(sim, cpu, new_size, flags, caller);
 	op->alloc_path = op->path;
 	if (!ret)
 		return 0;	/* p untouched */
@@ -439,6 +482,12 @@ uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_si
 	}
 	op->addr = ret;
 	return ret;
+}
+
+uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
+		      struct sim_op *op)
+{
+	return sim_krealloc_caller(sim, cpu, p, new_size, flags, align, 0, op);
 }
 
 uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *s, gfp_t flags, struct sim_op *op)
@@ -515,6 +564,9 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 		sb_puts(&sb, s->name);
 		sb_puts(&sb, ": Slab cache still has objects");
 		report_fault(sim, FAULT_OBJECTS_REMAINING, s, NULL, 0, NULL, body, NULL);
+		/* 6.12+: unlinked from slab_caches and sysfs all the same; its slabs and objects stay */
+		if (sim->env.kver >= KV(6, 12))
+			s->dead = 1;
 		return -1;
 	}
 	s->dead = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kver.h"
+#include "slab.h"
 #include "strbuf.h"
 
 struct param {
@@ -239,6 +240,41 @@ static const char *slab_param_suffix(const char *key, unsigned kver)
 	return NULL;
 }
 
+/*
+ * mm/slub.c setup_slub_min_order(). 6.7+ ("mm/slub: add sanity check for
+ * slub_min/max_order cmdline setup") raises slub_max_order to it, so the
+ * parameters act in the order they are given: the last one wins.
+ */
+static int set_min_order(const struct param *p, unsigned kver, unsigned max_page_order, struct boot_params *bp,
+			 struct sim_err *err)
+{
+	unsigned max = bp->max_order_set ? bp->slub_max_order : PAGE_ALLOC_COSTLY_ORDER;
+
+	bp->min_order_set = 1;
+	if (parse_uint_param(p->key, p->val, max_page_order, &bp->slub_min_order, err))
+		return -SIM_EINVAL;
+	if (kver >= KV(6, 7) && bp->slub_min_order > max) {
+		bp->slub_max_order = bp->slub_min_order;
+		bp->max_order_set = 1;
+	}
+	return 0;
+}
+
+/* mm/slub.c setup_slub_max_order(): clamped to the highest buddy order; 6.7+ lowers slub_min_order to it */
+static int set_max_order(const struct param *p, unsigned kver, unsigned max_page_order, struct boot_params *bp,
+			 struct sim_err *err)
+{
+	bp->max_order_set = 1;
+	/* past 32 bits the kernel's get_option() wraps, which is no use to model */
+	if (parse_uint_param(p->key, p->val, UINT_MAX, &bp->slub_max_order, err))
+		return -SIM_EINVAL;
+	if (bp->slub_max_order > max_page_order)
+		bp->slub_max_order = max_page_order;
+	if (kver >= KV(6, 7) && bp->min_order_set && bp->slub_min_order > bp->slub_max_order)
+		bp->slub_min_order = bp->slub_max_order;
+	return 0;
+}
+
 static int apply_param(const struct param *p, unsigned kver, unsigned max_page_order,
 		       struct boot_params *bp, struct sim_err *err)
 {
@@ -255,22 +291,10 @@ static int apply_param(const struct param *p, unsigned kver, unsigned max_page_o
 	}
 	if (sfx && !strcmp(sfx, "debug"))
 		return parse_slub_debug(p->key, p->val, bp, err);
-	if (sfx && !strcmp(sfx, "min_order")) {
-		bp->min_order_set = 1;
-		return parse_uint_param(p->key, p->val, max_page_order, &bp->slub_min_order, err);
-	}
-	if (sfx && !strcmp(sfx, "max_order")) {
-		bp->max_order_set = 1;
-		/*
-		 * The kernel clamps larger values to the highest buddy order; past
-		 * 32 bits its get_option() wraps, which is no use to model.
-		 */
-		if (parse_uint_param(p->key, p->val, UINT_MAX, &bp->slub_max_order, err))
-			return -SIM_EINVAL;
-		if (bp->slub_max_order > max_page_order)
-			bp->slub_max_order = max_page_order;
-		return 0;
-	}
+	if (sfx && !strcmp(sfx, "min_order"))
+		return set_min_order(p, kver, max_page_order, bp, err);
+	if (sfx && !strcmp(sfx, "max_order"))
+		return set_max_order(p, kver, max_page_order, bp, err);
 	if (sfx && !strcmp(sfx, "min_objects")) {
 		bp->min_objects_set = 1;
 		return parse_uint_param(p->key, p->val, 32767, &bp->slub_min_objects, err);

@@ -273,18 +273,19 @@ struct kmem_cache *kmalloc_slab(const struct sim *sim, uint64_t size, gfp_t flag
 uint64_t kmalloc_size_roundup(const struct sim *sim, uint64_t size)
 {
 	const struct arch_consts *ac = &sim->env.ac;
-	const struct kmem_cache *c;
+	unsigned order;
 
-	if (!size)
-		return 0;
-	if (size > ac->kmalloc_max_cache_size) {
-		/* 6.10+: a size kmalloc() cannot serve comes back unchanged */
-		if (sim->env.kver >= KV(6, 10) && size > ac->kmalloc_max_size)
-			return size;
-		if (size > (UINT64_MAX >> 1))
-			return size;
-		return (uint64_t)ac->page_size << get_order(size, ac->page_shift);
+	if (size && size <= ac->kmalloc_max_cache_size)
+		return kmalloc_slab(sim, size, GFP_KERNEL, 0)->object_size;
+	if (sim->env.kver >= KV(6, 6)) {
+		/* 8446a4deb6b6 (6.6): a size kmalloc() cannot serve, and 0, come back unchanged */
+		if (size && size <= ac->kmalloc_max_size)
+			return (uint64_t)ac->page_size << get_order(size, ac->page_shift);
+		return size;
 	}
-	c = kmalloc_slab(sim, size, GFP_KERNEL, 0);
-	return c ? c->object_size : 0;
+	/* 6.1: 0 -> 0, SIZE_MAX -> SIZE_MAX, else whole pages, the shift wrapping to 0 near SIZE_MAX */
+	if (!size || size == UINT64_MAX)
+		return size;
+	order = get_order(size, ac->page_shift);
+	return order + ac->page_shift >= 64 ? 0 : (uint64_t)ac->page_size << order;
 }

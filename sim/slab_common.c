@@ -335,13 +335,6 @@ static void slab_env_init(struct slab_env *env, const struct sim_config *cfg)
 	env->slub_min_order = bp->min_order_set ? bp->slub_min_order : 0;
 	env->slub_max_order = bp->max_order_set ? bp->slub_max_order : PAGE_ALLOC_COSTLY_ORDER;
 	env->slub_min_objects = bp->min_objects_set ? bp->slub_min_objects : 0;
-	if (cfg->kver >= KV(6, 7)) {
-		/* 6.7+ setup_slub_min_order()/setup_slub_max_order() keep min <= max */
-		if (bp->min_order_set && env->slub_min_order > env->slub_max_order)
-			env->slub_max_order = env->slub_min_order;
-		else if (bp->max_order_set && env->slub_min_order > env->slub_max_order)
-			env->slub_min_order = env->slub_max_order;
-	}
 	/* struct track: addr, handle (STACKDEPOT), cpu, pid, when */
 	if (env->ac.ptr_size == 8)
 		env->track_size = cfg->kconfig[KC_STACKDEPOT] ? 32 : 24;

@@ -671,6 +671,30 @@ load_freelist:
 
 /* ------------------------------------------------------------------ free */
 
+/* 59090e479ac7 "mm, slub: avoid zeroing kmalloc redzone" (6.12, Cc stable) */
+static const unsigned init_free_keep_redzone_stable[] = { KVS(6, 6, 55), KVS(6, 10, 14), KVS(6, 11, 3), 0 };
+
+/*
+ * mm/slub.c slab_free_hook() with init: zero the object and the metadata
+ * from get_info_end() on, but not the left red zone. Before 59090e479ac7 that
+ * zeroed the kmalloc red zone and orig_size with it, so a debug cache with U
+ * and Z found its own "kmalloc Redzone overwritten" at every kfree; since,
+ * only orig_size bytes are cleared and orig_size is written back.
+ */
+void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *slab, uint64_t object)
+{
+	unsigned char *p = slab_bytes(sim, slab, object);
+	unsigned info_end = get_info_end(&sim->env, s);
+	unsigned rsize = (s->flags & SLAB_RED_ZONE) ? s->red_left_pad : 0;
+	int keep = kv_has(sim->env.kver, KV(6, 12), init_free_keep_redzone_stable);
+	uint64_t orig_size = get_orig_size(sim, slab, object);
+
+	memset(p, 0, keep ? MIN(orig_size, s->object_size) : s->object_size);
+	memset(p + info_end, 0, s->size - info_end - rsize);
+	if (keep)
+		set_orig_size(sim, slab, object, orig_size);
+}
+
 /* mm/slub.c free_to_partial_list() (6.1.158+): debug caches, under the node lock */
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
 {

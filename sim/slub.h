@@ -178,7 +178,16 @@ uint64_t sim_kmalloc_from(struct sim *sim, unsigned cpu, struct kmem_cache *s, u
 int sim_kmalloc_uses_caller(const struct sim *sim);
 /* ksize(): 0 for NULL and ZERO_SIZE_PTR and for addresses no allocation owns */
 uint64_t sim_ksize(const struct sim *sim, uint64_t addr);
-/* krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align (1 otherwise) */
+/* ksize() as a caller calls it: sim_ksize(), and 6.2+ the caller owns all of it (skip_orig_size_check()) */
+uint64_t sim_ksize_claim(struct sim *sim, uint64_t addr);
+/*
+ * krealloc() of the modelled version; 6.18+: krealloc_node_align() with @align
+ * (1 otherwise). A new object comes from kmalloc_track_caller(): with random
+ * kmalloc caches (6.6+) @caller, krealloc's own call site, picks the copy.
+ */
+uint64_t sim_krealloc_caller(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags,
+			     uint64_t align, uint64_t caller, struct sim_op *op);
+/* krealloc() from one fixed call site (a helper such as rust_helper_krealloc(): caller 0) */
 uint64_t sim_krealloc(struct sim *sim, unsigned cpu, uint64_t p, uint64_t new_size, gfp_t flags, uint64_t align,
 		      struct sim_op *op);
 uint64_t sim_kmem_cache_alloc(struct sim *sim, unsigned cpu, struct kmem_cache *s, gfp_t flags, struct sim_op *op);

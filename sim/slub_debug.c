@@ -59,12 +59,14 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
 static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
 			     const char *title, const char *fix)
 {
+	/* 3f6f32b14ab3 "mm: slub: call WARN() when detecting a slab corruption": 6.15, stable 6.12.46 */
+	static const unsigned pad_bug_stable[] = { KVS(6, 12, 46), 0 };
 	unsigned n = 0;
 
 	if (!s || !kmem_cache_debug(s) || fault == FAULT_OBJECTS_REMAINING)
 		return 0;
-	/* 6.15+ (and 6.12.y stable): slab_pad_check() reports through slab_bug(), which does not count */
-	if (title && !(fault == FAULT_SLAB_PADDING && sim->env.kver >= KV(6, 15)))
+	/* since then slab_pad_check() reports through slab_bug(), which does not count */
+	if (title && !(fault == FAULT_SLAB_PADDING && kv_has(sim->env.kver, KV(6, 15), pad_bug_stable)))
 		n++;
 	if (fix)
 		n++;
@@ -166,7 +168,7 @@ static unsigned metadata_end(const struct sim *sim, const struct kmem_cache *s)
 	if (s->flags & SLAB_STORE_USER) {
 		off += 2 * sim->env.track_size;
 		if (s->flags & SLAB_KMALLOC)
-			off += sizeof(uint32_t);
+			off += orig_size_bytes(&sim->env);
 	}
 	return off;
 }
@@ -180,21 +182,27 @@ static unsigned size_from_object(const struct kmem_cache *s)
 void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, uint64_t orig_size)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v = (uint32_t)orig_size;
+	unsigned char *p;
 
 	if (!slub_debug_orig_size(s))
 		return;
-	memcpy(bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, &v, sizeof(v));
+	/* little-endian, as every profile is: the low bytes first */
+	p = bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = 0; i < orig_size_bytes(&sim->env); i++, orig_size >>= 8)
+		p[i] = (unsigned char)orig_size;
 }
 
 uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v;
+	const unsigned char *p;
+	uint64_t v = 0;
 
 	if (!slub_debug_orig_size(s))
 		return s->object_size;
-	memcpy(&v, slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, sizeof(v));
+	p = slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = orig_size_bytes(&sim->env); i--;)
+		v = v << 8 | p[i];
 	return v;
 }
 
@@ -224,7 +232,8 @@ static unsigned kmalloc_redzone_start(const struct sim *sim, const struct slab *
 	    val == SLUB_RED_ACTIVE) {
 		uint64_t orig = get_orig_size(sim, slab, object);
 
-		if (orig && orig < s->object_size)
+		/* a zeroed orig_size makes the whole object red zone, as in the kernel */
+		if (orig < s->object_size)
 			return (unsigned)orig;
 	}
 	return s->object_size;
@@ -331,47 +340,59 @@ static int check_pad_bytes(struct sim *sim, struct slab *slab, uint64_t object)
 				      size_from_object(s) - off);
 }
 
-/* mm/slub.c check_object() */
+/*
+ * mm/slub.c check_object(). Until 6.10 it stopped at the first damaged red
+ * zone or poison and only reported damaged padding; 6.11 (47d911b02cbe)
+ * checks and restores every area, and damaged padding fails the check too.
+ */
 int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	uint64_t end = object + s->object_size;
+	int every = sim->env.kver >= KV(6, 11), ret = 1;
+	unsigned orig = kmalloc_redzone_start(sim, slab, object, val);
 
+#define FAILED() do { ret = 0; if (!every) return 0; } while (0)
 	if (s->flags & SLAB_RED_ZONE) {
 		if (!check_bytes_and_report(sim, slab, object, "Left Redzone", object - s->red_left_pad, val,
 					    s->red_left_pad))
-			return 0;
+			FAILED();
 		if (!check_bytes_and_report(sim, slab, object, "Right Redzone", end, val, s->inuse - s->object_size))
-			return 0;
-		if (kmalloc_redzone_start(sim, slab, object, val) < s->object_size) {
-			unsigned orig = kmalloc_redzone_start(sim, slab, object, val);
-
-			if (!check_bytes_and_report(sim, slab, object, "kmalloc Redzone", object + orig, val,
-						    s->object_size - orig))
-				return 0;
-		}
+			FAILED();
+		if (orig < s->object_size && !check_bytes_and_report(sim, slab, object, "kmalloc Redzone",
+								     object + orig, val, s->object_size - orig))
+			FAILED();
 	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
-		check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
-				       s->inuse - s->object_size);
+		if (!check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
+					    s->inuse - s->object_size) && every)
+			ret = 0;
 	}
 	if (s->flags & SLAB_POISON) {
-		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON) &&
-		    (!check_bytes_and_report(sim, slab, object, "Poison", object, POISON_FREE, s->object_size - 1) ||
-		     !check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1)))
-			return 0;
-		check_pad_bytes(sim, slab, object);
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
+			if (!check_bytes_and_report(sim, slab, object, "Poison", object, POISON_FREE,
+						    s->object_size - 1))
+				FAILED();
+			if (!check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1))
+				FAILED();
+		}
+		if (!check_pad_bytes(sim, slab, object) && every)
+			ret = 0;
 	}
+#undef FAILED
 	/* an allocated object may hold anything where its free pointer would be */
 	if (!freeptr_outside_object(s) && val == SLUB_RED_ACTIVE)
-		return 1;
+		return ret;
 	if (!check_valid_pointer(sim, slab, get_freepointer(sim, s, object))) {
 		report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freepointer corrupt", NULL, NULL);
 		/* zap it: the rest of the freelist is lost */
 		set_freepointer_raw(sim, s, object, 0);
 		return 0;
 	}
-	return 1;
+	return ret;
 }
+
+/* 6.13, stable 6.12.4 and 6.1.191: a slab that failed its allocation checks is marked frozen */
+static const unsigned slab_disable_stable[] = { KVS(6, 12, 4), KVS(6, 1, 191), 0 };
 
 /* mm/slub.c alloc_debug_processing() */
 int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, uint64_t orig_size)
@@ -379,6 +400,9 @@ int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, 
 	const struct kmem_cache *s = slab_cache(sim, slab);
 
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		/* alloc_consistency_checks() */
+		if (!check_slab(sim, s, slab))
+			goto bad;
 		if (!check_valid_pointer(sim, slab, object)) {
 			report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freelist Pointer check fails", NULL, NULL);
 			goto bad;
@@ -395,6 +419,9 @@ bad:
 	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, "Marking all objects used");
 	slab->inuse = slab->objects;
 	slab->freelist = 0;
+	/* "mm/slub: Avoid list corruption when removing a slab from the full list": check_slab() refuses it */
+	if (kv_has(sim->env.kver, KV(6, 13), slab_disable_stable))
+		slab->frozen = 1;
 	return 0;
 }
 
@@ -405,12 +432,20 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 	char body[64], fix[64];
 	struct strbuf sb;
 
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
-		return 1;
 	sb_init(&sb, fix, sizeof(fix));
 	sb_puts(&sb, "Object at ");
 	put_ptr(&sb, object);
 	sb_puts(&sb, " not freed");
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(sim, s, slab))
+		goto not_freed;
+	if (!slab->inuse) {
+		/* more frees than allocations, whatever the checks */
+		report_fault(sim, FAULT_SLAB_COUNTERS, s, slab, 0,
+			     "Slab has 0 allocated objects but 1 are to be freed", NULL, fix);
+		return 0;
+	}
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
+		return 1;
 	if (!check_valid_pointer(sim, slab, object)) {
 		sb_init(&sb, body, sizeof(body));
 		sb_puts(&sb, "Invalid object pointer ");
@@ -422,11 +457,12 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 		report_fault(sim, FAULT_OBJECT_ALREADY_FREE, s, slab, object, "Object already free", NULL, fix);
 		return 0;
 	}
-	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE)) {
-		report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
-		return 0;
-	}
+	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE))
+		goto not_freed;
 	return 1;
+not_freed:
+	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
+	return 0;
 }
 
 /* free_debug_processing() after the checks: the free track and INACTIVE patterns */

@@ -158,6 +158,8 @@ enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr);
 
 /* Consistency walks (validate.c). */
 
+/* mm/slub.c check_slab(): the slab's counters, whether it is disabled, its tail padding; 1 if usable */
+int check_slab(struct sim *sim, const struct kmem_cache *s, struct slab *slab);
 /* mm/slub.c on_freelist(): is @search on the slab freelist (0: walk it all)? Reports and repairs. */
 int on_freelist(struct sim *sim, struct slab *slab, uint64_t search);
 /* mm/slub.c list_slab_objects(): the leak report of a slab kmem_cache_destroy() cannot free */
@@ -281,6 +283,8 @@ static inline uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigne
 	return object;
 }
 
+/* mm/slub.c slab_free_hook(): init_on_free wipes the object and the metadata after it */
+void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *slab, uint64_t object);
 /* mm/slub.c free_to_partial_list() (6.1.158+): debug caches, under the node lock */
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object);
 /* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
@@ -292,16 +296,12 @@ static inline void slab_free(struct sim *sim, struct kmem_cache *s, struct slab 
 {
 	struct slub_cpu *c = &s->cpu[cpu];
 
+	/* slab_free_hook() before the debug checks: slab_want_init_on_free() */
+	if (sim->init_on_free && !s->has_ctor && !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))
+		slab_free_init(sim, s, slab, object);
 	if (kmem_cache_debug(s)) {
 		free_to_partial_list(sim, s, slab, object);
 		return;
-	}
-	/* slab_free_hook(): init_on_free wipes the object and the metadata after it */
-	if (sim->init_on_free && !s->has_ctor && !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) {
-		unsigned char *p = slab_bytes(sim, slab, object);
-
-		memset(p, 0, s->object_size);
-		memset(p + s->inuse, 0, s->size - s->inuse);
 	}
 	if (c->slab != slab_index(sim, slab)) {
 		slab_free_slow(sim, s, slab, object, cpu);

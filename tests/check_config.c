@@ -109,6 +109,34 @@ START_TEST(test_order_and_merge_parameters)
 }
 END_TEST
 
+/* mm/slub.c setup_slub_min_order()/setup_slub_max_order(): 6.7+ keep min <= max, the later parameter winning */
+START_TEST(test_order_clamping_follows_order_67)
+{
+	static const struct { const char *cmdline; unsigned kver, min, max; int max_set; } v[] = {
+		/* 6.6: each value stands as given (calculate_order() then falls back to min_order) */
+		{ "slub_min_order=5 slub_max_order=1", KV(6, 6), 5, 1, 1 },
+		{ "slub_min_order=5", KV(6, 6), 5, 0, 0 },
+		/* 6.7: the max given last lowers min, the min given last raises max */
+		{ "slub_min_order=5 slub_max_order=1", KV(6, 7), 1, 1, 1 },
+		{ "slub_max_order=1 slub_min_order=5", KV(6, 7), 5, 5, 1 },
+		/* against the default slub_max_order, PAGE_ALLOC_COSTLY_ORDER */
+		{ "slub_min_order=5", KV(6, 7), 5, 5, 1 },
+		{ "slub_min_order=2", KV(6, 7), 2, 0, 0 },
+		/* the clamp to the highest buddy order comes first */
+		{ "slub_min_order=10 slub_max_order=99", KV(6, 12), 10, 10, 1 },
+		{ "slab_max_order=0 slub_min_order=1 slab_max_order=2", KV(6, 12), 1, 2, 1 },
+	};
+
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ck_assert_int_eq(parse(v[i].cmdline, v[i].kver), 0);
+		ck_assert_msg(bp.slub_min_order == v[i].min && bp.max_order_set == v[i].max_set &&
+			      (!v[i].max_set || bp.slub_max_order == v[i].max),
+			      "'%s' on %u.%u: min %u max %u (set %d)", v[i].cmdline, KV_MAJOR(v[i].kver),
+			      KV_MINOR(v[i].kver), bp.slub_min_order, bp.slub_max_order, bp.max_order_set);
+	}
+}
+END_TEST
+
 START_TEST(test_slab_spellings_follow_version)
 {
 	/* 6.1 does not know slab_debug: the kernel passes it on, so nothing changes */
@@ -209,6 +237,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_parameters);
 	tcase_add_test(tc, test_order_and_merge_parameters);
 	tcase_add_test(tc, test_slab_spellings_follow_version);
+	tcase_add_test(tc, test_order_clamping_follows_order_67);
 	tcase_add_test(tc, test_quotes_and_end_marker);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("options");

@@ -143,6 +143,13 @@ START_TEST(test_order_parameters)
 	sim = boot(NULL, NULL, "2", "slub_min_objects=32");
 	ck_assert_uint_eq(cache(sim, "kmalloc-512")->oo.order, 2);
 	sim_destroy(sim);
+	/* min above max: 6.6 keeps min (calculate_order()'s fallback), 6.7+ lets the later parameter win */
+	sim = boot("6.6", NULL, "2", "slub_min_order=5 slub_max_order=1");
+	ck_assert_uint_eq(cache(sim, "kmalloc-8")->oo.order, 5);
+	sim_destroy(sim);
+	sim = boot("6.7", NULL, "2", "slub_min_order=5 slub_max_order=1");
+	ck_assert_uint_eq(cache(sim, "kmalloc-8")->oo.order, 1);
+	sim_destroy(sim);
 }
 END_TEST
 
@@ -290,6 +297,26 @@ START_TEST(test_size_index_and_types)
 }
 END_TEST
 
+/* mm/slab_common.c kmalloc_size_roundup(): 8446a4deb6b6 (6.6) returns what kmalloc() cannot serve unchanged */
+START_TEST(test_size_roundup_66)
+{
+	struct sim *old = boot("6.5", NULL, NULL, NULL), *new = boot("6.6", NULL, NULL, NULL);
+
+	ck_assert_uint_eq(kmalloc_size_roundup(old, 4194305), 8388608);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 4194305), 4194305);
+	ck_assert_uint_eq(kmalloc_size_roundup(old, 4194304), 4194304);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 4194304), 4194304);
+	/* near SIZE_MAX 6.5's PAGE_SIZE << get_order() wraps to 0 (kmalloc(0) would succeed) */
+	ck_assert_uint_eq(kmalloc_size_roundup(old, UINT64_MAX - 4096), 0);
+	ck_assert_uint_eq(kmalloc_size_roundup(old, UINT64_MAX), UINT64_MAX);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, UINT64_MAX - 4096), UINT64_MAX - 4096);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 0), 0);
+	ck_assert_uint_eq(kmalloc_size_roundup(new, 100), 128);
+	sim_destroy(old);
+	sim_destroy(new);
+}
+END_TEST
+
 START_TEST(test_small_min_size_arches)
 {
 	struct sim *sim = boot(NULL, "m68k", NULL, NULL);
@@ -405,6 +432,7 @@ static Suite *geometry_suite(void)
 	tcase_add_test(tc, test_kmalloc_creation_order);
 	tcase_add_test(tc, test_kmalloc_buckets_cache);
 	tcase_add_test(tc, test_size_index_and_types);
+	tcase_add_test(tc, test_size_roundup_66);
 	tcase_add_test(tc, test_small_min_size_arches);
 	tcase_add_test(tc, test_freelist_random_seq);
 	suite_add_tcase(s, tc);

@@ -69,6 +69,35 @@ static const char *cache_for_caller(struct sim *sim, uint64_t caller, gfp_t gfp)
 	return op.cache->name;
 }
 
+/* 6.6+: krealloc()'s new object comes from kmalloc_track_caller(), so krealloc's caller picks the copy */
+START_TEST(test_krealloc_random_caches_follow_caller)
+{
+	struct sim *sim = boot_with("6.6", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	struct sim *old = boot_with("6.1", NULL, "RANDOM_KMALLOC_CACHES=y", NULL, "1");
+	unsigned random = 0;
+
+	for (uint64_t caller = 0xffffffff81000000ull; caller < 0xffffffff81000000ull + 64 * 0x40; caller += 0x40) {
+		struct sim_op op;
+		const char *want = cache_for_caller(sim, caller, GFP_KERNEL);
+		uint64_t p = sim_kmalloc(sim, 0, 8, GFP_KERNEL, 0, NULL);
+		uint64_t q = sim_krealloc_caller(sim, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+
+		/* grown out of kmalloc-8: moved into the copy kmalloc(64) from that site would use */
+		ck_assert_uint_ne(q, p);
+		ck_assert_str_eq(op.cache->name, want);
+		random += strcmp(want, "kmalloc-64") != 0;
+		sim_kfree(sim, 0, q, NULL);
+		p = sim_kmalloc(old, 0, 8, GFP_KERNEL, 0, NULL);
+		q = sim_krealloc_caller(old, 0, p, 64, GFP_KERNEL, 1, caller, &op);
+		ck_assert_str_eq(op.cache->name, "kmalloc-64");
+		sim_kfree(old, 0, q, NULL);
+	}
+	ck_assert_uint_gt(random, 32);
+	sim_destroy(sim);
+	sim_destroy(old);
+}
+END_TEST
+
 /* 6.6+ CONFIG_RANDOM_KMALLOC_CACHES: 16 copies of each cache, picked by hash_64(caller ^ seed, 4). */
 START_TEST(test_random_kmalloc_caches)
 {
@@ -593,20 +622,217 @@ START_TEST(test_krealloc_61)
 }
 END_TEST
 
+/* 1a83a716ec23 (6.12): the spare tail of an in-place krealloc is zeroed; stable got it too */
 START_TEST(test_krealloc_612_zeroes_tail)
 {
-	struct sim *old = boot_with("6.11", NULL, NULL, NULL, NULL), *new = boot_with("6.12", NULL, NULL, NULL, NULL);
-	uint64_t a = kmalloc(old, 0, 96, NULL), b = kmalloc(new, 0, 96, NULL);
+	static const struct {
+		const char *kernel;
+		int zeroes;
+	} cases[] = {
+		{ "6.1.112", 0 }, { "6.1.113", 1 }, { "6.1", 1 }, { "6.6.54", 0 }, { "6.6.55", 1 },
+		{ "6.10.13", 0 }, { "6.10.14", 1 }, { "6.11.2", 0 }, { "6.11.3", 1 }, { "6.12.0", 1 },
+	};
 
-	memset(sim_mem(old, a, 96), 0x77, 96);
-	memset(sim_mem(new, b, 96), 0x77, 96);
-	ck_assert_uint_eq(sim_krealloc(old, 0, a, 40, GFP_KERNEL, 1, NULL), a);
-	ck_assert_uint_eq(sim_krealloc(new, 0, b, 40, GFP_KERNEL, 1, NULL), b);
-	ck_assert_uint_eq(sim_mem(old, a, 96)[50], 0x77);
-	ck_assert_uint_eq(sim_mem(new, b, 96)[50], 0);	/* init_on_alloc: the spare tail is zeroed */
-	ck_assert_uint_eq(sim_mem(new, b, 96)[39], 0x77);
-	sim_destroy(old);
-	sim_destroy(new);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, NULL, NULL, NULL, NULL);
+		uint64_t a = kmalloc(sim, 0, 96, NULL);
+
+		memset(sim_mem(sim, a, 96), 0x77, 96);
+		ck_assert_uint_eq(sim_krealloc(sim, 0, a, 40, GFP_KERNEL, 1, NULL), a);
+		/* init_on_alloc (Debian's default) asks for the zeroing like __GFP_ZERO */
+		ck_assert_msg(sim_mem(sim, a, 96)[50] == (cases[i].zeroes ? 0 : 0x77), "%s", cases[i].kernel);
+		ck_assert_uint_eq(sim_mem(sim, a, 96)[39], 0x77);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/* How many times @what occurs in @text. */
+static unsigned occurrences(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = text ? strstr(text, what) : NULL; p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+/*
+ * slab_post_alloc_hook(): 6.1 zeroes object_size; 6.2+ only orig_size on a
+ * kmalloc cache with U or Z, so the kmalloc red zone survives kzalloc and
+ * init_on_alloc; 6.12.96 (stable fix) only where orig_size is tracked (U).
+ */
+START_TEST(test_post_alloc_zeroes_orig_size)
+{
+	static const struct {
+		const char *kernel, *cmdline;
+		unsigned char tail;	/* bytes [20, 32) of a fresh kzalloc(20) after 0x5e filled them */
+	} cases[] = {
+		{ "6.1", "slub_debug=FZU", 0x00 },  { "6.2", "slub_debug=FZU", 0xcc },
+		{ "6.12", "slub_debug=FZU", 0xcc }, { "6.12.95", "slub_debug=Z", 0x5e },
+		{ "6.12.96", "slub_debug=Z", 0x00 }, { "6.12", "slub_debug=Z", 0x00 },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, cases[i].cmdline, NULL, NULL, NULL);
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 20, NULL), b;
+
+		memset(sim_mem(sim, a, 20), 0x5e, 20);
+		if (!strstr(cases[i].cmdline, "U"))	/* no kmalloc red zone: all 32 bytes are the caller's */
+			memset(sim_mem(sim, a, 32), 0x5e, 32);
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_int_eq(op.fault, FAULT_NONE);
+		b = sim_kmalloc(sim, 0, 20, GFP_KERNEL | __GFP_ZERO, 0, &op);
+		ck_assert_uint_eq(b, a);
+		ck_assert_int_eq(op.fault, FAULT_NONE);
+		ck_assert_uint_eq(sim_mem(sim, b, 32)[19], 0);
+		ck_assert_msg(sim_mem(sim, b, 32)[25] == cases[i].tail, "%s %s: byte 25 is 0x%x", cases[i].kernel,
+			      cases[i].cmdline, sim_mem(sim, b, 32)[25]);
+		sim_kfree(sim, 0, b, &op);
+		ck_assert_int_eq(op.fault, FAULT_NONE);	/* the red zone is intact */
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/*
+ * __ksize() 6.2+ calls skip_orig_size_check(): after ksize() the whole ksize
+ * is the caller's. Without it a write past the request hits the kmalloc red
+ * zone (6.2+ only); krealloc() 6.2-6.12 starts with ksize(), so an in-place
+ * krealloc gives the whole object too; 6.13 sets orig_size to the new size.
+ */
+START_TEST(test_ksize_claims_red_zone)
+{
+	static const struct {
+		const char *kernel;
+		int redzone;		/* writing byte 25 of kmalloc(20) is reported */
+		int realloc_redzone;	/* writing byte 29 after krealloc(p, 24) in place is reported */
+	} cases[] = {
+		{ "6.1", 0, 0 }, { "6.2", 1, 0 }, { "6.12", 1, 0 }, { "6.13", 1, 1 },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 20, NULL), b;
+
+		sim_mem(sim, a, 32)[25] = 0x41;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg((op.fault == FAULT_REDZONE) == cases[i].redzone, "%s", cases[i].kernel);
+		if (op.fault)
+			ck_assert_ptr_nonnull(strstr(op.fault_text, "kmalloc Redzone overwritten"));
+		a = kmalloc(sim, 0, 20, NULL);
+		ck_assert_uint_eq(sim_ksize_claim(sim, a), 32);
+		sim_mem(sim, a, 32)[31] = 0x41;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_int_eq(op.fault, FAULT_NONE);
+		a = kmalloc(sim, 0, 20, NULL);
+		b = sim_krealloc(sim, 0, a, 24, GFP_KERNEL, 1, &op);
+		ck_assert_uint_eq(b, a);
+		sim_mem(sim, b, 32)[29] = 0x41;
+		sim_kfree(sim, 0, b, &op);
+		ck_assert_msg((op.fault == FAULT_REDZONE) == cases[i].realloc_redzone, "%s krealloc", cases[i].kernel);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/*
+ * check_object(): until 6.10 the first damaged red zone ends the check and
+ * damaged padding is only reported; 6.11 (47d911b02cbe) reports every area
+ * and damaged padding fails the check (the free is refused).
+ */
+START_TEST(test_check_object_every_area)
+{
+	static const struct {
+		const char *kernel;
+		unsigned reports;	/* left and right red zone both damaged */
+		int pad_refused;	/* damaged padding: "not freed" */
+	} cases[] = { { "6.1", 1, 0 }, { "6.10", 1, 0 }, { "6.11", 2, 1 }, { "6.12", 2, 1 } };
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);
+		struct kmem_cache *s = cache(sim, "kmalloc-64");
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 64, NULL);
+		unsigned pad = s->size - s->red_left_pad - 4;	/* the last padding bytes */
+
+		sim_mem(sim, a - 1, 1)[0] = 0x41;
+		sim_mem(sim, a + 64, 1)[0] = 0x42;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg(occurrences(op.fault_text, "Redzone overwritten") == cases[i].reports, "%s: %s",
+			      cases[i].kernel, op.fault_text);
+		ck_assert_int_eq(op.path, PATH_FREE_REJECTED);
+		sim_kfree(sim, 0, a, &op);	/* the first check stopped early: what it missed is found now */
+		ck_assert_uint_eq(op.fault != FAULT_NONE, cases[i].reports == 1);
+		if (op.fault)
+			sim_kfree(sim, 0, a, &op);
+		a = kmalloc(sim, 0, 64, NULL);
+		ck_assert_uint_eq(pad > 64 + 8, 1);
+		sim_mem(sim, a + pad, 1)[0] = 0x43;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_ptr_nonnull(strstr(op.fault_text, "Object padding overwritten"));
+		ck_assert_msg((op.path == PATH_FREE_REJECTED) == cases[i].pad_refused, "%s padding", cases[i].kernel);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/*
+ * init_on_free on a kmalloc cache with U and Z: before 59090e479ac7 (6.12;
+ * stable 6.10.14, 6.11.3) slab_free_hook() zeroed the kmalloc red zone and
+ * orig_size, and the free's own check reported it and kept the object.
+ */
+START_TEST(test_init_on_free_kmalloc_redzone)
+{
+	static const struct {
+		const char *kernel;
+		int reported;
+		unsigned char tail;	/* byte 25 of the freed kmalloc(20): wiped, or the red zone kept */
+	} cases[] = { { "6.1", 0, 0x00 }, { "6.2", 1, 0 }, { "6.10.13", 1, 0 }, { "6.10.14", 0, 0xcc },
+		      { "6.11.2", 1, 0 }, { "6.11.3", 0, 0xcc }, { "6.12", 0, 0xcc } };
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZU init_on_free=1", NULL, NULL, NULL);
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 20, NULL);
+
+		memset(sim_mem(sim, a, 20), 0x5e, 20);
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg((op.fault == FAULT_REDZONE) == cases[i].reported, "%s", cases[i].kernel);
+		ck_assert_int_eq(op.path == PATH_FREE_REJECTED, cases[i].reported);
+		if (!cases[i].reported) {
+			ck_assert_uint_eq(sim_mem(sim, a, 32)[5], 0);	/* wiped */
+			ck_assert_uint_eq(sim_mem(sim, a, 32)[25], cases[i].tail);
+		}
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/* 222afcca91f3 (7.0; 6.12.75): orig_size is an unsigned long, so the padding starts 4 bytes later */
+START_TEST(test_orig_size_unsigned_long)
+{
+	static const struct {
+		const char *kernel;
+		int padding;	/* a zero byte 4 bytes into orig_size is damaged padding */
+	} cases[] = { { "6.1", 1 }, { "6.12.74", 1 }, { "6.12.75", 0 }, { "6.12", 0 } };
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);
+		struct kmem_cache *s = cache(sim, "kmalloc-32");
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 20, NULL);
+		unsigned off = get_info_end(&sim->env, s) + 2 * sim->env.track_size + 4;
+
+		ck_assert_uint_eq(orig_size_bytes(&sim->env), cases[i].padding ? 4 : 8);
+		sim_mem(sim, a + off, 1)[0] = 0;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg((strstr(op.fault_text ? op.fault_text : "", "Object padding overwritten") != NULL) ==
+			      cases[i].padding, "%s", cases[i].kernel);
+		sim_destroy(sim);
+	}
 }
 END_TEST
 
@@ -843,9 +1069,15 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_large_kmalloc);
 	tcase_add_test(tc, test_krealloc_61);
 	tcase_add_test(tc, test_krealloc_612_zeroes_tail);
+	tcase_add_test(tc, test_post_alloc_zeroes_orig_size);
+	tcase_add_test(tc, test_ksize_claims_red_zone);
+	tcase_add_test(tc, test_check_object_every_area);
+	tcase_add_test(tc, test_init_on_free_kmalloc_redzone);
+	tcase_add_test(tc, test_orig_size_unsigned_long);
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
 	tcase_add_test(tc, test_kmem_buckets);
+	tcase_add_test(tc, test_krealloc_random_caches_follow_caller);
 	tcase_add_test(tc, test_clone_is_independent);
 	tcase_add_test(tc, test_obj_index_every_byte);
 	suite_add_tcase(s, tc);

@@ -49,6 +49,15 @@ oracle_model() { # oracle_model DIR: $name, $kernel, $arch, $cpus and $cmdline o
 	cpus=$(sed -n 's/^cpu_present: 0-\([0-9]*\)$/\1/p' "$1/meta.txt")
 	cpus=$(( ${cpus:-0} + 1 ))
 }
+oracle_test() { # oracle_test LABEL TRACE SUMMARY: `slubsim test` TRACE as oracle_model's kernel, one check
+	if oracle_slubsim test "$2" >"$tmp/out" 2>&1; then
+		ok
+		echo "$name: $3"
+	else
+		not_ok "$name $1"
+		head -40 "$tmp/out" >&2
+	fi
+}
 oracle_slubsim() { # oracle_slubsim ARGS...: slubsim as the kernel oracle_model read
 	"$SLUBSIM" --kernel="$kernel" --arch="$arch" --cpus="$cpus" --cmdline="$cmdline" "$@"
 }

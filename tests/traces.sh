@@ -36,6 +36,18 @@ check 'keep-going counts errors' grep -Eq '^errors: +1$' "$tmp/out"
 printf 'a = kmalloc 10\na = kmalloc 20\n' >"$tmp/live.trace"
 "$SLUBSIM" run "$tmp/live.trace" >"$tmp/out" 2>&1
 check 'rebinding a live name is an error' grep -q "live.trace:2:1: 'a' still holds a live object" "$tmp/out"
+# kmem_buckets: a set is a handle, and 6.10 has no such API
+run_error() { # run_error DESCRIPTION TRACE-TEXT MESSAGE
+	printf '%b' "$2" >"$tmp/e.trace"
+	"$SLUBSIM" run "$tmp/e.trace" >"$tmp/out" 2>&1
+	check "$1" grep -q "e.trace:$3" "$tmp/out"
+}
+run_error 'a bucket set is no object' 'config kernel=6.12\nb = kmem_buckets_create x\nkfree b\n' \
+	"3:7: 'b' is a set of kmalloc buckets, not an object"
+run_error 'a cache is no bucket set' 'config kernel=6.12\nm = kmem_cache_create m 64\np = kmem_buckets_alloc m 8\n' \
+	"3:24: 'm' is a cache, not a set of kmalloc buckets"
+run_error 'kmem_buckets_create before 6.11' 'config kernel=6.10\nb = kmem_buckets_create x\n' \
+	"2:25: kmem_buckets_create: the kmem_buckets API came with Linux 6.11"
 printf 'cpu 5\na = kmalloc 10\n' >"$tmp/cpu.trace"
 "$SLUBSIM" run "$tmp/cpu.trace" >"$tmp/out" 2>&1
 check 'a CPU the model lacks is an error' grep -q 'CPU 5 does not exist: the model has 2 CPUs' "$tmp/out"

@@ -121,6 +121,17 @@ const char *replay_label_at(const struct replay *rp, uint64_t event)
 	return replay_label(rp, lo);
 }
 
+/* Names of caches and of bucket sets stand for a handle, not for an object one can free. */
+static bool is_handle(unsigned kind)
+{
+	return kind == ROBJ_CACHE || kind == ROBJ_BUCKETS;
+}
+
+static const char *kind_word(unsigned kind)
+{
+	return kind == ROBJ_CACHE ? "a cache" : kind == ROBJ_BUCKETS ? "a set of kmalloc buckets" : "an object";
+}
+
 /* The object a name holds, with the checks every operand needs. */
 static struct replay_obj *operand(struct replay *rp, const struct trace_event *ev, const struct trace_name *n,
 				  enum replay_obj_kind want_cache, struct name_entry **out)
@@ -133,9 +144,8 @@ static struct replay_obj *operand(struct replay *rp, const struct trace_event *e
 		return NULL;
 	}
 	o = name_obj(rp, e);
-	if ((want_cache == ROBJ_CACHE) != (e->tag == ROBJ_CACHE)) {
-		trace_error(rp, ev, n->col, want_cache == ROBJ_CACHE ? "'%s' is an object, not a cache"
-								   : "'%s' is a cache, not an object", n->s);
+	if (is_handle(want_cache) || is_handle(e->tag) ? want_cache != e->tag : false) {
+		trace_error(rp, ev, n->col, "'%s' is %s, not %s", n->s, kind_word(e->tag), kind_word(want_cache));
 		return NULL;
 	}
 	if (out)
@@ -337,7 +347,7 @@ static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned
 	}
 	if (check_result_free(rp, ev, &ev->obj, NULL))
 		return -1;
-	ret = sim_krealloc(rp->sim, cpu, old, ev->size, ev->gfp, 1, op);
+	ret = sim_krealloc_caller(rp->sim, cpu, old, ev->size, ev->gfp, 1, line_caller(ev), op);
 	rebind_after_realloc(rp, ev, e, old, ret, ev->size, ROBJ_KMALLOC);
 	return 0;
 }
@@ -374,20 +384,27 @@ static struct kmem_cache *cache_operand(struct replay *rp, const struct trace_ev
 	return s;
 }
 
+/* The result name, or without "m =" the cache's (or bucket set's) own name. */
+static struct trace_event named_result(const struct trace_event *ev)
+{
+	struct trace_event bind = *ev;
+
+	if (!bind.result.s) {
+		bind.result.s = ev->text;
+		bind.result.len = (uint32_t)strlen(ev->text);
+		bind.result.col = ev->text_col;
+	}
+	return bind;
+}
+
 static int do_cache_create(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
 {
 	struct sim_err err;
 	struct kmem_cache *s;
 	struct replay_obj *o;
-	struct trace_event bind = *ev;
+	struct trace_event bind = named_result(ev);
 
 	(void)op;
-	if (!bind.result.s) {
-		/* no "m =": the cache is known by its own name */
-		bind.result.s = ev->text;
-		bind.result.len = (uint32_t)strlen(ev->text);
-		bind.result.col = ev->text_col;
-	}
 	if (check_result_free(rp, &bind, NULL, NULL))
 		return -1;
 	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
@@ -439,6 +456,53 @@ static int do_cache_destroy(struct replay *rp, const struct trace_event *ev, str
 		return -1;
 	sim_kmem_cache_destroy(rp->sim, s, op);
 	forget(rp, &ev->cache);
+	return 0;
+}
+
+static int do_buckets_create(struct replay *rp, const struct trace_event *ev)
+{
+	struct trace_event bind = named_result(ev);
+	struct sim_err err;
+	struct replay_obj *o;
+	int id;
+
+	if (check_result_free(rp, &bind, NULL, NULL))
+		return -1;
+	id = sim_kmem_buckets_create(rp->sim, ev->text, ev->slab_flags, (unsigned)ev->useroffset,
+				     (unsigned)ev->usersize, ev->ctor, &err);
+	if (id < 0)
+		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
+	o = bind_result(rp, &bind, sim_kmem_buckets(rp->sim, id)->obj, ROBJ_BUCKETS, true, NULL);
+	if (o)
+		o->buckets = id;
+	return 0;
+}
+
+static int do_buckets_alloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *b = operand(rp, ev, &ev->cache, ROBJ_BUCKETS, NULL), *o;
+	uint64_t addr;
+
+	if (!b || check_result_free(rp, ev, NULL, NULL))
+		return -1;
+	addr = sim_kmem_buckets_alloc(rp->sim, cpu, b->buckets, ev->size, ev->gfp, line_caller(ev), op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
+	if (o)
+		o->size = ev->size;
+	return 0;
+}
+
+static int do_memdup_user(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct replay_obj *o;
+	uint64_t addr;
+
+	if (check_result_free(rp, ev, NULL, NULL))
+		return -1;
+	addr = sim_memdup_user(rp->sim, cpu, ev->size, line_caller(ev), op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
+	if (o)
+		o->size = ev->size;
 	return 0;
 }
 
@@ -562,19 +626,131 @@ static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigne
 	return 0;
 }
 
-static int do_write(struct replay *rp, const struct trace_event *ev)
+/* The offset an operand names: a number, or "freeptr", the free pointer's place in a slab object. */
+static int object_offset(struct replay *rp, const struct trace_event *ev, const struct replay_obj *o, uint64_t *off)
+{
+	struct sim_obj_info info;
+
+	if (!ev->at_freeptr) {
+		*off = ev->offset;
+		return 0;
+	}
+	sim_lookup(rp->sim, o->addr, &info);
+	if (info.kind != 1)
+		return trace_error(rp, ev, ev->col, "freeptr: '%s' is not a slab object", ev->obj.s);
+	*off = info.cache->offset;
+	return 0;
+}
+
+/* Host bytes of ev->len bytes at the offset @ev names in its object (*@off); NULL after an error. */
+static unsigned char *object_bytes(struct replay *rp, const struct trace_event *ev, uint64_t *addr, uint64_t *off)
 {
 	struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
 	unsigned char *p;
 
-	if (!o)
-		return -1;
-	p = ev->len ? sim_mem(rp->sim, o->addr + ev->offset, ev->len) : NULL;
+	*off = 0;
+	if (!o || object_offset(rp, ev, o, off))
+		return NULL;
+	*addr = o->addr + *off;
+	p = ev->len ? sim_mem(rp->sim, *addr, ev->len) : NULL;
 	if (!p)
-		return trace_error(rp, ev, ev->col,
-				   "write of %llu bytes at %s+%llu leaves every slab and page block of the model",
-				   (unsigned long long)ev->len, ev->obj.s, (unsigned long long)ev->offset);
-	memset(p, ev->byte_given ? (int)ev->byte : 0x41, ev->len);
+		trace_error(rp, ev, ev->col, "%s of %llu bytes at %s+%llu leaves every slab and page block of the model",
+			    ev->op, (unsigned long long)ev->len, ev->obj.s, (unsigned long long)*off);
+	return p;
+}
+
+static int do_write(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t addr, off;
+	unsigned char *p = object_bytes(rp, ev, &addr, &off);
+
+	if (!p)
+		return -1;
+	if (ev->invert)
+		for (uint64_t i = 0; i < ev->len; i++)
+			p[i] = (unsigned char)~p[i];
+	else
+		memset(p, ev->byte_given ? (int)ev->byte : 0x41, ev->len);
+	return 0;
+}
+
+/* save: remember bytes of an object, for restore to put back */
+static int do_save(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t addr, off;
+	unsigned char *p;
+
+	if (ev->len > sizeof(rp->saved))
+		return trace_error(rp, ev, ev->col, "save: at most %zu bytes", sizeof(rp->saved));
+	p = object_bytes(rp, ev, &addr, &off);
+	if (!p)
+		return -1;
+	memcpy(rp->saved, p, ev->len);
+	rp->saved_addr = addr;
+	rp->saved_len = (uint32_t)ev->len;
+	return 0;
+}
+
+static int do_restore(struct replay *rp, const struct trace_event *ev)
+{
+	unsigned char *p = rp->saved_addr ? sim_mem(rp->sim, rp->saved_addr, rp->saved_len) : NULL;
+
+	if (!rp->saved_addr)
+		return trace_error(rp, ev, ev->col, "restore: nothing was saved");
+	if (!p)
+		return trace_error(rp, ev, ev->col, "restore: the saved bytes' memory is gone");
+	memcpy(p, rp->saved, rp->saved_len);
+	return 0;
+}
+
+/* kmalloc_trace: a kmalloc of the given size from the given cache */
+static int do_kmalloc_trace(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+	struct replay_obj *o;
+	uint64_t addr;
+
+	if (!s || check_result_free(rp, ev, NULL, NULL))
+		return -1;
+	if (!ev->size || ev->size > s->object_size)
+		return trace_error(rp, ev, ev->col, "kmalloc_trace: %llu bytes do not fit %s's %u-byte objects",
+				   (unsigned long long)ev->size, s->name, s->object_size);
+	addr = sim_kmalloc_trace(rp->sim, cpu, s, ev->size, ev->gfp, op);
+	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, addr != 0, NULL);
+	if (o)
+		o->size = ev->size;
+	return 0;
+}
+
+static int do_kfree_rcu(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	struct name_entry *e;
+	struct replay_obj *o;
+
+	if (ev->obj.is_null)
+		return sim_kfree_rcu(rp->sim, cpu, 0, op) ? -1 : 0;
+	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
+		return -1;
+	if (sim_kfree_rcu(rp->sim, cpu, o->addr, op))
+		return trace_error(rp, ev, ev->col, "kfree_rcu: out of memory");
+	/* the caller is done with it: the name may be bound again */
+	name_table_unbind(&rp->names, e);
+	return 0;
+}
+
+static int do_validate(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+	long r;
+
+	if (!s)
+		return -1;
+	r = sim_validate_cache(rp->sim, s, op);
+	if (r == -SIM_EINVAL)
+		return trace_error(rp, ev, ev->cache.col,
+				   "validate: %s has no debug flags; the kernel refuses the write (EINVAL)", s->name);
+	if (r < 0)
+		return trace_error(rp, ev, ev->col, "validate: out of memory");
 	return 0;
 }
 
@@ -673,6 +849,35 @@ static int do_expect_obj(struct replay *rp, const struct trace_event *ev)
 	return 0;
 }
 
+/* expect errors=N: what SLUB counted since the previous one (lib/slub_kunit.c's slab_errors) */
+static int do_expect_errors(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t now = sim_slab_errors(rp->sim), got = now - rp->errors_seen;
+
+	rp->errors_seen = now;
+	return expect_num(rp, ev, ev->col, "errors", ev->errors, got, false);
+}
+
+/* expect OBJ bytes OFFSET LENGTH BYTE */
+static int do_expect_bytes(struct replay *rp, const struct trace_event *ev)
+{
+	char want[48], got[48];
+	uint64_t addr, off, i;
+	unsigned char *p = object_bytes(rp, ev, &addr, &off);
+
+	if (!p)
+		return -1;
+	for (i = 0; i < ev->len && p[i] == ev->byte; i++)
+		;
+	if (i == ev->len) {
+		rp->st.expect_pass++;
+		return 0;
+	}
+	snprintf(want, sizeof(want), "0x%02x", ev->byte);
+	snprintf(got, sizeof(got), "0x%02x at offset %llu", p[i], (unsigned long long)(off + i));
+	return expect_failed(rp, ev, ev->col, "bytes", want, got);
+}
+
 static int do_expect_pair(struct replay *rp, const struct trace_event *ev, bool same)
 {
 	struct replay_obj *a = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL), *b;
@@ -709,6 +914,7 @@ static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char 
 	A("align", s->align)
 	A("min_partial", s->min_partial)
 	A("cpu_partial", s->cpu_partial)
+	A("usersize", s->usersize)
 	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
 	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
 	A("poison", (s->flags & SLAB_POISON) != 0)
@@ -1118,14 +1324,30 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 	case TEV_CACHE_ALLOC: return do_cache_alloc(rp, ev, cpu, op);
 	case TEV_CACHE_FREE: return do_cache_free(rp, ev, cpu, op);
 	case TEV_CACHE_DESTROY: return do_cache_destroy(rp, ev, op);
+	case TEV_BUCKETS_CREATE: return do_buckets_create(rp, ev) ? -1 : 1;
+	case TEV_BUCKETS_ALLOC: return do_buckets_alloc(rp, ev, cpu, op);
+	case TEV_MEMDUP_USER: return do_memdup_user(rp, ev, cpu, op);
 	case TEV_RUST_ALLOC: return do_rust_alloc(rp, ev, cpu, op);
 	case TEV_RUST_REALLOC: return do_rust_realloc(rp, ev, cpu, op);
 	case TEV_RUST_FREE: return do_rust_free(rp, ev, cpu, op);
 	case TEV_WRITE: return do_write(rp, ev) ? -1 : 1;
+	case TEV_SAVE: return do_save(rp, ev) ? -1 : 1;
+	case TEV_RESTORE: return do_restore(rp, ev) ? -1 : 1;
+	case TEV_KMALLOC_TRACE: return do_kmalloc_trace(rp, ev, cpu, op);
+	case TEV_KFREE_RCU: return do_kfree_rcu(rp, ev, cpu, op);
+	case TEV_RCU_BARRIER:
+		sim_rcu_barrier(rp->sim, op);
+		return 0;
+	case TEV_VALIDATE: return do_validate(rp, ev, op);
+	case TEV_EXPECT_ERRORS: return do_expect_errors(rp, ev) ? -1 : 1;
+	case TEV_EXPECT_BYTES: return do_expect_bytes(rp, ev) ? -1 : 1;
 	case TEV_KSIZE: {
 		struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
 
-		return o ? 1 : -1;
+		if (!o)
+			return -1;
+		sim_ksize_claim(rp->sim, o->addr);	/* 6.2+: the caller may now use all of it */
+		return 1;
 	}
 	case TEV_EXPECT_OBJ: return do_expect_obj(rp, ev) ? -1 : 1;
 	case TEV_EXPECT_SAME: return do_expect_pair(rp, ev, true) ? -1 : 1;

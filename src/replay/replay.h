@@ -33,7 +33,10 @@ struct replay_obj {
 	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
 	uint8_t wrapper;	/* Rust: enum rust_wrapper */
 	bool relogged;		/* ftrace: the caller's second record of a large kmalloc was seen (6.10+) */
-	uint32_t site;		/* ftrace kmem_cache_alloc: its learn site, while names are learnt as they go */
+	union {
+		int32_t buckets;	/* kmem_buckets_create: the set's id (sim_kmem_buckets()) */
+		uint32_t site;		/* ftrace kmem_cache_alloc: its learn site, while names are learnt as they go */
+	};
 };
 
 _Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "kmalloc's fields share the entry's line");
@@ -49,6 +52,7 @@ enum replay_obj_kind {
 	ROBJ_CACHE_OBJ,
 	ROBJ_CACHE,
 	ROBJ_RUST,
+	ROBJ_BUCKETS,		/* a kmem_buckets_create() set: a handle, as a cache is */
 };
 
 struct replay_stats {
@@ -119,6 +123,10 @@ struct replay {
 	unsigned nr_mismatch;
 	uint32_t fail_lines[16];	/* lines of the first failed expectations */
 	unsigned nr_fail_lines;
+	uint64_t errors_seen;		/* sim_slab_errors() at the last expect errors= */
+	uint64_t saved_addr;		/* save: where the bytes came from, 0 if nothing is saved */
+	uint32_t saved_len;
+	unsigned char saved[64];
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
 	struct name_table traced;	/* traced-* cache name -> the learn site that fed it (uint32_t) */
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */

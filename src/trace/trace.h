@@ -67,6 +67,9 @@ enum trace_kind {
 	TEV_CACHE_ALLOC,	/* [result =] kmem_cache_alloc|kmem_cache_zalloc cache [gfp] */
 	TEV_CACHE_FREE,		/* kmem_cache_free cache obj */
 	TEV_CACHE_DESTROY,	/* kmem_cache_destroy cache */
+	TEV_BUCKETS_CREATE,	/* [result =] kmem_buckets_create text [flags= ctor useroffset= usersize=] */
+	TEV_BUCKETS_ALLOC,	/* [result =] kmem_buckets_alloc cache(buckets) size [gfp] */
+	TEV_MEMDUP_USER,	/* [result =] memdup_user size */
 	TEV_RUST_ALLOC,		/* [result =] rust_alloc size align=N [wrapper=W] [gfp] */
 	TEV_RUST_REALLOC,	/* [result =] rust_realloc obj size align=N [wrapper=W] [gfp] */
 	TEV_RUST_FREE,		/* rust_free obj align=N [wrapper=W] */
@@ -78,6 +81,14 @@ enum trace_kind {
 	TEV_EXPECT_CACHE,	/* expect cache text KEY=VALUE...: keys[] (sysfs attributes) */
 	TEV_EXPECT_FAULT,	/* expect fault text */
 	TEV_EXPECT_NOFAULT,	/* expect nofault */
+	TEV_KMALLOC_TRACE,	/* [result =] kmalloc_trace cache size [gfp] */
+	TEV_KFREE_RCU,		/* kfree_rcu obj */
+	TEV_RCU_BARRIER,	/* rcu_barrier */
+	TEV_VALIDATE,		/* validate cache */
+	TEV_SAVE,		/* save obj offset len */
+	TEV_RESTORE,		/* restore */
+	TEV_EXPECT_ERRORS,	/* expect errors=N: errors */
+	TEV_EXPECT_BYTES,	/* expect obj bytes offset len byte */
 	/* ftrace kmem events (include/trace/events/kmem.h): fields in ft */
 	TEV_FT_KMALLOC,
 	TEV_FT_KMALLOC_NODE,		/* <= 5.19 */
@@ -195,9 +206,12 @@ struct trace_event {
 			slab_flags_t slab_flags;	/* kmem_cache_create flags= */
 			bool ctor;			/* kmem_cache_create ctor */
 			uint64_t useroffset, usersize;	/* kmem_cache_create useroffset= usersize= */
-			uint64_t offset, len;		/* write */
-			unsigned byte;			/* write: the byte value */
+			uint64_t offset, len;		/* write, save, expect bytes */
+			bool at_freeptr;		/* the offset is "freeptr": the cache's s->offset */
+			unsigned byte;			/* write, expect bytes: the byte value */
 			bool byte_given;
+			bool invert;			/* write: "~", each byte inverted */
+			uint64_t errors;		/* expect errors=N */
 			const char *text;		/* config value, label, fault text, cache name */
 			uint32_t text_col;
 			enum config_opt cfg_key;
@@ -208,6 +222,16 @@ struct trace_event {
 		struct trace_ftrace ft;		/* TEV_FT_* */
 	};
 };
+
+/*
+ * The strings of struct trace_event (but keys[].text, walked by nr_keys):
+ * they point into the reader's line buffer, and the parsing thread
+ * (trace_pipe.c) moves exactly these out of it before the buffer is
+ * reused. A new string field of an event goes into one of these lists.
+ */
+#define TRACE_EVENT_NATIVE_STRINGS(X) X(op) X(text)
+#define TRACE_EVENT_NATIVE_NAMES(X) X(result) X(obj) X(cache) X(other)	/* struct trace_name */
+#define TRACE_EVENT_FTRACE_STRINGS(X) X(op) X(ft.comm) X(ft.call_site) X(ft.name)
 
 struct trace_stats {
 	uint64_t lines;			/* lines read */
@@ -231,6 +255,9 @@ struct trace_reader {
 	enum trace_format format;	/* resolved at the first line that is not a comment */
 	struct trace_stats stats;
 	struct trace_error err;		/* the last TRACE_ERROR or TRACE_IOERR */
+
+	/* the full parser for every line, never quick_line() (tests hold the two equal) */
+	bool full_parse;
 
 	/* private */
 	size_t (*read)(struct trace_reader *rd, char *buf, size_t n);

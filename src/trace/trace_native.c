@@ -393,22 +393,33 @@ struct tn_op {
 
 #define TN_RUST (TN_RESULT | TN_ALIGN | TN_ALIGN_REQ | TN_WRAPPER | TN_GFP)
 
-/* quick_line() knows kmalloc, kzalloc and kfree by their place: keep them first */
+/* The operations quick_line() parses too, by name */
+enum { TN_KMALLOC, TN_KZALLOC, TN_KFREE };
+
 static const struct tn_op tn_ops[] = {
-	{ "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
-	{ "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
+	[TN_KMALLOC] = { "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
+	[TN_KZALLOC] = { "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
+	[TN_KFREE] = { "kfree", TEV_KFREE, "O", 0 },
 	{ "krealloc", TEV_KREALLOC, "Os", TN_RESULT | TN_GFP },
-	{ "kfree", TEV_KFREE, "O", 0 },
 	{ "ksize", TEV_KSIZE, "O", 0 },
 	{ "kmem_cache_create", TEV_CACHE_CREATE, "ns", TN_RESULT | TN_ALIGN | TN_CACHE_OPTS },
 	{ "kmem_cache_alloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP },
 	{ "kmem_cache_zalloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP | TN_ZERO },
 	{ "kmem_cache_free", TEV_CACHE_FREE, "cO", 0 },
 	{ "kmem_cache_destroy", TEV_CACHE_DESTROY, "c", 0 },
+	{ "kmem_buckets_create", TEV_BUCKETS_CREATE, "n", TN_RESULT | TN_CACHE_OPTS },
+	{ "kmem_buckets_alloc", TEV_BUCKETS_ALLOC, "cs", TN_RESULT | TN_GFP },
+	{ "memdup_user", TEV_MEMDUP_USER, "s", TN_RESULT },
 	{ "rust_alloc", TEV_RUST_ALLOC, "s", TN_RUST },
 	{ "rust_realloc", TEV_RUST_REALLOC, "Os", TN_RUST },
 	{ "rust_free", TEV_RUST_FREE, "O", TN_RUST & ~(TN_RESULT | TN_GFP) },
 	{ "write", TEV_WRITE, "ofl", TN_BYTE },
+	{ "kmalloc_trace", TEV_KMALLOC_TRACE, "cs", TN_RESULT | TN_GFP },
+	{ "kfree_rcu", TEV_KFREE_RCU, "O", 0 },
+	{ "rcu_barrier", TEV_RCU_BARRIER, "", TN_NOCPU },
+	{ "validate", TEV_VALIDATE, "c", TN_NOCPU },
+	{ "save", TEV_SAVE, "ofl", TN_NOCPU },
+	{ "restore", TEV_RESTORE, "", TN_NOCPU },
 	{ "label", TEV_LABEL, "t", TN_NOCPU },
 };
 
@@ -478,6 +489,11 @@ static int operand(struct trace_reader *rd, char kind, const struct trace_tok *t
 	case 's':
 		return get_num(rd, t, "size", true, &ev->size);
 	case 'f':
+		/* the free pointer's place, which the trace cannot know: the replayer finds it */
+		if (tok_is(t, "freeptr") && !t->quoted) {
+			ev->at_freeptr = true;
+			return 0;
+		}
 		return get_num(rd, t, "offset", true, &ev->offset);
 	case 'l':
 		return get_num(rd, t, "length", true, &ev->len);
@@ -503,6 +519,11 @@ static const char *operand_word(char kind)
 static int write_byte(struct trace_reader *rd, const struct trace_tok *t, struct trace_event *ev)
 {
 	uint64_t v;
+
+	if (ev->kind == TEV_WRITE && tok_is(t, "~") && !t->quoted) {
+		ev->invert = true;
+		return 0;
+	}
 
 	if (get_num(rd, t, "byte value", false, &v))
 		return -1;
@@ -547,7 +568,7 @@ static int generic_op(struct trace_reader *rd, const struct tn_op *op, unsigned 
 static const char *const cache_attrs[] = {
 	"objects", "total_objects", "slabs", "partial", "object_size", "slab_size", "objs_per_slab", "order",
 	"align", "min_partial", "cpu_partial", "red_zone", "poison", "store_user", "sanity_checks",
-	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs",
+	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs", "usersize",
 };
 
 static const char *const obj_keys[] = { [TX_CACHE] = "cache=", [TX_KSIZE] = "ksize=", [TX_ALIGN_GE] = "align>=",
@@ -638,6 +659,24 @@ static int expect_text(struct trace_reader *rd, unsigned i, struct trace_event *
 	return no_more(rd, i + 1);
 }
 
+/* expect OBJ bytes OFFSET LENGTH BYTE; tok[i] is OFFSET */
+static int expect_bytes(struct trace_reader *rd, unsigned i, struct trace_event *ev)
+{
+	static const char args[] = "flb";
+
+	ev->kind = TEV_EXPECT_BYTES;
+	for (const char *a = args; *a; a++, i++) {
+		if (i == rd->ntok)
+			return tok_fail(rd, &rd->tok[i - 1], "expect bytes: missing %s",
+					*a == 'b' ? "byte value" : operand_word(*a));
+		if (*a == 'b' ? write_byte(rd, &rd->tok[i], ev) : operand(rd, *a, &rd->tok[i], ev))
+			return -1;
+	}
+	if (!ev->len)
+		return tok_fail(rd, &rd->tok[i - 2], "expect bytes: the length must not be 0%s", "");
+	return no_more(rd, i);
+}
+
 /* tok[i] is the word after "expect". */
 static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev)
 {
@@ -651,6 +690,14 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 	}
 	if (tok_is(t, "nofault")) {
 		ev->kind = TEV_EXPECT_NOFAULT;
+		return no_more(rd, i + 1);
+	}
+	if (!t->quoted && !strncmp(t->s, "errors=", 7)) {
+		struct trace_tok v = sub_tok(t, t->s + 7);
+
+		ev->kind = TEV_EXPECT_ERRORS;
+		if (get_num(rd, &v, "errors", false, &ev->errors))
+			return -1;
 		return no_more(rd, i + 1);
 	}
 	if (tok_is(t, "cache")) {
@@ -671,6 +718,8 @@ static int expect_op(struct trace_reader *rd, unsigned i, struct trace_event *ev
 			return -1;
 		return no_more(rd, i + 3);
 	}
+	if (i + 1 < rd->ntok && tok_is(&rd->tok[i + 1], "bytes") && !rd->tok[i + 1].quoted)
+		return expect_bytes(rd, i + 2, ev);
 	ev->kind = TEV_EXPECT_OBJ;
 	return expect_keys(rd, i + 1, ev, false);
 }
@@ -851,6 +900,30 @@ static char *quick_gap(char *p)
 }
 
 /*
+ * The tn_ops[] entry quick_line() takes the @len bytes at @op for: one of
+ * kmalloc, kzalloc, kfree, whose operand is one size or one name and which
+ * take no option but a GFP mask (the full parser's then).
+ */
+static inline __attribute__((always_inline)) bool quick_is(const char *op, size_t len, unsigned k)
+{
+	/* k is a constant: the length folds and memcmp() becomes a load or two */
+	size_t n = strlen(tn_ops[k].name);
+
+	return len == n && !memcmp(op, tn_ops[k].name, n);
+}
+
+static inline const struct tn_op *quick_op(const char *op, size_t len)
+{
+	if (quick_is(op, len, TN_KMALLOC))
+		return &tn_ops[TN_KMALLOC];
+	if (quick_is(op, len, TN_KZALLOC))
+		return &tn_ops[TN_KZALLOC];
+	if (quick_is(op, len, TN_KFREE))
+		return &tn_ops[TN_KFREE];
+	return NULL;
+}
+
+/*
  * The lines a long trace is made of, "[@N] [NAME =] kmalloc|kzalloc SIZE" and
  * "[@N] kfree NAME", in one pass without tokens: 1 with @ev filled as
  * parse_tokens() would, 0 for anything else (a tab, a comment, a quote, an
@@ -881,17 +954,10 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 		if (!(op = quick_gap(p + 1)) || !(op_end = quick_name(op)) || !(p = quick_gap(op_end)))
 			return 0;
 	}
-	/* tn_ops[] begins with kmalloc, kzalloc, krealloc, kfree */
-	if (op_end - op == 7 && !memcmp(op, "kmalloc", 7))
-		o = &tn_ops[0];
-	else if (op_end - op == 7 && !memcmp(op, "kzalloc", 7))
-		o = &tn_ops[1];
-	else if (op_end - op == 5 && !memcmp(op, "kfree", 5) && !res)
-		o = &tn_ops[3];
-	else
+	if (!(o = quick_op(op, (size_t)(op_end - op))) || (res && !(o->opts & TN_RESULT)))
 		return 0;
 	arg = p;
-	if (o->kind == TEV_KMALLOC) {
+	if (o->args[0] == 's') {
 		for (arg_end = arg; *arg_end >= '0' && *arg_end <= '9' && arg_end - arg < 19; arg_end++)
 			size = size * 10 + (uint64_t)(*arg_end - '0');
 		if (arg_end == arg)
@@ -902,7 +968,7 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 	if (!(p = quick_gap(arg_end)) || *p)
 		return 0;
 	if ((res && res_end - res == 4 && !memcmp(res, "NULL", 4)) ||
-	    (o->kind == TEV_KFREE && arg_end - arg == 4 && !memcmp(arg, "NULL", 4)))
+	    (o->args[0] == 'O' && arg_end - arg == 4 && !memcmp(arg, "NULL", 4)))
 		return 0;	/* reserved: the full parser says what it means here */
 
 	/* accepted: only printable ASCII was read, so columns are offsets */
@@ -923,14 +989,14 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 		ev->result.len = (uint32_t)(res_end - res);
 		ev->result.col = (uint32_t)(res - line) + 1;
 	}
-	if (o->kind == TEV_KFREE) {
+	if (o->args[0] == 'O') {
 		*arg_end = '\0';
 		ev->obj.s = arg;
 		ev->obj.len = (uint32_t)(arg_end - arg);
 		ev->obj.col = (uint32_t)(arg - line) + 1;
 	} else {
 		ev->size = size;
-		ev->gfp = GFP_KERNEL | (o->opts & TN_ZERO ? __GFP_ZERO : 0);
+		ev->gfp = GFP_KERNEL | (o->opts & TN_ZERO ? __GFP_ZERO : 0);	/* as generic_op() */
 	}
 	return 1;
 }
@@ -951,7 +1017,7 @@ int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
 	ev->nr_keys = 0;
 	ev->line = rd->line;
 	ev->cpu = rd->cpu;
-	if (quick_line(rd, ev))
+	if (!rd->full_parse && quick_line(rd, ev))
 		return 1;
 	if (tokenize(rd)) {
 		rd->ntok = rd->next_tok = 0;
