@@ -119,6 +119,8 @@ static inline int slub_debug_orig_size(const struct kmem_cache *s)
 }
 /* mm/slub.c get_info_end(): where the tracks start */
 unsigned get_info_end(const struct slab_env *env, const struct kmem_cache *s);
+/* The size of the orig_size field after the tracks: unsigned int, unsigned long since 222afcca91f3 */
+unsigned orig_size_bytes(const struct slab_env *env);
 /* The largest power of two that divides every object address of @s. */
 uint64_t kmem_cache_slot_align(const struct slab_env *env, const struct kmem_cache *s);
 /* mm/slub.c slab_ksize(): what ksize() reports for an object of @s */

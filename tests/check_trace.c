@@ -9,6 +9,8 @@
 #include "src/trace/trace.h"
 #include "src/trace/trace_pipe.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static struct trace_reader rd;
 static struct trace_event ev;
 static bool rd_open;
@@ -977,6 +979,117 @@ static bool same_name(const struct trace_name *a, const struct trace_name *b)
 	return same_str(a->s, b->s) && a->len == b->len && a->col == b->col && a->is_null == b->is_null;
 }
 
+/* Two native events are the same in every field (their strings may live in different buffers). */
+static void assert_same_native(const struct trace_event *a, const struct trace_event *b)
+{
+	ck_assert_int_eq(a->kind, b->kind);
+	ck_assert(same_str(a->op, b->op));
+	ck_assert_uint_eq(a->line, b->line);
+	ck_assert_uint_eq(a->col, b->col);
+	ck_assert_uint_eq(a->cpu, b->cpu);
+	ck_assert_int_eq(a->cpu_given, b->cpu_given);
+	ck_assert(same_name(&a->result, &b->result));
+	ck_assert(same_name(&a->obj, &b->obj));
+	ck_assert(same_name(&a->cache, &b->cache));
+	ck_assert(same_name(&a->other, &b->other));
+	ck_assert_uint_eq(a->size, b->size);
+	ck_assert_uint_eq(a->gfp, b->gfp);
+	ck_assert_int_eq(a->gfp_given, b->gfp_given);
+	ck_assert_uint_eq(a->align, b->align);
+	ck_assert_int_eq(a->wrapper, b->wrapper);
+	ck_assert_uint_eq(a->slab_flags, b->slab_flags);
+	ck_assert_int_eq(a->ctor, b->ctor);
+	ck_assert_uint_eq(a->useroffset, b->useroffset);
+	ck_assert_uint_eq(a->usersize, b->usersize);
+	ck_assert_uint_eq(a->offset, b->offset);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_uint_eq(a->byte, b->byte);
+	ck_assert_int_eq(a->byte_given, b->byte_given);
+	ck_assert(same_str(a->text, b->text));
+	ck_assert_uint_eq(a->text_col, b->text_col);
+	ck_assert_int_eq(a->cfg_key, b->cfg_key);
+	ck_assert_uint_eq(a->nr_keys, b->nr_keys);
+	for (unsigned i = 0; i < b->nr_keys; i++) {
+		ck_assert_int_eq(a->keys[i].key, b->keys[i].key);
+		ck_assert(same_str(a->keys[i].text, b->keys[i].text));
+		ck_assert_uint_eq(a->keys[i].num, b->keys[i].num);
+		ck_assert_uint_eq(a->keys[i].col, b->keys[i].col);
+	}
+}
+
+/*
+ * One grammar: quick_line(), the short cut for kmalloc, kzalloc and kfree
+ * lines, gives what the full parser gives for every spelling of every
+ * operation it claims, and leaves the rest to it. Each line is read twice,
+ * by a reader that may take the short cut and by one that may not
+ * (full_parse): the same event, or the same error, line by line.
+ */
+START_TEST(test_native_quick_equals_full)
+{
+	char max_cpu[16], past_max_cpu[16];	/* the limit, both sides */
+	const char *const cpus[] = { "", "@0 ", "@1  ", "@15 ", max_cpu, past_max_cpu, "@99999 ", "@ ", "@1\t",
+				     "@x " };
+	static const char *const results[] = { "", "a = ", "a_1 =  ", "_x\t= ", "A=", "a =", "NULL = ", "9a = ",
+					       "a.b = ", "\"a\" = ", "kmalloc = " };
+	static const char *const ops[] = { "kmalloc", "kzalloc", "kfree", "krealloc", "ksize", "kmem_cache_alloc",
+					   "Kmalloc", "kmalloc_", "kfre", "rust_free" };
+	static const char *const args[] = { "96", "0", "007", "4096", "18446744073709551615", "18446744073709551616",
+					    "99999999999999999999", "0x60", "1K", "-1", "a", "a_2", "NULL", "null",
+					    "\"a\"", "9", "a b", "", "m 64" };
+	static const char *const seps[] = { " ", "  ", "\t", " \t " };
+	static const char *const tails[] = { "", " ", "  ", "\t", " GFP_KERNEL", " GFP_ATOMIC|__GFP_ZERO",
+					     " __GFP_ZERO", " # comment", "#comment", " align=8", " 0x400", "\r" };
+	size_t cap = 1 << 24, len = 0;
+	char *text = malloc(cap);
+	struct trace_reader quick, full;
+	struct trace_event qev, fev;
+	unsigned lines = 0, taken = 0, events = 0, errors = 0;
+	int r, fr;
+
+	ck_assert_ptr_nonnull(text);
+	snprintf(max_cpu, sizeof(max_cpu), "@%u ", TRACE_MAX_CPU);
+	snprintf(past_max_cpu, sizeof(past_max_cpu), "@%u ", TRACE_MAX_CPU + 1);
+	for (size_t c = 0; c < ARRAY_LEN(cpus); c++)
+		for (size_t n = 0; n < ARRAY_LEN(results); n++)
+			for (size_t o = 0; o < ARRAY_LEN(ops); o++)
+				for (size_t a = 0; a < ARRAY_LEN(args); a++)
+					for (size_t t = 0; t < ARRAY_LEN(tails); t++) {
+						const char *sep = seps[(c + n + o + a + t) % ARRAY_LEN(seps)];
+
+						len += (size_t)snprintf(text + len, cap - len, "%s%s%s%s%s%s\n", cpus[c],
+									results[n], ops[o], sep, args[a], tails[t]);
+						lines++;
+						ck_assert_uint_lt(len, cap);
+					}
+	ck_assert_int_eq(trace_open_mem(&quick, text, len, "t", TRACE_FMT_NATIVE), 0);
+	ck_assert_int_eq(trace_open_mem(&full, text, len, "t", TRACE_FMT_NATIVE), 0);
+	full.full_parse = true;
+	do {
+		r = trace_next(&quick, &qev);
+		fr = trace_next(&full, &fev);
+		ck_assert_int_eq(r, fr);
+		ck_assert(!full.cur_quick);
+		if (r == TRACE_EVENT) {
+			events++;
+			taken += quick.cur_quick;
+			assert_same_native(&qev, &fev);
+		} else if (r == TRACE_ERROR) {
+			errors++;
+			ck_assert_str_eq(quick.err.text, full.err.text);
+		}
+	} while (r != TRACE_EOF && r != TRACE_IOERR);
+	ck_assert_int_eq(r, TRACE_EOF);
+	ck_assert_uint_eq(quick.stats.lines, lines);
+	/* both paths ran, many times, and the full parser refused many lines */
+	ck_assert_uint_gt(taken, 400);
+	ck_assert_uint_gt(events - taken, 1000);
+	ck_assert_uint_gt(errors, 1000);
+	trace_close(&quick);
+	trace_close(&full);
+	free(text);
+}
+END_TEST
+
 /* Every item of @text through the parsing thread equals what trace_next() gives directly. */
 static void pipe_matches(const char *text, size_t len, unsigned *events, unsigned *errors)
 {
@@ -1009,32 +1122,12 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 				ck_assert(same_str(pev->ft.name, dev.ft.name));
 			} else {
 				/* every field, packed kmalloc/kfree lines included */
-				ck_assert_uint_eq(pev->col, dev.col);
-				ck_assert_int_eq(pev->cpu_given, dev.cpu_given);
-				ck_assert(same_name(&pev->result, &dev.result));
-				ck_assert(same_name(&pev->obj, &dev.obj));
-				ck_assert(same_name(&pev->cache, &dev.cache));
-				ck_assert(same_name(&pev->other, &dev.other));
-				ck_assert_uint_eq(pev->gfp, dev.gfp);
-				ck_assert_int_eq(pev->gfp_given, dev.gfp_given);
-				ck_assert_uint_eq(pev->align, dev.align);
-				ck_assert_int_eq(pev->wrapper, dev.wrapper);
-				ck_assert_uint_eq(pev->slab_flags, dev.slab_flags);
-				ck_assert_uint_eq(pev->offset, dev.offset);
-				ck_assert_uint_eq(pev->len, dev.len);
-				ck_assert_uint_eq(pev->text_col, dev.text_col);
-				ck_assert(same_str(pev->result.s, dev.result.s));
-				ck_assert(same_str(pev->obj.s, dev.obj.s));
+				assert_same_native(pev, &dev);
 				/* names come hashed as the replayer's table hashes them */
 				ck_assert(!pev->result.s || (pev->result.hashed &&
 							     pev->result.hash == name_table_hash(dev.result.s, dev.result.len)));
 				ck_assert(!pev->obj.s || (pev->obj.hashed &&
 							  pev->obj.hash == name_table_hash(dev.obj.s, dev.obj.len)));
-				ck_assert(same_str(pev->text, dev.text));
-				ck_assert_uint_eq(pev->size, dev.size);
-				ck_assert_uint_eq(pev->nr_keys, dev.nr_keys);
-				for (unsigned i = 0; i < dev.nr_keys; i++)
-					ck_assert(same_str(pev->keys[i].text, dev.keys[i].text));
 			}
 		} else if (r != TRACE_EOF) {
 			(*errors)++;
@@ -1411,6 +1504,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_native_bytes);
 	tcase_add_test(tc, test_native_long_lines);
 	tcase_add_test(tc, test_native_file);
+	tcase_add_test(tc, test_native_quick_equals_full);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ftrace");

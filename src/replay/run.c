@@ -27,14 +27,6 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 	return 0;
 }
 
-/*
- * The parsing thread's batches let the replayer see events before it runs
- * them. Fetching a name's record LOOKAHEAD events before the event needs
- * it overlaps the cache misses of several lookups (docs/PERFORMANCE.md):
- * with names spread over megabytes, a miss each was a third of the time.
- */
-#define LOOKAHEAD 8
-
 /* The next item from the parsing thread, or from the reader itself when no thread could start. */
 static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
 		      const struct trace_event **ev, const char **err)
@@ -94,7 +86,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 				break;
 			continue;
 		}
-		if (tp && trace_pipe_hint(tp, LOOKAHEAD, &hint))
+		if (tp && trace_pipe_hint(tp, TRACE_PIPE_LOOKAHEAD, &hint))
 			replay_prefetch(rp, hint);
 		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect)
 			break;

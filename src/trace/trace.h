@@ -224,6 +224,16 @@ struct trace_event {
 	};
 };
 
+/*
+ * The strings of struct trace_event (but keys[].text, walked by nr_keys):
+ * they point into the reader's line buffer, and the parsing thread
+ * (trace_pipe.c) moves exactly these out of it before the buffer is
+ * reused. A new string field of an event goes into one of these lists.
+ */
+#define TRACE_EVENT_NATIVE_STRINGS(X) X(op) X(text)
+#define TRACE_EVENT_NATIVE_NAMES(X) X(result) X(obj) X(cache) X(other)	/* struct trace_name */
+#define TRACE_EVENT_FTRACE_STRINGS(X) X(op) X(ft.comm) X(ft.call_site) X(ft.name)
+
 struct trace_stats {
 	uint64_t lines;			/* lines read */
 	uint64_t events;		/* events returned */
@@ -246,6 +256,9 @@ struct trace_reader {
 	enum trace_format format;	/* resolved at the first line that is not a comment */
 	struct trace_stats stats;
 	struct trace_error err;		/* the last TRACE_ERROR or TRACE_IOERR */
+
+	/* the full parser for every line, never quick_line() (tests hold the two equal) */
+	bool full_parse;
 
 	/* private */
 	size_t (*read)(struct trace_reader *rd, char *buf, size_t n);

@@ -394,12 +394,14 @@ struct tn_op {
 
 #define TN_RUST (TN_RESULT | TN_ALIGN | TN_ALIGN_REQ | TN_WRAPPER | TN_GFP)
 
-/* quick_line() knows kmalloc, kzalloc and kfree by their place: keep them first */
+/* The operations quick_line() parses too, by name */
+enum { TN_KMALLOC, TN_KZALLOC, TN_KFREE };
+
 static const struct tn_op tn_ops[] = {
-	{ "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
-	{ "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
+	[TN_KMALLOC] = { "kmalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP },
+	[TN_KZALLOC] = { "kzalloc", TEV_KMALLOC, "s", TN_RESULT | TN_GFP | TN_ZERO },
+	[TN_KFREE] = { "kfree", TEV_KFREE, "O", 0 },
 	{ "krealloc", TEV_KREALLOC, "Os", TN_RESULT | TN_GFP },
-	{ "kfree", TEV_KFREE, "O", 0 },
 	{ "ksize", TEV_KSIZE, "O", 0 },
 	{ "kmem_cache_create", TEV_CACHE_CREATE, "ns", TN_RESULT | TN_ALIGN | TN_CACHE_OPTS | TN_SHEAVES },
 	{ "kmem_cache_alloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP },
@@ -902,6 +904,30 @@ static char *quick_gap(char *p)
 }
 
 /*
+ * The tn_ops[] entry quick_line() takes the @len bytes at @op for: one of
+ * kmalloc, kzalloc, kfree, whose operand is one size or one name and which
+ * take no option but a GFP mask (the full parser's then).
+ */
+static inline __attribute__((always_inline)) bool quick_is(const char *op, size_t len, unsigned k)
+{
+	/* k is a constant: the length folds and memcmp() becomes a load or two */
+	size_t n = strlen(tn_ops[k].name);
+
+	return len == n && !memcmp(op, tn_ops[k].name, n);
+}
+
+static inline const struct tn_op *quick_op(const char *op, size_t len)
+{
+	if (quick_is(op, len, TN_KMALLOC))
+		return &tn_ops[TN_KMALLOC];
+	if (quick_is(op, len, TN_KZALLOC))
+		return &tn_ops[TN_KZALLOC];
+	if (quick_is(op, len, TN_KFREE))
+		return &tn_ops[TN_KFREE];
+	return NULL;
+}
+
+/*
  * The lines a long trace is made of, "[@N] [NAME =] kmalloc|kzalloc SIZE" and
  * "[@N] kfree NAME", in one pass without tokens: 1 with @ev filled as
  * parse_tokens() would, 0 for anything else (a tab, a comment, a quote, an
@@ -932,17 +958,10 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 		if (!(op = quick_gap(p + 1)) || !(op_end = quick_name(op)) || !(p = quick_gap(op_end)))
 			return 0;
 	}
-	/* tn_ops[] begins with kmalloc, kzalloc, krealloc, kfree */
-	if (op_end - op == 7 && !memcmp(op, "kmalloc", 7))
-		o = &tn_ops[0];
-	else if (op_end - op == 7 && !memcmp(op, "kzalloc", 7))
-		o = &tn_ops[1];
-	else if (op_end - op == 5 && !memcmp(op, "kfree", 5) && !res)
-		o = &tn_ops[3];
-	else
+	if (!(o = quick_op(op, (size_t)(op_end - op))) || (res && !(o->opts & TN_RESULT)))
 		return 0;
 	arg = p;
-	if (o->kind == TEV_KMALLOC) {
+	if (o->args[0] == 's') {
 		for (arg_end = arg; *arg_end >= '0' && *arg_end <= '9' && arg_end - arg < 19; arg_end++)
 			size = size * 10 + (uint64_t)(*arg_end - '0');
 		if (arg_end == arg)
@@ -953,7 +972,7 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 	if (!(p = quick_gap(arg_end)) || *p)
 		return 0;
 	if ((res && res_end - res == 4 && !memcmp(res, "NULL", 4)) ||
-	    (o->kind == TEV_KFREE && arg_end - arg == 4 && !memcmp(arg, "NULL", 4)))
+	    (o->args[0] == 'O' && arg_end - arg == 4 && !memcmp(arg, "NULL", 4)))
 		return 0;	/* reserved: the full parser says what it means here */
 
 	/* accepted: only printable ASCII was read, so columns are offsets */
@@ -974,14 +993,14 @@ static int quick_line(struct trace_reader *rd, struct trace_event *ev)
 		ev->result.len = (uint32_t)(res_end - res);
 		ev->result.col = (uint32_t)(res - line) + 1;
 	}
-	if (o->kind == TEV_KFREE) {
+	if (o->args[0] == 'O') {
 		*arg_end = '\0';
 		ev->obj.s = arg;
 		ev->obj.len = (uint32_t)(arg_end - arg);
 		ev->obj.col = (uint32_t)(arg - line) + 1;
 	} else {
 		ev->size = size;
-		ev->gfp = GFP_KERNEL | (o->opts & TN_ZERO ? __GFP_ZERO : 0);
+		ev->gfp = GFP_KERNEL | (o->opts & TN_ZERO ? __GFP_ZERO : 0);	/* as generic_op() */
 	}
 	return 1;
 }
@@ -1002,7 +1021,7 @@ int trace_native_line(struct trace_reader *rd, struct trace_event *ev)
 	ev->nr_keys = 0;
 	ev->line = rd->line;
 	ev->cpu = rd->cpu;
-	if (quick_line(rd, ev))
+	if (!rd->full_parse && quick_line(rd, ev))
 		return 1;
 	if (tokenize(rd)) {
 		rd->ntok = rd->next_tok = 0;

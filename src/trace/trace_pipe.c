@@ -9,37 +9,6 @@
 #include "sim/util.h"
 #include "trace_int.h"
 
-/*
- * The parsing thread asks for the evbuf bytes TP_FETCH_FROM ahead of where
- * it writes, TP_FETCH_BYTES of them (about four events on, one event's
- * worth), owned: the replaying core read them last (docs/PERFORMANCE.md).
- * Defined with #ifndef so that a measurement can try others (-D).
- */
-#ifndef TP_FETCH_FROM
-#define TP_FETCH_FROM 1024
-#endif
-#ifndef TP_FETCH_BYTES
-#define TP_FETCH_BYTES 256
-#endif
-
-/*
- * A full ring puts the parsing thread to sleep until this many batches are
- * left: waking it is a system call on the replaying thread, so it should
- * happen once per several batches, not after every one.
- */
-#define TP_WAKE_AT (TRACE_PIPE_BATCHES / 2)
-
-/*
- * When the replayer has read every batch, the parsing thread is usually in
- * the middle of the next one (a batch is some tens of microseconds of its
- * work): the replayer polls for about that long before it sleeps, which
- * would cost a system call on each side and a wake-up on its own. Only
- * with a second CPU, where the parsing thread can run meanwhile.
- */
-#ifndef TP_SPIN
-#define TP_SPIN 2000
-#endif
-
 /* The kernel's cpu_relax(): a polling loop's hint to the processor. */
 static inline void cpu_relax(void)
 {
@@ -68,23 +37,23 @@ struct tp_batch {
 	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
 };
 
-struct trace_pipe {
-	struct trace_pipe_view view;	/* first: trace_pipe_next() reads it inline */
+struct tp_ring {
+	struct trace_pipe pipe;		/* the consumer's view, read inline: on the consumer's line */
 	struct trace_reader *rd;
 	trace_hash_fn hash;		/* the consumer's, for names */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
 	unsigned full;			/* batches handed over and not yet given back (__atomic: polled) */
-	unsigned spin;			/* polls before the consumer sleeps (TP_SPIN, 0 on one CPU) */
-	bool producer_waits;		/* the parsing thread sleeps until full <= TP_WAKE_AT */
+	unsigned spin;			/* polls before the consumer sleeps (TRACE_PIPE_SPIN, 0 on one CPU) */
+	bool producer_waits;		/* the parsing thread sleeps until full <= TRACE_PIPE_WAKE_AT */
 	/*
 	 * The parsing thread reads this after every line and the consumer
 	 * writes its own fields after every event: on one cache line they
 	 * would bounce between the cores at each event.
 	 */
 	_Alignas(64) bool stop;		/* the consumer is gone: the thread ends */
-	/* the consumer's own, with view */
+	/* the consumer's own, with pipe */
 	_Alignas(64) unsigned head;	/* its batch: batch[head % TRACE_PIPE_BATCHES] */
 	bool have;			/* it holds batch[head] */
 	_Alignas(64) struct tp_batch batch[TRACE_PIPE_BATCHES];
@@ -160,18 +129,28 @@ static size_t event_size(const struct trace_event *ev)
 	return (n + _Alignof(struct trace_event) - 1) / _Alignof(struct trace_event) * _Alignof(struct trace_event);
 }
 
+/*
+ * The strings of an event, from trace.h's lists (TRACE_EVENT_*_STRINGS,
+ * _NAMES): expanded in line, as straight code, since every event passes.
+ */
+#define TP_NEED_STR(field) n += str_need(rd, ev->field);
+#define TP_NEED_NAME(field) n += name_need(rd, &ev->field);
+#define TP_MOVE_STR(field) relocate(rd, b, &ev->field);
+#define TP_MOVE_NAME(field) relocate_name(rd, hash, b, &ev->field);
+
+/* Bytes of the arena that event_relocate() will use for @ev. */
 static size_t event_need(const struct trace_reader *rd, const struct trace_event *ev)
 {
-	size_t n;
+	size_t n = 0;
 
 	if (rd->cur_quick)	/* kmalloc, kzalloc, kfree: no string but a name */
 		return name_need(rd, &ev->result) + name_need(rd, &ev->obj);
-	n = str_need(rd, ev->op);
-
-	if (is_ftrace(ev))
-		return n + str_need(rd, ev->ft.comm) + str_need(rd, ev->ft.call_site) + str_need(rd, ev->ft.name);
-	n += name_need(rd, &ev->result) + name_need(rd, &ev->obj) + name_need(rd, &ev->cache) +
-	     name_need(rd, &ev->other) + str_need(rd, ev->text);
+	if (is_ftrace(ev)) {
+		TRACE_EVENT_FTRACE_STRINGS(TP_NEED_STR)
+		return n;
+	}
+	TRACE_EVENT_NATIVE_STRINGS(TP_NEED_STR)
+	TRACE_EVENT_NATIVE_NAMES(TP_NEED_NAME)
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
 			n += str_need(rd, ev->keys[i].text);
@@ -179,6 +158,7 @@ static size_t event_need(const struct trace_reader *rd, const struct trace_event
 }
 
 /*
+ * Move the strings of @ev out of the line buffer into @b's arena.
  * @rd and @hash come from the parsing thread's locals: struct trace_pipe's
  * first cache line is the consumer's, written at every event.
  */
@@ -190,24 +170,18 @@ static void event_relocate(const struct trace_reader *rd, trace_hash_fn hash, st
 		relocate_name(rd, hash, b, &ev->obj);
 		return;
 	}
-	relocate(rd, b, &ev->op);
 	if (is_ftrace(ev)) {
-		relocate(rd, b, &ev->ft.comm);
-		relocate(rd, b, &ev->ft.call_site);
-		relocate(rd, b, &ev->ft.name);
+		TRACE_EVENT_FTRACE_STRINGS(TP_MOVE_STR)
 		return;
 	}
-	relocate_name(rd, hash, b, &ev->result);
-	relocate_name(rd, hash, b, &ev->obj);
-	relocate_name(rd, hash, b, &ev->cache);
-	relocate_name(rd, hash, b, &ev->other);
-	relocate(rd, b, &ev->text);
+	TRACE_EVENT_NATIVE_STRINGS(TP_MOVE_STR)
+	TRACE_EVENT_NATIVE_NAMES(TP_MOVE_NAME)
 	if (has_keys(ev))
 		for (unsigned i = 0; i < ev->nr_keys; i++)
 			relocate(rd, b, &ev->keys[i].text);
 }
 
-static bool stopped(struct trace_pipe *tp)
+static bool stopped(struct tp_ring *tp)
 {
 	return __atomic_load_n(&tp->stop, __ATOMIC_RELAXED);
 }
@@ -216,7 +190,7 @@ static bool stopped(struct trace_pipe *tp)
  * Hand the filled batch over; unless it was the @last, wait for a free one
  * and return it empty. NULL when the consumer has gone.
  */
-static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool last)
+static struct tp_batch *hand_over(struct tp_ring *tp, unsigned *tail, bool last)
 {
 	struct tp_batch *b = NULL;
 
@@ -226,7 +200,7 @@ static struct tp_batch *hand_over(struct trace_pipe *tp, unsigned *tail, bool la
 	if (!last && tp->full == TRACE_PIPE_BATCHES) {
 		/* sleep until half the ring is free: one wake-up per several batches */
 		tp->producer_waits = true;
-		while (!tp->stop && tp->full > TP_WAKE_AT)
+		while (!tp->stop && tp->full > TRACE_PIPE_WAKE_AT)
 			pthread_cond_wait(&tp->drained, &tp->lock);
 		tp->producer_waits = false;
 	}
@@ -247,7 +221,7 @@ static struct trace_event *next_slot(struct tp_batch *b)
 
 static void *parse_ahead(void *arg)
 {
-	struct trace_pipe *tp = arg;
+	struct tp_ring *tp = arg;
 	struct trace_reader *rd = tp->rd;
 	trace_hash_fn hash = tp->hash;
 	struct tp_batch *b = &tp->batch[0];
@@ -290,9 +264,9 @@ static void *parse_ahead(void *arg)
 			 * The replaying core read these bytes a few batches ago: ask
 			 * for them back for writing a few events before parsing there.
 			 */
-			for (size_t ahead = 0; ahead < TP_FETCH_BYTES; ahead += 64)
-				if (b->ev_used + TP_FETCH_FROM + ahead < sizeof(b->evbuf))
-					prefetchw(b->evbuf + b->ev_used + TP_FETCH_FROM + ahead);
+			for (size_t ahead = 0; ahead < TRACE_PIPE_FETCH_BYTES; ahead += 64)
+				if (b->ev_used + TRACE_PIPE_FETCH_FROM + ahead < sizeof(b->evbuf))
+					prefetchw(b->evbuf + b->ev_used + TRACE_PIPE_FETCH_FROM + ahead);
 		} else if (r != TRACE_EOF) {
 			it->err = b->arena + b->used;
 			memcpy(b->arena + b->used, rd->err.text, need);
@@ -314,7 +288,7 @@ static void *parse_ahead(void *arg)
 
 int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
 {
-	struct trace_pipe *tp;
+	struct tp_ring *tp;
 
 	*out = NULL;
 	if (posix_memalign((void **)&tp, _Alignof(struct trace_pipe), sizeof(*tp)))
@@ -322,7 +296,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash
 	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
 	tp->hash = hash;
-	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TP_SPIN : 0;
+	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TRACE_PIPE_SPIN : 0;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;
 	if (pthread_cond_init(&tp->filled, NULL))
@@ -331,7 +305,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash
 		goto fail_drained;
 	if (pthread_create(&tp->thread, NULL, parse_ahead, tp))
 		goto fail_thread;
-	*out = tp;
+	*out = &tp->pipe;
 	return 0;
 fail_thread:
 	pthread_cond_destroy(&tp->drained);
@@ -344,8 +318,9 @@ fail_mutex:
 	return -1;
 }
 
-void trace_pipe_refill(struct trace_pipe *tp)
+void trace_pipe_refill(struct trace_pipe *pipe)
 {
+	struct tp_ring *tp = container_of(pipe, struct tp_ring, pipe);
 	struct tp_batch *b;
 
 	do {
@@ -354,7 +329,7 @@ void trace_pipe_refill(struct trace_pipe *tp)
 			/* the batch is read: give it back */
 			__atomic_store_n(&tp->full, tp->full - 1, __ATOMIC_RELAXED);
 			tp->head++;
-			if (tp->producer_waits && tp->full <= TP_WAKE_AT)
+			if (tp->producer_waits && tp->full <= TRACE_PIPE_WAKE_AT)
 				pthread_cond_signal(&tp->drained);
 		}
 		if (!tp->full && tp->spin) {
@@ -369,15 +344,18 @@ void trace_pipe_refill(struct trace_pipe *tp)
 		b = &tp->batch[tp->head % TRACE_PIPE_BATCHES];
 		tp->have = true;
 	} while (!b->n);
-	tp->view.item = b->item;
-	tp->view.n = b->n;
-	tp->view.pos = 0;
+	tp->pipe.item = b->item;
+	tp->pipe.n = b->n;
+	tp->pipe.pos = 0;
 }
 
-void trace_pipe_close(struct trace_pipe *tp)
+void trace_pipe_close(struct trace_pipe *pipe)
 {
-	if (!tp)
+	struct tp_ring *tp;
+
+	if (!pipe)
 		return;
+	tp = container_of(pipe, struct tp_ring, pipe);
 	pthread_mutex_lock(&tp->lock);
 	__atomic_store_n(&tp->stop, true, __ATOMIC_RELAXED);	/* stopped() reads it without the lock */
 	pthread_cond_signal(&tp->drained);

@@ -13,7 +13,7 @@
  *	trace_pipe_close(tp);	// @rd's stats are final once it returns
  *
  * The reader must not be touched between open and close. Memory is bounded:
- * TRACE_PIPE_BATCHES batches of TRACE_PIPE_BATCH events.
+ * TRACE_PIPE_BATCHES batches of TRACE_PIPE_BATCH events (trace_tuning.h).
  *
  * Handing an event from one core's cache to the other's costs less than
  * parsing its line only because events travel packed (docs/PERFORMANCE.md).
@@ -22,17 +22,16 @@
 #define SLUBSIM_TRACE_PIPE_H
 
 #include "trace.h"
+#include "trace_tuning.h"
 
-#define TRACE_PIPE_BATCH 256
-#ifndef TRACE_PIPE_BATCHES
-#define TRACE_PIPE_BATCHES 8
-#endif
-/* How many items ahead trace_pipe_next() fetches an event (-D to experiment) */
-#ifndef TRACE_PIPE_FETCH
-#define TRACE_PIPE_FETCH 4
-#endif
-
-struct trace_pipe;
+/*
+ * The consumer's view of its batch: trace_pipe_next() reads it inline,
+ * the rest of the pipe is trace_pipe.c's own.
+ */
+struct trace_pipe {
+	const struct trace_pipe_item *item;
+	unsigned n, pos;	/* items in the batch, the next to return */
+};
 
 /*
  * The consumer's hash of a name's bytes. The parsing thread computes it on
@@ -56,12 +55,6 @@ struct trace_pipe_item {
 	const struct trace_event *ev;	/* TRACE_EVENT */
 };
 
-/* The consumer's view of its batch, the first member of struct trace_pipe (read inline). */
-struct trace_pipe_view {
-	const struct trace_pipe_item *item;
-	unsigned n, pos;	/* items in the batch, the next to return */
-};
-
 /* Out of line: give the read batch back and wait for the next; the view shows it. */
 void trace_pipe_refill(struct trace_pipe *tp);
 
@@ -73,24 +66,23 @@ void trace_pipe_refill(struct trace_pipe *tp);
  */
 static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err)
 {
-	struct trace_pipe_view *v = (struct trace_pipe_view *)(void *)tp;
 	const struct trace_pipe_item *it;
 
-	if (v->pos == v->n)
+	if (tp->pos == tp->n)
 		trace_pipe_refill(tp);
 	/*
 	 * The parsing core wrote the events: fetch the first two lines of
 	 * one a few items on, or each event would wait for them here.
 	 */
-	if (v->pos + TRACE_PIPE_FETCH < v->n && v->item[v->pos + TRACE_PIPE_FETCH].ev) {
-		__builtin_prefetch(v->item[v->pos + TRACE_PIPE_FETCH].ev);
-		__builtin_prefetch((const char *)v->item[v->pos + TRACE_PIPE_FETCH].ev + 64);
+	if (tp->pos + TRACE_PIPE_FETCH < tp->n && tp->item[tp->pos + TRACE_PIPE_FETCH].ev) {
+		__builtin_prefetch(tp->item[tp->pos + TRACE_PIPE_FETCH].ev);
+		__builtin_prefetch((const char *)tp->item[tp->pos + TRACE_PIPE_FETCH].ev + 64);
 	}
-	it = &v->item[v->pos];
+	it = &tp->item[tp->pos];
 	*ev = it->ev;
 	*err = it->err;
 	if (it->status != TRACE_EOF && it->status != TRACE_IOERR)
-		v->pos++;	/* the end stays the answer */
+		tp->pos++;	/* the end stays the answer */
 	return it->status;
 }
 
@@ -102,12 +94,11 @@ static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_even
  */
 static inline bool trace_pipe_hint(const struct trace_pipe *tp, unsigned k, uint32_t *hash)
 {
-	const struct trace_pipe_view *v = (const struct trace_pipe_view *)(const void *)tp;
-	unsigned i = v->pos + k - 1;
+	unsigned i = tp->pos + k - 1;
 
-	if (i >= v->n || !v->item[i].hinted)
+	if (i >= tp->n || !tp->item[i].hinted)
 		return false;
-	*hash = v->item[i].hint;
+	*hash = tp->item[i].hint;
 	return true;
 }
 
