@@ -399,6 +399,7 @@ static struct trace_event named_result(const struct trace_event *ev)
 
 static int do_cache_create(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
 {
+	struct kmem_cache_args args;
 	struct sim_err err;
 	struct kmem_cache *s;
 	struct replay_obj *o;
@@ -407,8 +408,12 @@ static int do_cache_create(struct replay *rp, const struct trace_event *ev, stru
 	(void)op;
 	if (check_result_free(rp, &bind, NULL, NULL))
 		return -1;
-	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
-				  (unsigned)ev->useroffset, (unsigned)ev->usersize, &err);
+	args.align = (unsigned)ev->align;
+	args.useroffset = (unsigned)ev->useroffset;
+	args.usersize = (unsigned)ev->usersize;
+	args.has_ctor = ev->ctor;
+	args.sheaf_capacity = (unsigned)MIN(ev->sheaf_capacity, UINT32_MAX);
+	s = sim_kmem_cache_create_args(rp->sim, ev->text, (unsigned)ev->size, &args, ev->slab_flags, &err);
 	if (!s)
 		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
 	o = bind_result(rp, &bind, 0, ROBJ_CACHE, true, NULL);
@@ -915,6 +920,7 @@ static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char 
 	A("min_partial", s->min_partial)
 	A("cpu_partial", s->cpu_partial)
 	A("usersize", s->usersize)
+	A("sheaf_capacity", s->sheaf_capacity)
 	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
 	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
 	A("poison", (s->flags & SLAB_POISON) != 0)
