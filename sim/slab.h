@@ -54,6 +54,9 @@ struct kmem_cache {
 	int dead;			/* destroyed: kept only so indexes stay valid */
 	uint64_t self_obj;		/* its struct kmem_cache, an object of the kmem_cache cache */
 	uint64_t node_obj;		/* its struct kmem_cache_node */
+	unsigned sheaf_capacity;	/* 6.18+: objects per percpu sheaf, 0 without sheaves */
+	uint64_t barn_obj;		/* 6.18+ sheaves: the node's struct node_barn, a kmalloc object */
+	uint64_t *sheaf_objs;		/* 6.18+ sheaves: each possible CPU's main sheaf, kmalloc objects */
 	struct slub_cpu *cpu;		/* lifecycle state, one per CPU */
 	struct slub_node *node;
 };
