@@ -168,7 +168,7 @@ static unsigned metadata_end(const struct sim *sim, const struct kmem_cache *s)
 	if (s->flags & SLAB_STORE_USER) {
 		off += 2 * sim->env.track_size;
 		if (s->flags & SLAB_KMALLOC)
-			off += sizeof(uint32_t);
+			off += orig_size_bytes(&sim->env);
 	}
 	return off;
 }
@@ -182,21 +182,27 @@ static unsigned size_from_object(const struct kmem_cache *s)
 void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, uint64_t orig_size)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v = (uint32_t)orig_size;
+	unsigned char *p;
 
 	if (!slub_debug_orig_size(s))
 		return;
-	memcpy(bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, &v, sizeof(v));
+	/* little-endian, as every profile is: the low bytes first */
+	p = bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = 0; i < orig_size_bytes(&sim->env); i++, orig_size >>= 8)
+		p[i] = (unsigned char)orig_size;
 }
 
 uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v;
+	const unsigned char *p;
+	uint64_t v = 0;
 
 	if (!slub_debug_orig_size(s))
 		return s->object_size;
-	memcpy(&v, slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, sizeof(v));
+	p = slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = orig_size_bytes(&sim->env); i--;)
+		v = v << 8 | p[i];
 	return v;
 }
 
@@ -385,12 +391,18 @@ int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned c
 	return ret;
 }
 
+/* 6.13, stable 6.12.4 and 6.1.191: a slab that failed its allocation checks is marked frozen */
+static const unsigned slab_disable_stable[] = { KVS(6, 12, 4), KVS(6, 1, 191), 0 };
+
 /* mm/slub.c alloc_debug_processing() */
 int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, uint64_t orig_size)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		/* alloc_consistency_checks() */
+		if (!check_slab(sim, s, slab))
+			goto bad;
 		if (!check_valid_pointer(sim, slab, object)) {
 			report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freelist Pointer check fails", NULL, NULL);
 			goto bad;
@@ -407,6 +419,9 @@ bad:
 	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, "Marking all objects used");
 	slab->inuse = slab->objects;
 	slab->freelist = 0;
+	/* "mm/slub: Avoid list corruption when removing a slab from the full list": check_slab() refuses it */
+	if (kv_has(sim->env.kver, KV(6, 13), slab_disable_stable))
+		slab->frozen = 1;
 	return 0;
 }
 
@@ -417,12 +432,20 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 	char body[64], fix[64];
 	struct strbuf sb;
 
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
-		return 1;
 	sb_init(&sb, fix, sizeof(fix));
 	sb_puts(&sb, "Object at ");
 	put_ptr(&sb, object);
 	sb_puts(&sb, " not freed");
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(sim, s, slab))
+		goto not_freed;
+	if (!slab->inuse) {
+		/* more frees than allocations, whatever the checks */
+		report_fault(sim, FAULT_SLAB_COUNTERS, s, slab, 0,
+			     "Slab has 0 allocated objects but 1 are to be freed", NULL, fix);
+		return 0;
+	}
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS))
+		return 1;
 	if (!check_valid_pointer(sim, slab, object)) {
 		sb_init(&sb, body, sizeof(body));
 		sb_puts(&sb, "Invalid object pointer ");
@@ -434,11 +457,12 @@ int free_debug_checks(struct sim *sim, struct slab *slab, uint64_t object)
 		report_fault(sim, FAULT_OBJECT_ALREADY_FREE, s, slab, object, "Object already free", NULL, fix);
 		return 0;
 	}
-	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE)) {
-		report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
-		return 0;
-	}
+	if (!check_object(sim, slab, object, SLUB_RED_ACTIVE))
+		goto not_freed;
 	return 1;
+not_freed:
+	report_fault(sim, FAULT_NONE, s, NULL, 0, NULL, NULL, fix);
+	return 0;
 }
 
 /* free_debug_processing() after the checks: the free track and INACTIVE patterns */

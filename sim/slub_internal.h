@@ -158,6 +158,8 @@ enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr);
 
 /* Consistency walks (validate.c). */
 
+/* mm/slub.c check_slab(): the slab's counters, whether it is disabled, its tail padding; 1 if usable */
+int check_slab(struct sim *sim, const struct kmem_cache *s, struct slab *slab);
 /* mm/slub.c on_freelist(): is @search on the slab freelist (0: walk it all)? Reports and repairs. */
 int on_freelist(struct sim *sim, struct slab *slab, uint64_t search);
 /* mm/slub.c list_slab_objects(): the leak report of a slab kmem_cache_destroy() cannot free */

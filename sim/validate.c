@@ -23,14 +23,14 @@ static void put_ptr(struct strbuf *sb, uint64_t v)
 }
 
 /* mm/slub.c slab_err() (with an optional slab_fix() line): a report about a whole slab */
-static void slab_err(struct sim *sim, enum sim_fault fault, struct kmem_cache *s, struct slab *slab,
+static void slab_err(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, struct slab *slab,
 		     const char *title, const char *fix)
 {
 	report_fault(sim, fault, s, slab, 0, title, NULL, fix);
 }
 
 /* "<what>. Found/Counter is A but should be/counted were B" */
-static void counter_err(struct sim *sim, struct kmem_cache *s, struct slab *slab, const char *what,
+static void counter_err(struct sim *sim, const struct kmem_cache *s, struct slab *slab, const char *what,
 			const char *mid, long a, long b, const char *fix)
 {
 	char title[128];
@@ -113,7 +113,7 @@ static void restoring(char *buf, size_t size, const char *what, uint64_t from, u
 }
 
 /* mm/slub.c slab_pad_check(): the bytes after the last object keep POISON_INUSE */
-static void slab_pad_check(struct sim *sim, struct kmem_cache *s, struct slab *slab)
+static void slab_pad_check(struct sim *sim, const struct kmem_cache *s, struct slab *slab)
 {
 	uint64_t length = (uint64_t)sim->env.ac.page_size << slab->order, remainder = length % s->size;
 	uint64_t start = slab_base(sim, slab), first = length - remainder, end = length;
@@ -140,8 +140,8 @@ static void slab_pad_check(struct sim *sim, struct kmem_cache *s, struct slab *s
 	memset(slab->data + first, POISON_INUSE, end - first);
 }
 
-/* mm/slub.c check_slab(): the counters fit the slab; then its tail padding */
-static int check_slab(struct sim *sim, struct kmem_cache *s, struct slab *slab)
+/* mm/slub.c check_slab() */
+int check_slab(struct sim *sim, const struct kmem_cache *s, struct slab *slab)
 {
 	unsigned maxobj = order_objects(&sim->env, slab->order, s->size);
 
@@ -151,6 +151,12 @@ static int check_slab(struct sim *sim, struct kmem_cache *s, struct slab *slab)
 	}
 	if (slab->inuse > slab->objects) {
 		counter_err(sim, s, slab, "inuse ", " > max ", slab->inuse, slab->objects, NULL);
+		return 0;
+	}
+	/* only a debug slab that failed its allocation checks is frozen (slab_disable()) */
+	if (slab->frozen) {
+		slab_err(sim, FAULT_SLAB_COUNTERS, s, slab, "Slab disabled since SLUB metadata consistency check failed",
+			 NULL);
 		return 0;
 	}
 	slab_pad_check(sim, s, slab);

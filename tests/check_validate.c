@@ -260,6 +260,24 @@ START_TEST(test_kmalloc_trace_redzone)
 }
 END_TEST
 
+/* A free into a slab with nothing allocated: free_debug_processing()'s count check, before on_freelist(). */
+START_TEST(test_free_into_empty_slab)
+{
+	struct sim *sim = boot("6.1");
+	struct kmem_cache *s = create(sim, "empty", 64, SLAB_CONSISTENCY_CHECKS);
+	uint64_t p = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	struct sim_op op;
+
+	sim_kmem_cache_free(sim, 0, s, p, NULL);
+	sim_kmem_cache_free(sim, 0, s, p, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Slab has 0 allocated objects but 1 are to be freed"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, " not freed"));
+	ck_assert_uint_eq(sim_slab_errors(sim), 2);
+	sim_destroy(sim);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("validate");
@@ -276,6 +294,7 @@ int main(void)
 	tcase_add_test(tc, test_kfree_rcu_and_destroy);
 	tcase_add_test(tc, test_kfree_rcu_clone);
 	tcase_add_test(tc, test_kmalloc_trace_redzone);
+	tcase_add_test(tc, test_free_into_empty_slab);
 	suite_add_tcase(s, tc);
 	return fixture_run(s);
 }
