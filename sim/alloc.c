@@ -570,6 +570,12 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 		return -1;
 	}
 	s->dead = 1;
+	/* 6.18 pcs_destroy(): the main sheaves; then the barn with the node (free_kmem_cache_nodes()) */
+	for (unsigned cpu = 0; s->sheaf_objs && cpu < sim->env.nr_cpu_ids; cpu++)
+		if (s->sheaf_objs[cpu])
+			nested_kfree(sim, 0, s->sheaf_objs[cpu]);
+	if (s->barn_obj)
+		nested_kfree(sim, 0, s->barn_obj);
 	/* its struct kmem_cache and kmem_cache_node go back to their caches */
 	if (s->node_obj)
 		nested_kfree(sim, 0, s->node_obj);

@@ -147,7 +147,7 @@ static int calculate_sizes(const struct slab_env *env, struct kmem_cache *s)
 	if (flags & SLAB_STORE_USER) {
 		size += 2 * env->track_size;
 		if (flags & SLAB_KMALLOC)
-			size += sizeof(unsigned int);	/* orig_size */
+			size += orig_size_bytes(env);
 	}
 	s->red_left_pad = 0;
 	if (flags & SLAB_RED_ZONE) {
@@ -168,6 +168,18 @@ static int calculate_sizes(const struct slab_env *env, struct kmem_cache *s)
 	s->min.order = get_order(size, env->ac.page_shift);
 	s->min.objects = order_objects(env, s->min.order, size);
 	return s->oo.objects ? 0 : -1;
+}
+
+/*
+ * 222afcca91f3 "mm/slab: use unsigned long for orig_size to ensure proper
+ * metadata align" (7.0, Cc stable): 6.12.75+; 6.18.y and 6.19.y took it too,
+ * from releases the model does not know.
+ */
+static const unsigned orig_size_long_stable[] = { KVS(6, 12, 75), 0 };
+
+unsigned orig_size_bytes(const struct slab_env *env)
+{
+	return kv_has(env->kver, KV(7, 0), orig_size_long_stable) ? env->ac.ptr_size : sizeof(uint32_t);
 }
 
 /* mm/slub.c set_cpu_partial(), slub_set_cpu_partial() */

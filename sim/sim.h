@@ -69,10 +69,22 @@ struct kmem_cache *sim_cache_slabinfo_order(const struct sim *sim, unsigned i);
 /* A cache by name, also by a merged alias name. */
 struct kmem_cache *sim_find_cache(const struct sim *sim, const char *name);
 
+/* include/linux/slab.h struct kmem_cache_args: what a cache asks for beyond its size and flags */
+struct kmem_cache_args {
+	unsigned align;
+	unsigned useroffset, usersize;
+	int has_ctor;
+	unsigned sheaf_capacity;	/* 6.18+: percpu sheaves of that many objects */
+};
+
 /*
- * mm/slab_common.c kmem_cache_create_usercopy(): a named cache, or an
- * existing one it merges into. NULL with @err set on failure.
+ * mm/slab_common.c __kmem_cache_create_args(): a named cache, or an existing
+ * one it merges into. NULL with @err set on failure.
  */
+struct kmem_cache *sim_kmem_cache_create_args(struct sim *sim, const char *name, unsigned size,
+					      const struct kmem_cache_args *args, slab_flags_t flags,
+					      struct sim_err *err);
+/* kmem_cache_create_usercopy(): __kmem_cache_create_args() without sheaves */
 struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsigned size, unsigned align,
 					 slab_flags_t flags, int has_ctor, unsigned useroffset,
 					 unsigned usersize, struct sim_err *err);
@@ -91,5 +103,8 @@ struct kmem_cache *sim_create_boot_cache(struct sim *sim, const char *name, unsi
 /* struct sizes the boot caches hold (include/linux/slub_def.h, mm/slab.h) */
 unsigned sim_sizeof_kmem_cache(const struct slab_env *env);
 unsigned sim_sizeof_kmem_cache_node(const struct slab_env *env);
+/* mm/slub.c struct node_barn and a struct slab_sheaf of @capacity objects (6.18+) */
+unsigned sim_sizeof_node_barn(const struct slab_env *env);
+uint64_t sim_sizeof_slab_sheaf(const struct slab_env *env, unsigned capacity);
 
 #endif

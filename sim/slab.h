@@ -54,6 +54,9 @@ struct kmem_cache {
 	int dead;			/* destroyed: kept only so indexes stay valid */
 	uint64_t self_obj;		/* its struct kmem_cache, an object of the kmem_cache cache */
 	uint64_t node_obj;		/* its struct kmem_cache_node */
+	unsigned sheaf_capacity;	/* 6.18+: objects per percpu sheaf, 0 without sheaves */
+	uint64_t barn_obj;		/* 6.18+ sheaves: the node's struct node_barn, a kmalloc object */
+	uint64_t *sheaf_objs;		/* 6.18+ sheaves: each possible CPU's main sheaf, kmalloc objects */
 	struct slub_cpu *cpu;		/* lifecycle state, one per CPU */
 	struct slub_node *node;
 };
@@ -116,6 +119,8 @@ static inline int slub_debug_orig_size(const struct kmem_cache *s)
 }
 /* mm/slub.c get_info_end(): where the tracks start */
 unsigned get_info_end(const struct slab_env *env, const struct kmem_cache *s);
+/* The size of the orig_size field after the tracks: unsigned int, unsigned long since 222afcca91f3 */
+unsigned orig_size_bytes(const struct slab_env *env);
 /* The largest power of two that divides every object address of @s. */
 uint64_t kmem_cache_slot_align(const struct slab_env *env, const struct kmem_cache *s);
 /* mm/slub.c slab_ksize(): what ksize() reports for an object of @s */

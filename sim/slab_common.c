@@ -20,7 +20,26 @@ unsigned sim_sizeof_kmem_cache(const struct slab_env *env)
 unsigned sim_sizeof_kmem_cache_node(const struct slab_env *env)
 {
 	/* list_lock, nr_partial, partial, and with SLUB_DEBUG nr_slabs, total_objects, full */
-	return env->ac.ptr_size == 8 ? 64 : 32;
+	unsigned size = env->ac.ptr_size == 8 ? 64 : 32;
+
+	/* 6.18+: the barn of the percpu sheaves */
+	return env->kver >= KV(6, 18) ? size + env->ac.ptr_size : size;
+}
+
+unsigned sim_sizeof_node_barn(const struct slab_env *env)
+{
+	/* spinlock_t lock, two list_heads, nr_full, nr_empty */
+	unsigned p = env->ac.ptr_size;
+
+	return p + 4 * p + 8;
+}
+
+uint64_t sim_sizeof_slab_sheaf(const struct slab_env *env, unsigned capacity)
+{
+	/* union { rcu_head; barn_list; capacity }, cache, size, node, objects[] */
+	unsigned p = env->ac.ptr_size;
+
+	return 2 * p + p + 8 + (uint64_t)capacity * p;
 }
 
 static void kmem_cache_free_struct(struct sim *sim, struct kmem_cache *s)
@@ -28,6 +47,7 @@ static void kmem_cache_free_struct(struct sim *sim, struct kmem_cache *s)
 	if (!s)
 		return;
 	slub_cache_release(sim, s);
+	free(s->sheaf_objs);
 	for (unsigned i = 0; i < s->nr_aliases; i++)
 		free(s->alias_names[i]);
 	free(s->alias_names);
@@ -63,7 +83,14 @@ static int caches_append(struct sim *sim, struct kmem_cache *s, struct sim_err *
 static void alloc_cache_structs(struct sim *sim, struct kmem_cache *s)
 {
 	s->self_obj = sim_kmem_cache_alloc(sim, 0, sim->kmem_cache, GFP_KERNEL, NULL);
+	/* 6.18 init_kmem_cache_nodes(): a cache with sheaves gets its barn first */
+	if (s->sheaf_capacity)
+		s->barn_obj = sim_kmalloc(sim, 0, sim_sizeof_node_barn(&sim->env), GFP_KERNEL, 0, NULL);
 	s->node_obj = sim_kmem_cache_alloc(sim, 0, sim->kmem_cache_node, GFP_KERNEL, NULL);
+	/* 6.18 init_percpu_sheaves(): an empty main sheaf for each possible CPU */
+	for (unsigned cpu = 0; s->sheaf_objs && cpu < sim->env.nr_cpu_ids; cpu++)
+		s->sheaf_objs[cpu] = sim_kmalloc(sim, 0, sim_sizeof_slab_sheaf(&sim->env, s->sheaf_capacity),
+						 GFP_KERNEL | __GFP_ZERO, 0, NULL);
 	sim->op = NULL;
 }
 
@@ -74,7 +101,7 @@ static int slab_unmergeable(const struct sim *sim, const struct kmem_cache *s)
 		return 1;
 	if (s->has_ctor || s->usersize || s->refcount < 0)
 		return 1;
-	return 0;
+	return s->sheaf_capacity != 0;	/* 6.18+: s->cpu_sheaves */
 }
 
 /* mm/slub.c create_unique_id(): the sysfs directory of a mergeable cache */
@@ -232,30 +259,56 @@ static int add_alias(struct kmem_cache *s, const char *name, struct sim_err *err
 	return 0;
 }
 
-/* mm/slab_common.c kmem_cache_create_usercopy() with mm/slub.c __kmem_cache_alias() */
-struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsigned size, unsigned align,
-					 slab_flags_t flags, int has_ctor, unsigned useroffset,
-					 unsigned usersize, struct sim_err *err)
+/*
+ * 6.18 do_kmem_cache_create(): percpu sheaves when asked for and no debug
+ * flag ended up on the cache (SLUB_TINY aside, which the model has not).
+ */
+static int init_sheaves(struct sim *sim, struct kmem_cache *s, unsigned capacity, struct sim_err *err)
 {
+	if (!capacity || (s->flags & SLAB_DEBUG_FLAGS))
+		return 0;
+	s->sheaf_objs = calloc(sim->env.nr_cpu_ids, sizeof(*s->sheaf_objs));
+	if (!s->sheaf_objs)
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
+	s->sheaf_capacity = capacity;
+	return 0;
+}
+
+/* mm/slab_common.c kmem_cache_sanity_check() and what the model cannot create: 0, or -1 with @err set */
+static int check_create_args(struct sim *sim, const char *name, unsigned size, const struct kmem_cache_args *args,
+			     struct sim_err *err)
+{
+	if (!name || !*name)
+		return sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache needs a name", NULL, NULL);
+	/* the kernel warns and, with sysfs, fails the duplicate */
+	if (sim_find_cache(sim, name))
+		return sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache named '", name, "' exists");
+	if (!size || size > sim->env.ac.kmalloc_max_size || (args->align && !is_power_of_2(args->align)))
+		return sim_err_set(err, SIM_EINVAL, "kmem_cache_create ", name, ": bad size or alignment");
+	if (args->sheaf_capacity && sim->env.kver < KV(6, 18))
+		return sim_err_set(err, SIM_ENOSYS, "kmem_cache_create ", name, ": sheaf_capacity came with Linux 6.18");
+	/* alloc_empty_sheaf() is a kzalloc(): a sheaf larger than kmalloc can give fails the creation */
+	if (sim_sizeof_slab_sheaf(&sim->env, args->sheaf_capacity) > sim->env.ac.kmalloc_max_size)
+		return sim_err_set(err, SIM_ENOMEM, "kmem_cache_create ", name,
+				   ": sheaf_capacity too large, kmalloc cannot hold such a sheaf");
+	return 0;
+}
+
+struct kmem_cache *sim_kmem_cache_create_args(struct sim *sim, const char *name, unsigned size,
+					      const struct kmem_cache_args *args, slab_flags_t flags,
+					      struct sim_err *err)
+{
+	unsigned useroffset = args->useroffset, usersize = args->usersize;
 	struct kmem_cache *s;
 
-	if (!name || !*name) {
-		sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache needs a name", NULL, NULL);
+	if (check_create_args(sim, name, size, args, err))
 		return NULL;
-	}
-	if (sim_find_cache(sim, name)) {
-		/* the kernel warns and, with sysfs, fails the duplicate */
-		sim_err_set(err, SIM_EINVAL, "kmem_cache_create: a cache named '", name, "' exists");
-		return NULL;
-	}
-	if (!size || size > sim->env.ac.kmalloc_max_size || (align && !is_power_of_2(align))) {
-		sim_err_set(err, SIM_EINVAL, "kmem_cache_create ", name, ": bad size or alignment");
-		return NULL;
-	}
 	/* fail closed on a bad usercopy region */
 	if ((!usersize && useroffset) || size < usersize || size - usersize < useroffset)
 		usersize = useroffset = 0;
-	if (!usersize && (s = find_mergeable(sim, size, align, flags, name, has_ctor))) {
+	/* 6.18: a cache asking for sheaves never becomes an alias */
+	if (!usersize && !args->sheaf_capacity &&
+	    (s = find_mergeable(sim, size, args->align, flags, name, args->has_ctor))) {
 		if (add_alias(s, name, err))
 			return NULL;
 		s->refcount++;
@@ -263,11 +316,12 @@ struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsi
 		s->inuse = MAX(s->inuse, (unsigned)align_up(size, sim->env.ac.ptr_size));
 		return s;
 	}
-	s = open_cache(sim, name, size, calculate_alignment(&sim->env, flags, align, size), flags, has_ctor,
-		       useroffset, usersize, err);
+	s = open_cache(sim, name, size, calculate_alignment(&sim->env, flags, args->align, size), flags,
+		       args->has_ctor, useroffset, usersize, err);
 	if (!s)
 		return NULL;
-	if (init_cache_random_seq(sim, s, err) || caches_append(sim, s, err)) {
+	if (init_sheaves(sim, s, args->sheaf_capacity, err) || init_cache_random_seq(sim, s, err) ||
+	    caches_append(sim, s, err)) {
 		kmem_cache_free_struct(sim, s);
 		return NULL;
 	}
@@ -279,6 +333,17 @@ struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsi
 	}
 	alloc_cache_structs(sim, s);
 	return s;
+}
+
+/* mm/slab_common.c kmem_cache_create_usercopy() with mm/slub.c __kmem_cache_alias() */
+struct kmem_cache *sim_kmem_cache_create(struct sim *sim, const char *name, unsigned size, unsigned align,
+					 slab_flags_t flags, int has_ctor, unsigned useroffset,
+					 unsigned usersize, struct sim_err *err)
+{
+	struct kmem_cache_args args = { .align = align, .useroffset = useroffset, .usersize = usersize,
+					.has_ctor = has_ctor };
+
+	return sim_kmem_cache_create_args(sim, name, size, &args, flags, err);
 }
 
 int sim_kmem_cache_rename(struct sim *sim, struct kmem_cache *s, const char *name)
@@ -421,12 +486,17 @@ static struct kmem_cache *clone_cache(const struct sim *src, const struct kmem_c
 	d->name = dup_str(s->name, &fail);
 	d->unique_id = dup_str(s->unique_id, &fail);
 	d->random_seq = NULL;
+	d->sheaf_objs = NULL;
 	d->alias_names = NULL;
 	d->cpu = NULL;
 	d->node = NULL;
 	if (s->random_seq && (d->random_seq = malloc(s->oo.objects * sizeof(*d->random_seq))))
 		memcpy(d->random_seq, s->random_seq, s->oo.objects * sizeof(*d->random_seq));
 	else if (s->random_seq)
+		fail = 1;
+	if (s->sheaf_objs && (d->sheaf_objs = malloc(src->env.nr_cpu_ids * sizeof(*d->sheaf_objs))))
+		memcpy(d->sheaf_objs, s->sheaf_objs, src->env.nr_cpu_ids * sizeof(*d->sheaf_objs));
+	else if (s->sheaf_objs)
 		fail = 1;
 	if (s->nr_aliases && !(d->alias_names = calloc(s->nr_aliases, sizeof(char *))))
 		fail = 1;

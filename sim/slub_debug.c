@@ -168,7 +168,7 @@ static unsigned metadata_end(const struct sim *sim, const struct kmem_cache *s)
 	if (s->flags & SLAB_STORE_USER) {
 		off += 2 * sim->env.track_size;
 		if (s->flags & SLAB_KMALLOC)
-			off += sizeof(uint32_t);
+			off += orig_size_bytes(&sim->env);
 	}
 	return off;
 }
@@ -182,21 +182,27 @@ static unsigned size_from_object(const struct kmem_cache *s)
 void set_orig_size(struct sim *sim, const struct slab *slab, uint64_t object, uint64_t orig_size)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v = (uint32_t)orig_size;
+	unsigned char *p;
 
 	if (!slub_debug_orig_size(s))
 		return;
-	memcpy(bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, &v, sizeof(v));
+	/* little-endian, as every profile is: the low bytes first */
+	p = bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = 0; i < orig_size_bytes(&sim->env); i++, orig_size >>= 8)
+		p[i] = (unsigned char)orig_size;
 }
 
 uint64_t get_orig_size(const struct sim *sim, const struct slab *slab, uint64_t object)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
-	uint32_t v;
+	const unsigned char *p;
+	uint64_t v = 0;
 
 	if (!slub_debug_orig_size(s))
 		return s->object_size;
-	memcpy(&v, slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size, sizeof(v));
+	p = slab_bytes(sim, slab, object) + get_info_end(&sim->env, s) + 2 * sim->env.track_size;
+	for (unsigned i = orig_size_bytes(&sim->env); i--;)
+		v = v << 8 | p[i];
 	return v;
 }
 

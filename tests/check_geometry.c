@@ -270,6 +270,57 @@ START_TEST(test_kmalloc_buckets_cache)
 }
 END_TEST
 
+/* 6.18: struct kmem_cache_node gains the barn pointer; kmem_cache_args.sheaf_capacity gives percpu sheaves */
+START_TEST(test_sheaves_618)
+{
+	struct sim *old = boot("6.17", NULL, "2", NULL), *new = boot("6.18", NULL, "2", NULL);
+	struct sim *dbg = boot("6.18", NULL, "2", "slub_debug=FZ,maple_node");
+	struct kmem_cache_args args = { .align = 256, .sheaf_capacity = 32 };
+	struct kmem_cache *s;
+	struct sim_err err;
+
+	ck_assert_uint_eq(cache(old, "kmem_cache_node")->object_size, 64);
+	ck_assert_uint_eq(cache(old, "kmem_cache_node")->size, 64);
+	ck_assert_uint_eq(cache(new, "kmem_cache_node")->object_size, 72);
+	ck_assert_uint_eq(cache(new, "kmem_cache_node")->size, 128);	/* SLAB_HWCACHE_ALIGN */
+	ck_assert_ptr_null(sim_kmem_cache_create_args(old, "maple_node", 256, &args, 0, &err));
+	ck_assert_int_eq(err.code, SIM_ENOSYS);
+	s = sim_kmem_cache_create_args(new, "maple_node", 256, &args, 0, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->sheaf_capacity, 32);
+	ck_assert_ptr_null(s->unique_id);	/* s->cpu_sheaves: slab_unmergeable() */
+	/* the barn (kmalloc-64) and two CPUs' main sheaves of 32 + 32 * 8 bytes (kmalloc-512) are objects */
+	ck_assert_uint_ne(s->barn_obj, 0);
+	ck_assert_ptr_eq(kmalloc_slab(new, sim_sizeof_node_barn(&new->env), GFP_KERNEL, 0), cache(new, "kmalloc-64"));
+	ck_assert_uint_eq(sim_sizeof_slab_sheaf(&new->env, 32), 288);
+	for (unsigned cpu = 0; cpu < 2; cpu++) {
+		struct sim_obj_info info;
+
+		sim_lookup(new, s->sheaf_objs[cpu], &info);
+		ck_assert_ptr_eq(info.cache, cache(new, "kmalloc-512"));
+		ck_assert(!info.free);
+	}
+	/* a cache asking for sheaves becomes no alias either */
+	args.sheaf_capacity = 0;
+	ck_assert_ptr_ne(sim_kmem_cache_create_args(new, "twin", 256, &args, 0, &err), s);
+	ck_assert_int_eq(sim_kmem_cache_destroy(new, s, NULL), 0);
+	for (unsigned cpu = 0; cpu < 2; cpu++) {	/* pcs_destroy() gave them back */
+		struct sim_obj_info info;
+
+		sim_lookup(new, s->sheaf_objs[cpu], &info);
+		ck_assert(info.kind == 0 || info.free);
+	}
+	/* debug flags on the cache: no sheaves */
+	args.sheaf_capacity = 32;
+	s = sim_kmem_cache_create_args(dbg, "maple_node", 256, &args, 0, &err);
+	ck_assert_uint_eq(s->sheaf_capacity, 0);
+	ck_assert_uint_eq(s->barn_obj, 0);
+	sim_destroy(old);
+	sim_destroy(new);
+	sim_destroy(dbg);
+}
+END_TEST
+
 START_TEST(test_size_index_and_types)
 {
 	struct sim *sim = boot(NULL, NULL, NULL, NULL);
@@ -433,6 +484,7 @@ static Suite *geometry_suite(void)
 	tcase_add_test(tc, test_kmalloc_buckets_cache);
 	tcase_add_test(tc, test_size_index_and_types);
 	tcase_add_test(tc, test_size_roundup_66);
+	tcase_add_test(tc, test_sheaves_618);
 	tcase_add_test(tc, test_small_min_size_arches);
 	tcase_add_test(tc, test_freelist_random_seq);
 	suite_add_tcase(s, tc);

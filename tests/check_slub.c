@@ -811,6 +811,31 @@ START_TEST(test_init_on_free_kmalloc_redzone)
 }
 END_TEST
 
+/* 222afcca91f3 (7.0; 6.12.75): orig_size is an unsigned long, so the padding starts 4 bytes later */
+START_TEST(test_orig_size_unsigned_long)
+{
+	static const struct {
+		const char *kernel;
+		int padding;	/* a zero byte 4 bytes into orig_size is damaged padding */
+	} cases[] = { { "6.1", 1 }, { "6.12.74", 1 }, { "6.12.75", 0 }, { "6.12", 0 } };
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);
+		struct kmem_cache *s = cache(sim, "kmalloc-32");
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 20, NULL);
+		unsigned off = get_info_end(&sim->env, s) + 2 * sim->env.track_size + 4;
+
+		ck_assert_uint_eq(orig_size_bytes(&sim->env), cases[i].padding ? 4 : 8);
+		sim_mem(sim, a + off, 1)[0] = 0;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg((strstr(op.fault_text ? op.fault_text : "", "Object padding overwritten") != NULL) ==
+			      cases[i].padding, "%s", cases[i].kernel);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 START_TEST(test_krealloc_618_moves_misaligned)
 {
 	struct sim *sim = boot_with("6.18", NULL, NULL, NULL, NULL);
@@ -1048,6 +1073,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_ksize_claims_red_zone);
 	tcase_add_test(tc, test_check_object_every_area);
 	tcase_add_test(tc, test_init_on_free_kmalloc_redzone);
+	tcase_add_test(tc, test_orig_size_unsigned_long);
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
 	tcase_add_test(tc, test_kmem_buckets);

@@ -414,6 +414,39 @@ START_TEST(record_of_reused_name)
 }
 END_TEST
 
+/* An ftrace trace's allocation is counted in the cache its later free names, from its own event (learn.h). */
+START_TEST(cache_names_learnt)
+{
+	static char name[] = "/tmp/check_view_ft_XXXXXX";
+	static const char head[] = "            init-1       [000] .....     6.84%04u: ";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	const char *t;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# tracer: nop\n");
+	fprintf(f, head, 1);
+	fprintf(f, "kmem_cache_alloc: call_site=copy_process+0x20e/0x1ae0 ptr=ffff8d824183e100 bytes_req=6208 "
+		   "bytes_alloc=6208 gfp_flags=GFP_KERNEL node=-1 accounted=true\n");
+	fprintf(f, head, 2);
+	fprintf(f, "kmem_cache_alloc: call_site=copy_process+0x20e/0x1ae0 ptr=ffff8d8241b36600 bytes_req=6208 "
+		   "bytes_alloc=6208 gfp_flags=GFP_KERNEL node=-1 accounted=true\n");
+	fprintf(f, head, 3);
+	fprintf(f, "kmem_cache_free: call_site=delayed_put_task_struct+0x8e/0x100 ptr=ffff8d824183e100 name=task_struct\n");
+	fclose(f);
+	open_trace(name);
+	go(1);
+	t = text_of(caches_pane, 120);
+	ck_has(t, "task_struct");
+	ck_lacks(t, "traced-");
+	go(3);
+	go(2);	/* back through a checkpoint */
+	ck_assert_ptr_nonnull(sim_find_cache(pl.live.rp.sim, "task_struct"));
+	ck_assert_ptr_null(sim_find_cache(pl.live.rp.sim, "traced-6208-6208"));
+	unlink(name);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
 	Suite *s = suite_create("view");
@@ -436,6 +469,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, fault_pane);
 	tcase_add_test(tc, search_and_help);
 	tcase_add_test(tc, record_of_reused_name);
+	tcase_add_test(tc, cache_names_learnt);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -64,7 +64,7 @@ check 'bad --until exits 2' [ $? -eq 2 ]
 # --- the same trace from standard input, stopping early
 printf 'a = kmalloc 10\nb = kmalloc 20\nc = kmalloc 30\n' | "$SLUBSIM" run --events --until=2 - >"$tmp/out" 2>&1
 check 'stdin and --until' [ "$(grep -c '	kmalloc	' "$tmp/out")" -eq 2 ]
-check '--events columns' grep -q '^1	1	0	kmalloc	a	0x[0-9a-f]*	kmalloc-16	16	new slab	-	-$' "$tmp/out"
+check '--events columns' grep -q '^1	1	0	kmalloc	a	0x[0-9a-f]*	kmalloc-16	16	new slab	-	-	-	-$' "$tmp/out"
 
 # --- command-line options override the trace's config lines
 printf 'config arch=arm64 kernel=6.1\na = kmalloc 8\nexpect a cache=kmalloc-128\n' >"$tmp/arch.trace"

@@ -19,7 +19,7 @@ static const char run_help[] =
 	"  -F, --format=FMT       auto (default), native or ftrace\n"
 	"  -e, --events           one line per event: event, line, CPU, operation, name\n"
 	"                         (ftrace: the task), address, cache, ksize, path taken,\n"
-	"                         fault, note\n"
+	"                         fault, note, the trace's pointer and call site (ftrace)\n"
 	"      --until=N          stop after N events\n"
 	"  -s, --summary          counts of events, errors, faults and expectations\n"
 	"      --slabinfo         /proc/slabinfo after the trace\n"
@@ -42,24 +42,55 @@ struct run_ctx {
 	uint64_t n;
 };
 
+/* The trace's own pointer and call site (ftrace), "-\t-" for a native event. */
+static void print_trace_ids(FILE *out, const struct trace_event *ev)
+{
+	if (ev->kind >= TEV_FT_KMALLOC && (ev->ft.fields & FTF_PTR))
+		fprintf(out, "\t0x%llx", (unsigned long long)ev->ft.ptr);
+	else
+		fputs("\t-", out);
+	fprintf(out, "\t%s\n", ev->kind >= TEV_FT_KMALLOC && ev->ft.call_site ? ev->ft.call_site : "-");
+}
+
+/*
+ * An ftrace event that did not reach the model but says something (a free
+ * of an object allocated before the trace, the second record of a large
+ * kmalloc): no event number, no model address.
+ */
+static void print_unmodelled(FILE *out, const struct replay_step *st)
+{
+	const struct trace_event *ev = st->ev;
+
+	fprintf(out, "-\t%u\t%u\t%s\t%s\t-\t%s\t-\t%s\t-\t%s", ev->line, ev->cpu,
+		ev->op ? ev->op : trace_kind_name(ev->kind), st->name ? st->name : "-",
+		ev->ft.name ? ev->ft.name : "-", st->before_trace ? "before-trace" : "-", st->message);
+	print_trace_ids(out, ev);
+}
+
 static void events_hook(void *ctx, const struct replay *rp, const struct replay_step *st)
 {
 	struct run_ctx *rc = ctx;
 	const struct sim_op *op = st->op;
 	const char *cache = "-";
 
-	if (!rc->events || !op)
+	if (!rc->events)
 		return;
+	if (!op) {
+		if (st->ev->kind >= TEV_FT_KMALLOC && st->message && *st->message)
+			print_unmodelled(rc->out, st);
+		return;
+	}
 	rc->n = rp->st.events;
 	if (op->cache)
 		cache = op->cache->name;
 	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)
 		cache = "page";
-	fprintf(rc->out, "%llu\t%u\t%u\t%s\t%s\t0x%llx\t%s\t%llu\t%s\t%s\t%s\n", (unsigned long long)rc->n,
+	fprintf(rc->out, "%llu\t%u\t%u\t%s\t%s\t0x%llx\t%s\t%llu\t%s\t%s\t%s", (unsigned long long)rc->n,
 		st->ev->line, op->cpu, st->ev->op ? st->ev->op : trace_kind_name(st->ev->kind),
 		st->name ? st->name : "-", (unsigned long long)op->addr, cache, (unsigned long long)st->ksize,
 		sim_path_name(op->path), op->nr_faults ? sim_fault_name(op->fault) : "-",
 		st->message && *st->message ? st->message : "-");
+	print_trace_ids(rc->out, st->ev);
 }
 
 static void print_summary(FILE *out, const struct replay *rp, const struct trace_reader *rd)
@@ -86,6 +117,17 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 		fprintf(out, "frees of objects allocated before the trace: %llu\n",
 			(unsigned long long)st->unknown_frees);
 		fprintf(out, "allocations over a live pointer (lost frees): %llu\n", (unsigned long long)st->remapped);
+		if (st->relogged)
+			fprintf(out, "large kmallocs traced twice (6.10+), counted once: %llu\n",
+				(unsigned long long)st->relogged);
+		if (rp->opts.learn)
+			fprintf(out, "cache names learnt from frees: %u%s\n", rp->opts.learn->nr_names,
+				rp->opts.learn->frozen ? "" : " (as the replay went: standard input)");
+		fprintf(out, "named frees of objects counted in another cache: %llu\n",
+			(unsigned long long)st->misnamed);
+		if (st->config_mismatch)
+			fprintf(out, "sizes the model's configuration does not give: %llu\n",
+				(unsigned long long)st->config_mismatch);
 		fprintf(out, "other events skipped: %llu\n",
 			(unsigned long long)(st->ignored_events + rd->stats.other_events));
 		if (rd->stats.lost_events)
@@ -156,7 +198,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		/* without --events the hook prints nothing: spare replay_event() its ksize lookup */
 		opts.hook = events_hook;
 		opts.hook_ctx = &rc;
-		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\n");
+		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\ttptr\tsite\n");
 	}
 	if (replay_run(cli->prog, &cli->cfg, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);

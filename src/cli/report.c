@@ -90,6 +90,8 @@ static void sysfs_cache(FILE *out, const struct sim *sim, const struct kmem_cach
 	if (kc[KC_NUMA])
 		ATTR("remote_node_defrag_ratio", "%d", 100);
 	ATTR("sanity_checks", "%d", flag(s, SLAB_CONSISTENCY_CHECKS));
+	if (sim->env.kver >= KV(6, 18))
+		ATTR("sheaf_capacity", "%u", s->sheaf_capacity);
 	ATTR("slab_size", "%u", s->size);
 	ATTR("slabs", "%llu", (unsigned long long)st.slabs);
 	fprintf(out, "%s\tslabs_cpu_partial\t", n);
@@ -146,10 +148,10 @@ void report_json(FILE *out, const struct sim *sim)
 		fprintf(out, ", \"object_size\": %u, \"slab_size\": %u, \"align\": %u, \"inuse\": %u"
 			", \"offset\": %u, \"red_left_pad\": %u, \"objs_per_slab\": %u, \"order\": %u"
 			", \"min_order\": %u, \"min_objects\": %u, \"min_partial\": %u, \"cpu_partial\": %u"
-			", \"cpu_partial_slabs\": %u, \"usersize\": %u, \"aliases\": %d",
+			", \"cpu_partial_slabs\": %u, \"usersize\": %u, \"aliases\": %d, \"sheaf_capacity\": %u",
 			s->object_size, s->size, s->align, s->inuse, s->offset, s->red_left_pad, s->oo.objects,
 			s->oo.order, s->min.order, s->min.objects, s->min_partial, s->cpu_partial,
-			s->cpu_partial_slabs, s->usersize, aliases(s));
+			s->cpu_partial_slabs, s->usersize, aliases(s), s->sheaf_capacity);
 		fprintf(out, ", \"red_zone\": %s, \"poison\": %s, \"store_user\": %s, \"sanity_checks\": %s"
 			", \"trace\": %s, \"hwcache_align\": %s, \"reclaim_account\": %s, \"cache_dma\": %s"
 			", \"account\": %s",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "sim/kver.h"
 #include "sim/rust.h"
 #include "sim/util.h"
 
@@ -398,6 +399,7 @@ static struct trace_event named_result(const struct trace_event *ev)
 
 static int do_cache_create(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
 {
+	struct kmem_cache_args args;
 	struct sim_err err;
 	struct kmem_cache *s;
 	struct replay_obj *o;
@@ -406,8 +408,12 @@ static int do_cache_create(struct replay *rp, const struct trace_event *ev, stru
 	(void)op;
 	if (check_result_free(rp, &bind, NULL, NULL))
 		return -1;
-	s = sim_kmem_cache_create(rp->sim, ev->text, (unsigned)ev->size, (unsigned)ev->align, ev->slab_flags, ev->ctor,
-				  (unsigned)ev->useroffset, (unsigned)ev->usersize, &err);
+	args.align = (unsigned)ev->align;
+	args.useroffset = (unsigned)ev->useroffset;
+	args.usersize = (unsigned)ev->usersize;
+	args.has_ctor = ev->ctor;
+	args.sheaf_capacity = (unsigned)MIN(ev->sheaf_capacity, UINT32_MAX);
+	s = sim_kmem_cache_create_args(rp->sim, ev->text, (unsigned)ev->size, &args, ev->slab_flags, &err);
 	if (!s)
 		return trace_error(rp, ev, ev->text_col, "%s", err.msg);
 	o = bind_result(rp, &bind, 0, ROBJ_CACHE, true, NULL);
@@ -914,6 +920,7 @@ static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char 
 	A("min_partial", s->min_partial)
 	A("cpu_partial", s->cpu_partial)
 	A("usersize", s->usersize)
+	A("sheaf_capacity", s->sheaf_capacity)
 	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
 	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
 	A("poison", (s->flags & SLAB_POISON) != 0)
@@ -973,11 +980,33 @@ static struct name_entry *ptr_entry(struct replay *rp, uint64_t ptr)
 	return name_table_lookup(&rp->ptrs, &ptr, sizeof(ptr));
 }
 
-/* An allocation at a pointer that is still live: the free was not traced. Drop the old one. */
-static void ptr_unbind_stale(struct replay *rp, unsigned cpu, uint64_t ptr)
+/*
+ * The trace's kernel made a size the model's does not: said once, with
+ * what to change, and counted every time. Another layout computed
+ * silently would be wrong everywhere after.
+ */
+static void __attribute__((format(printf, 3, 4)))
+config_mismatch(struct replay *rp, const struct trace_event *ev, const char *fmt, ...)
 {
-	struct name_entry *e = ptr_entry(rp, ptr);
+	char what[200];
+	va_list ap;
 
+	rp->st.config_mismatch++;
+	if (rp->mismatch_note[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(rp->mismatch_note, sizeof(rp->mismatch_note),
+		 "%s:%u: %s: the trace's kernel is configured otherwise than the model; give its version and "
+		 "boot parameters (--kernel=VER, --arch=NAME, --cmdline=slub_debug=...)",
+		 rp->rd ? rp->rd->name : "-", ev->line, what);
+	fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
+}
+
+/* An allocation at a pointer whose entry @e is still live: the free was not traced. Drop the old one. */
+static void ptr_unbind_stale(struct replay *rp, unsigned cpu, struct name_entry *e, uint64_t ptr)
+{
 	if (!e)
 		return;
 	if (e->live) {
@@ -987,25 +1016,33 @@ static void ptr_unbind_stale(struct replay *rp, unsigned cpu, uint64_t ptr)
 	name_table_remove(&rp->ptrs, &ptr, sizeof(ptr));
 }
 
-static void ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t size, struct kmem_cache *s,
-		     enum replay_obj_kind kind)
+static struct replay_obj *ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t size,
+				   struct kmem_cache *s, enum replay_obj_kind kind)
 {
 	struct name_entry *e;
 	struct replay_obj *o;
 
 	if (!addr || name_table_bind(&rp->ptrs, &ptr, sizeof(ptr), (uint8_t)kind, &e))
-		return;
+		return NULL;
 	o = ptr_obj(rp, e);
 	memset(o, 0, sizeof(*o));
 	o->addr = addr;
 	o->size = size;
 	o->cache = s;
 	o->event = rp->st.events;
+	o->site = LEARN_NO_SITE;
+	return o;
 }
 
 static void check_bytes_alloc(struct replay *rp, const struct trace_event *ev, const struct sim_op *op)
 {
-	if (!rp->opts.check_bytes_alloc || !(ev->ft.fields & FTF_BYTES_ALLOC))
+	if (!(ev->ft.fields & FTF_BYTES_ALLOC) || op->path == PATH_FAILED)
+		return;
+	if (op->bytes_alloc != ev->ft.bytes_alloc)
+		config_mismatch(rp, ev, "kmalloc(%llu): bytes_alloc=%llu in the trace, %llu in the model (%s)",
+				(unsigned long long)ev->ft.bytes_req, (unsigned long long)ev->ft.bytes_alloc,
+				(unsigned long long)op->bytes_alloc, op->cache ? op->cache->name : "page allocator");
+	if (!rp->opts.check_bytes_alloc)
 		return;
 	rp->st.bytes_alloc_total++;
 	if (op->bytes_alloc == ev->ft.bytes_alloc) {
@@ -1021,16 +1058,47 @@ static void check_bytes_alloc(struct replay *rp, const struct trace_event *ev, c
 }
 
 /*
- * A cache whose slots are @slot bytes for @req-byte objects: the slot size
- * shows the alignment, and 8 bytes more than the object means the free
- * pointer lives outside it (SLAB_TYPESAFE_BY_RCU or a constructor).
+ * mm/slub.c __do_kmalloc_node(), 6.10+: a kmalloc above
+ * KMALLOC_MAX_CACHE_SIZE calls __kmalloc_large_node_noprof(), which traces
+ * it, then traces it again with the caller's call site; kfree() traces one
+ * free. The second record of the live large object at @e is no new
+ * allocation. Before 6.10 the same pattern can only be a trace of a newer
+ * kernel.
  */
-static struct kmem_cache *create_traced_cache(struct replay *rp, const char *name, unsigned req, unsigned slot,
-					      bool accounted)
+static bool large_relog(struct replay *rp, const struct trace_event *ev, struct name_entry *e)
+{
+	struct replay_obj *o;
+
+	if (!e || !e->live || e->tag != ROBJ_KMALLOC || ev->ft.bytes_req <= rp->sim->env.ac.kmalloc_max_cache_size)
+		return false;
+	o = ptr_obj(rp, e);
+	if (o->relogged || o->size != ev->ft.bytes_req)
+		return false;
+	if (rp->sim->env.kver < KV(6, 10)) {
+		config_mismatch(rp, ev, "a large kmalloc traced twice at one pointer, as Linux 6.10+ traces it");
+		return false;
+	}
+	o->relogged = true;
+	rp->st.relogged++;
+	snprintf(rp->msg, sizeof(rp->msg),
+		 "the caller's record of the large kmalloc of event %llu (6.10+ traces it twice): one allocation",
+		 (unsigned long long)o->event + 1);	/* events are numbered from 1 */
+	return true;
+}
+
+/*
+ * A cache with @req-byte objects in @slot-byte slots, as the model lays it
+ * out: the slot size shows the alignment, and 8 bytes more than the object
+ * means the free pointer lives outside it (SLAB_TYPESAFE_BY_RCU or a
+ * constructor). Flags the kernel's cache may have and the trace cannot
+ * show (SLAB_RECLAIM_ACCOUNT, a usercopy region) change no size.
+ */
+static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
 {
 	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
 						 SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU };
-	slab_flags_t base = (accounted ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
+	slab_flags_t base = (ev->ft.accounted == 1 ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
 	struct sim_err err;
 	struct kmem_cache *s;
 
@@ -1042,34 +1110,140 @@ static struct kmem_cache *create_traced_cache(struct replay *rp, const char *nam
 			sim_kmem_cache_destroy(rp->sim, s, NULL);
 		}
 	}
-	/* no layout gives that slot: the plain one */
+	config_mismatch(rp, ev, "bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
+			req, slot, req, slot);
 	return sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
 }
 
-/* A cache for a kmem_cache_alloc event: by name, or one with the traced object and slot sizes. */
-static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_event *ev)
+/* A cache the trace names that the model has: its sizes must be the traced ones. */
+static void check_cache_sizes(struct replay *rp, const struct trace_event *ev, const struct kmem_cache *s)
 {
-	uint64_t req = ev->ft.bytes_req, slot = ev->ft.bytes_alloc;
-	char name[64];
+	if (!(ev->ft.fields & FTF_BYTES_ALLOC) || (s->object_size == ev->ft.bytes_req && s->size == ev->ft.bytes_alloc))
+		return;
+	config_mismatch(rp, ev, "%s: bytes_req=%llu bytes_alloc=%llu in the trace, %u and %u in the model",
+			s->name, (unsigned long long)ev->ft.bytes_req, (unsigned long long)ev->ft.bytes_alloc,
+			s->object_size, s->size);
+}
+
+/* Names learnt as the replay goes: which site fed the traced cache @s (LEARN_NO_SITE: several). */
+static void traced_fed(struct replay *rp, const struct kmem_cache *s, uint32_t site)
+{
+	struct name_entry *e;
+	uint32_t *feeder;
+	int r = name_table_bind(&rp->traced, s->name, strlen(s->name), 0, &e);
+
+	if (r != NT_OK && r != NT_ELIVE)
+		return;
+	feeder = name_table_payload(&rp->traced, e);
+	if (r == NT_OK)
+		*feeder = site;
+	else if (*feeder != site)
+		*feeder = LEARN_NO_SITE;
+}
+
+/*
+ * A cache for a kmem_cache_alloc event: the one it names (6.19+), the one
+ * the trace's frees name for its objects (learn.h), or a traced-REQ-ALLOC
+ * one with the traced sizes. *@site: its learn site, learning as it goes.
+ */
+static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_event *ev, uint32_t *site)
+{
+	const char *name = ev->ft.name;
+	char traced[64];
 	struct kmem_cache *s;
 
-	if (ev->ft.name && (s = sim_find_cache(rp->sim, ev->ft.name)))
+	*site = LEARN_NO_SITE;
+	if (!name && rp->opts.learn)
+		name = learn_alloc_name(rp->opts.learn, ev, site);
+	if (name && (s = sim_find_cache(rp->sim, name))) {
+		check_cache_sizes(rp, ev, s);
 		return s;
-	if (!req)
+	}
+	if (!ev->ft.bytes_req)
 		return NULL;
-	snprintf(name, sizeof(name), "%s", ev->ft.name ? ev->ft.name : "");
-	if (!name[0])
-		snprintf(name, sizeof(name), "traced-%llu-%llu", (unsigned long long)req, (unsigned long long)slot);
-	if ((s = sim_find_cache(rp->sim, name)))
-		return s;
-	return create_traced_cache(rp, name, (unsigned)req, (unsigned)slot, ev->ft.accounted == 1);
+	if (name)
+		return create_traced_cache(rp, ev, name);
+	snprintf(traced, sizeof(traced), "traced-%llu-%llu", (unsigned long long)ev->ft.bytes_req,
+		 (unsigned long long)ev->ft.bytes_alloc);
+	s = sim_find_cache(rp->sim, traced);
+	if (!s)
+		s = create_traced_cache(rp, ev, traced);
+	if (s && rp->opts.learn && !rp->opts.learn->frozen)
+		traced_fed(rp, s, *site);
+	return s;
+}
+
+/*
+ * Learning as it goes, a named free of an object in a traced-* cache: the
+ * cache takes the name when only the object's site ever fed it. 0 if it
+ * did.
+ */
+static int rename_traced(struct replay *rp, struct kmem_cache *s, uint32_t site, const char *name)
+{
+	struct name_entry *e = name_table_lookup(&rp->traced, s->name, strlen(s->name));
+	char old[64];
+
+	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != site)
+		return -1;
+	snprintf(old, sizeof(old), "%s", s->name);
+	if (sim_kmem_cache_rename(rp->sim, s, name))
+		return -1;
+	name_table_remove(&rp->traced, old, strlen(old));
+	rp->st.renamed++;
+	return 0;
+}
+
+/* kmem_cache_free name=X: X is the kernel's cache of the object; the model should have counted it there. */
+static void named_free(struct replay *rp, const struct trace_event *ev, const struct replay_obj *o)
+{
+	struct learn *ln = rp->opts.learn;
+
+	if (!o->cache || !strcmp(o->cache->name, ev->ft.name))
+		return;
+	if (ln && !ln->frozen) {
+		learn_free(ln, o->site, ev->ft.name);
+		if (!strncmp(o->cache->name, "traced-", 7) && !rename_traced(rp, o->cache, o->site, ev->ft.name))
+			return;
+	}
+	rp->st.misnamed++;
+}
+
+static int ftrace_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
+{
+	const struct trace_ftrace *ft = &ev->ft;
+	struct name_entry *e;
+	struct replay_obj *o;
+
+	if (ft->ptr <= ZERO_SIZE_PTR)
+		return 1;
+	e = ptr_entry(rp, ft->ptr);
+	if (!e || !e->live) {
+		/* nothing of the model's to free: the trace says which cache, if it names one */
+		rp->st.unknown_frees++;
+		rp->before_trace = true;
+		snprintf(rp->msg, sizeof(rp->msg), "free of an object allocated before the trace began%s%s%s",
+			 ft->name ? " (" : "", ft->name ? ft->name : "", ft->name ? ")" : "");
+		return 1;
+	}
+	o = ptr_obj(rp, e);
+	if (ev->kind == TEV_FT_CACHE_FREE && o->cache) {
+		if (ft->name)
+			named_free(rp, ev, o);
+		sim_kmem_cache_free(rp->sim, cpu, o->cache, o->addr, op);
+	} else {
+		sim_kfree(rp->sim, cpu, o->addr, op);
+	}
+	name_table_remove(&rp->ptrs, &ft->ptr, sizeof(ft->ptr));
+	return 0;
 }
 
 static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
 	const struct trace_ftrace *ft = &ev->ft;
 	struct name_entry *e;
+	struct replay_obj *o;
 	struct kmem_cache *s;
+	uint32_t site;
 	uint64_t addr;
 
 	switch (ev->kind) {
@@ -1079,7 +1253,10 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 			rp->st.alloc_failed += !ft->ptr;
 			return 1;
 		}
-		ptr_unbind_stale(rp, cpu, ft->ptr);
+		e = ptr_entry(rp, ft->ptr);
+		if (large_relog(rp, ev, e))
+			return 1;
+		ptr_unbind_stale(rp, cpu, e, ft->ptr);
 		/* the call site is hashed only when random kmalloc caches will look at it */
 		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp,
 				   sim_kmalloc_uses_caller(rp->sim) ? hash_str(ft->call_site) : 0, op);
@@ -1090,33 +1267,18 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 	case TEV_FT_CACHE_ALLOC_NODE:
 		if (!ft->ptr)
 			return 1;
-		s = ftrace_cache(rp, ev);
+		s = ftrace_cache(rp, ev, &site);
 		if (!s)
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
-		ptr_unbind_stale(rp, cpu, ft->ptr);
+		ptr_unbind_stale(rp, cpu, ptr_entry(rp, ft->ptr), ft->ptr);
 		addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ft->gfp, op);
-		ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
+		o = ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
+		if (o)
+			o->site = site;
 		return 0;
 	case TEV_FT_KFREE:
 	case TEV_FT_CACHE_FREE:
-		if (ft->ptr <= ZERO_SIZE_PTR)
-			return 1;
-		e = ptr_entry(rp, ft->ptr);
-		if (!e || !e->live) {
-			rp->st.unknown_frees++;	/* allocated before the trace began */
-			return 1;
-		}
-		s = ptr_obj(rp, e)->cache;
-		if (ev->kind == TEV_FT_CACHE_FREE && s) {
-			/* before 6.19 only kmem_cache_free names the cache: learn it */
-			if (ft->name && !strncmp(s->name, "traced-", 7))
-				sim_kmem_cache_rename(rp->sim, s, ft->name);
-			sim_kmem_cache_free(rp->sim, cpu, s, ptr_obj(rp, e)->addr, op);
-		}
-		else
-			sim_kfree(rp->sim, cpu, ptr_obj(rp, e)->addr, op);
-		name_table_remove(&rp->ptrs, &ft->ptr, sizeof(ft->ptr));
-		return 0;
+		return ftrace_free(rp, ev, cpu, op);
 	default:
 		rp->st.ignored_events++;	/* page events: SLUB's own come from the model */
 		return 1;
@@ -1220,6 +1382,7 @@ static void call_hook(struct replay *rp, const struct trace_event *ev, const str
 	else
 		step.name = ev->result.s ? ev->result.s : ev->obj.s;
 	step.failed_expect = rp->failed_expect;
+	step.before_trace = rp->before_trace;
 	step.message = rp->msg;
 	if (op && !step.ksize && op->addr > ZERO_SIZE_PTR)
 		step.ksize = sim_ksize(rp->sim, op->addr);
@@ -1236,6 +1399,7 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	rp->rd = rd;
 	rp->msg[0] = '\0';
 	rp->failed_expect = false;
+	rp->before_trace = false;
 	/* between events no entry pointer is held: forget the oldest freed names */
 	name_table_trim(&rp->names, NAME_TABLE_DEAD_KEEP);
 	switch (ev->kind) {
@@ -1286,6 +1450,7 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 		rp->opts = *opts;
 	name_table_init_payload(&rp->names, sizeof(struct replay_obj));
 	name_table_init_payload(&rp->ptrs, sizeof(struct replay_obj));
+	name_table_init_payload(&rp->traced, sizeof(uint32_t));
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
@@ -1303,6 +1468,11 @@ void replay_release(struct replay *rp)
 	free(rp->labels);
 	name_table_release(&rp->names);
 	name_table_release(&rp->ptrs);
+	name_table_release(&rp->traced);
+	if (rp->own_learn) {
+		learn_release(rp->opts.learn);
+		free(rp->opts.learn);
+	}
 	sim_destroy(rp->sim);
 	config_release(&rp->cfg);
 	memset(rp, 0, sizeof(*rp));
@@ -1349,13 +1519,16 @@ int replay_clone(struct replay *dst, const struct replay *src)
 {
 	memcpy(dst, src, sizeof(*dst));
 	dst->sim = NULL;
+	dst->own_learn = false;	/* the names learnt stay the original's */
 	dst->labels = NULL;
 	dst->nr_labels = dst->labels_cap = 0;
 	name_table_init(&dst->names);
 	name_table_init(&dst->ptrs);
+	name_table_init(&dst->traced);
 	config_init(&dst->cfg);
 	if (config_copy(&dst->cfg, &src->cfg, NULL) || (src->sim && !(dst->sim = sim_clone(src->sim))) ||
 	    name_table_clone(&dst->names, &src->names) || name_table_clone(&dst->ptrs, &src->ptrs) ||
+	    name_table_clone(&dst->traced, &src->traced) ||
 	    clone_labels(dst, src))
 		goto fail;
 	if (src->sim) {

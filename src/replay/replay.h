@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "learn.h"
 #include "name_table.h"
 #include "sim/sim.h"
 #include "src/trace/trace.h"
@@ -31,7 +32,11 @@ struct replay_obj {
 	uint64_t align;		/* Rust: the Layout's alignment */
 	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
 	uint8_t wrapper;	/* Rust: enum rust_wrapper */
-	int32_t buckets;	/* kmem_buckets_create: the set's id (sim_kmem_buckets()) */
+	bool relogged;		/* ftrace: the caller's second record of a large kmalloc was seen (6.10+) */
+	union {
+		int32_t buckets;	/* kmem_buckets_create: the set's id (sim_kmem_buckets()) */
+		uint32_t site;		/* ftrace kmem_cache_alloc: its learn site, while names are learnt as they go */
+	};
 };
 
 _Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "kmalloc's fields share the entry's line");
@@ -57,6 +62,10 @@ struct replay_stats {
 	uint64_t expect_pass, expect_fail;
 	uint64_t unknown_frees;		/* ftrace: frees of objects allocated before the trace began */
 	uint64_t remapped;		/* ftrace: an allocation at a pointer still live (a free was lost) */
+	uint64_t relogged;		/* ftrace 6.10+: a large kmalloc's second record, by its caller */
+	uint64_t renamed;		/* ftrace: caches renamed when a free named them (names learnt as they go) */
+	uint64_t misnamed;		/* ftrace: named frees of objects the model counted in another cache */
+	uint64_t config_mismatch;	/* ftrace: sizes the trace's kernel gave that the model's does not */
 	uint64_t alloc_failed;		/* allocations that returned NULL */
 	uint64_t bytes_alloc_total, bytes_alloc_agree;
 	uint64_t ignored_events;	/* ftrace page events and other kinds */
@@ -71,6 +80,7 @@ struct replay_step {
 	const char *name;		/* the bound name, if any */
 	uint64_t ksize;
 	bool failed_expect;
+	bool before_trace;		/* ftrace: a free of an object allocated before the trace began */
 	const char *message;		/* an error or failed expectation, "" if none */
 };
 typedef void (*replay_hook_fn)(void *ctx, const struct replay *rp, const struct replay_step *st);
@@ -82,6 +92,12 @@ struct replay_opts {
 	FILE *err;			/* errors, failed expectations, reports; NULL: stderr */
 	replay_hook_fn hook;
 	void *hook_ctx;
+	/*
+	 * Cache names learnt from the trace (learn.h), owned by the caller:
+	 * after a look-ahead (frozen) or to learn as the replay goes. NULL:
+	 * a kmem_cache_alloc without name= goes to a traced-* cache.
+	 */
+	struct learn *learn;
 };
 
 struct replay {
@@ -99,6 +115,7 @@ struct replay {
 	struct replay_stats st;
 	char msg[600];			/* the message of the current step */
 	bool failed_expect;
+	bool before_trace;		/* the current step freed an object allocated before the trace */
 	struct {
 		uint64_t line;
 		uint64_t want, got;
@@ -110,6 +127,9 @@ struct replay {
 	uint64_t saved_addr;		/* save: where the bytes came from, 0 if nothing is saved */
 	uint32_t saved_len;
 	unsigned char saved[64];
+	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
+	struct name_table traced;	/* traced-* cache name -> the learn site that fed it (uint32_t) */
+	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
 };
 
 /* @base: the command line's configuration (copied). 0, or -1 out of memory. */

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +25,59 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * learn.h's look-ahead over a trace file: a pass of the parser alone
+ * before the replay, so that every kmem_cache_alloc gets the name its
+ * object's free prints. A native trace stops it at its first event.
+ */
+static int learn_file(const char *path, int fmt, struct learn *ln)
+{
+	struct trace_reader rd;
+	struct trace_event ev;
+	FILE *fp = fopen(path, "r");
+	int r, ret = 0;
+
+	if (!fp)
+		return -1;
+	if (trace_open_file(&rd, fp, path, (enum trace_format)fmt)) {
+		fclose(fp);
+		return -1;
+	}
+	while (!ln->native && (r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
+		if (r == TRACE_EVENT && learn_event(ln, &ev)) {
+			ret = -1;
+			break;
+		}
+	}
+	trace_close(&rd);
+	fclose(fp);
+	return ret ? ret : learn_freeze(ln);
+}
+
+/*
+ * Names of caches the trace prints only on frees: looked ahead for in a
+ * file, learnt as the replay goes from a pipe. None for a native trace.
+ */
+static int setup_learn(struct replay *rp, const char *path, int fmt, bool regular)
+{
+	struct learn *ln;
+
+	if (rp->opts.learn || fmt == TRACE_FMT_NATIVE)
+		return 0;
+	ln = malloc(sizeof(*ln));
+	if (!ln)
+		return -1;
+	learn_init(ln);
+	if (regular && (learn_file(path, fmt, ln) || ln->native)) {
+		learn_release(ln);
+		free(ln);
+		return 0;	/* the replay reports an unreadable file */
+	}
+	rp->opts.learn = ln;
+	rp->own_learn = true;
 	return 0;
 }
 
@@ -52,6 +106,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	struct stat st;
 	FILE *fp;
 	int r, progress = isatty(2);
+	bool regular;
 	uint64_t n = 0;
 	uint32_t hint;
 
@@ -73,7 +128,15 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	 * stopped when --until or an error ends the replay early.
 	 */
 	tp = NULL;
-	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
+	regular = !fstat(fileno(fp), &st) && S_ISREG(st.st_mode);
+	/* standard input is read once even when it is a file: names are learnt as the replay goes */
+	if (setup_learn(rp, path, fmt, regular && strcmp(path, "-"))) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		if (fp != stdin)
+			fclose(fp);
+		return -1;
+	}
+	if (regular)
 		trace_pipe_open(&tp, rd, name_table_hash);
 	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
 		if (r == TRACE_IOERR) {

@@ -206,6 +206,7 @@ struct trace_event {
 			slab_flags_t slab_flags;	/* kmem_cache_create flags= */
 			bool ctor;			/* kmem_cache_create ctor */
 			uint64_t useroffset, usersize;	/* kmem_cache_create useroffset= usersize= */
+			uint64_t sheaf_capacity;	/* kmem_cache_create sheaf_capacity= (6.18+) */
 			uint64_t offset, len;		/* write, save, expect bytes */
 			bool at_freeptr;		/* the offset is "freeptr": the cache's s->offset */
 			unsigned byte;			/* write, expect bytes: the byte value */

@@ -361,6 +361,7 @@ enum {
 	TN_CACHE_OPTS = 1 << 6,	/* flags= ctor useroffset= usersize= */
 	TN_BYTE = 1 << 7,	/* an optional byte value ends the operands */
 	TN_NOCPU = 1 << 8,	/* not an allocator operation: no @CPU */
+	TN_SHEAVES = 1 << 9,	/* sheaf_capacity=N */
 };
 
 static const char *const wrapper_names[NR_TRACE_WRAP] = {
@@ -402,7 +403,7 @@ static const struct tn_op tn_ops[] = {
 	[TN_KFREE] = { "kfree", TEV_KFREE, "O", 0 },
 	{ "krealloc", TEV_KREALLOC, "Os", TN_RESULT | TN_GFP },
 	{ "ksize", TEV_KSIZE, "O", 0 },
-	{ "kmem_cache_create", TEV_CACHE_CREATE, "ns", TN_RESULT | TN_ALIGN | TN_CACHE_OPTS },
+	{ "kmem_cache_create", TEV_CACHE_CREATE, "ns", TN_RESULT | TN_ALIGN | TN_CACHE_OPTS | TN_SHEAVES },
 	{ "kmem_cache_alloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP },
 	{ "kmem_cache_zalloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP | TN_ZERO },
 	{ "kmem_cache_free", TEV_CACHE_FREE, "cO", 0 },
@@ -427,8 +428,8 @@ static const struct tn_op tn_ops[] = {
 static int key_option(struct trace_reader *rd, const struct tn_op *op, const struct trace_tok *t,
 		      struct trace_event *ev, unsigned *seen)
 {
-	static const char *const keys[] = { "align", "wrapper", "flags", "useroffset", "usersize" };
-	static const unsigned need[] = { TN_ALIGN, TN_WRAPPER, TN_CACHE_OPTS, TN_CACHE_OPTS, TN_CACHE_OPTS };
+	static const char *const keys[] = { "align", "wrapper", "flags", "useroffset", "usersize", "sheaf_capacity" };
+	static const unsigned need[] = { TN_ALIGN, TN_WRAPPER, TN_CACHE_OPTS, TN_CACHE_OPTS, TN_CACHE_OPTS, TN_SHEAVES };
 	char *eq = strchr(t->s, '=');
 	size_t klen = (size_t)(eq - t->s), k;
 	/* the value alone, so that its errors point at it */
@@ -451,8 +452,10 @@ static int key_option(struct trace_reader *rd, const struct tn_op *op, const str
 		return get_flags(rd, &v, "slab", one_slab_flag, &ev->slab_flags);
 	case 3:
 		return get_num(rd, &v, "useroffset", true, &ev->useroffset);
+	case 4:
+		return get_num(rd, &v, "usersize", true, &ev->usersize);
 	}
-	return get_num(rd, &v, "usersize", true, &ev->usersize);
+	return get_num(rd, &v, "sheaf_capacity", true, &ev->sheaf_capacity);
 }
 
 /* Words after the operands: KEY=VALUE options, "ctor", a GFP mask. */
@@ -569,6 +572,7 @@ static const char *const cache_attrs[] = {
 	"objects", "total_objects", "slabs", "partial", "object_size", "slab_size", "objs_per_slab", "order",
 	"align", "min_partial", "cpu_partial", "red_zone", "poison", "store_user", "sanity_checks",
 	"hwcache_align", "reclaim_account", "cache_dma", "aliases", "objects_partial", "cpu_slabs", "usersize",
+	"sheaf_capacity",
 };
 
 static const char *const obj_keys[] = { [TX_CACHE] = "cache=", [TX_KSIZE] = "ksize=", [TX_ALIGN_GE] = "align>=",

@@ -472,7 +472,7 @@ static int map_file(struct player *pl, const char *path, char *err, size_t errle
 	return 0;
 }
 
-/* Steps in the whole trace: one pass of the parser alone. */
+/* Steps in the whole trace: one pass of the parser alone, which learns the caches' names too. */
 static int count_steps(struct player *pl, char *err, size_t errlen)
 {
 	struct trace_reader rd;
@@ -486,7 +486,14 @@ static int count_steps(struct player *pl, char *err, size_t errlen)
 			pl->parse_errors++;
 		else if (ev.kind != TEV_CONFIG)
 			pl->total++;
+		if (r == TRACE_EVENT && !pl->learn.native && learn_event(&pl->learn, &ev)) {
+			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
+			r = TRACE_IOERR;
+			break;
+		}
 	}
+	if (r != TRACE_IOERR)
+		learn_freeze(&pl->learn);
 	if (r == TRACE_IOERR)
 		snprintf(err, errlen, "%s", rd.err.text);
 	trace_close(&rd);
@@ -545,8 +552,11 @@ int player_open(struct player *pl, const char *path, const struct sim_config *ba
 	pl->coarse = calloc(PLAYER_COARSE + 1, sizeof(*pl->coarse));
 	if (!pl->name || !pl->devnull || !pl->coarse)
 		goto fail;
+	learn_init(&pl->learn);
 	if (map_file(pl, path, err, errlen) || count_steps(pl, err, errlen))
 		goto fail;
+	if (!pl->learn.native)
+		opts.learn = &pl->learn;
 	pl->k = pl->total / PLAYER_COARSE > 256 ? (pl->total + PLAYER_COARSE - 1) / PLAYER_COARSE : 256;
 	pl->fine_k = pl->k / PLAYER_FINE ? pl->k / PLAYER_FINE : 1;
 	opts.err = pl->devnull;
@@ -581,6 +591,7 @@ void player_close(struct player *pl)
 		munmap((void *)pl->data, pl->len);
 	if (pl->devnull)
 		fclose(pl->devnull);
+	learn_release(&pl->learn);
 	free(pl->name);
 	memset(pl, 0, sizeof(*pl));
 }

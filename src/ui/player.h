@@ -85,6 +85,7 @@ struct player {
 	bool mapped;
 	uint64_t total;			/* steps in the trace */
 	uint64_t parse_errors;		/* lines the reader rejected */
+	struct learn learn;		/* cache names learnt by count_steps()'s pass (src/replay/learn.h) */
 	uint64_t k;			/* coarse checkpoint interval */
 	struct player_state live;
 	struct trace_reader rd;

@@ -551,7 +551,8 @@ static void slot_layout(const struct sim *sim, const struct kmem_cache *s, struc
 	struct view_line *l = vl_new(out);
 	unsigned info = get_info_end(&sim->env, s), ptr = sim->env.ac.ptr_size;
 	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size : 0;
-	unsigned orig = slub_debug_orig_size(s) ? 4 : 0, used = s->red_left_pad + info + track + orig;
+	unsigned orig = slub_debug_orig_size(s) ? orig_size_bytes(&sim->env) : 0;
+	unsigned used = s->red_left_pad + info + track + orig;
 
 	vl_puts(l, VA_NORMAL, "slot: ");
 	layout_part(l, VA_REDZONE, "red zone", s->red_left_pad);
@@ -686,7 +687,8 @@ static enum view_attr byte_attr(const struct sim *sim, const struct kmem_cache *
 				bool is_free)
 {
 	unsigned rlp = s->red_left_pad, info = rlp + get_info_end(&sim->env, s);
-	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size + (slub_debug_orig_size(s) ? 4 : 0) : 0;
+	unsigned orig = slub_debug_orig_size(s) ? orig_size_bytes(&sim->env) : 0;
+	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size + orig : 0;
 
 	if (off < rlp)
 		return VA_REDZONE;

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Real Linux 6.1 and 6.12 ftrace traces (tests/oracle/*/kmem.trace.xz) as a kernel developer replays them:
+# - every kmem_cache_free with name=X of an object the trace allocated is counted in cache X, and so is the
+#   kmem_cache_alloc that allocated it (the kernel prints name= on frees only before 6.19);
+# - a free of an object allocated before the trace says so, and the summary counts them;
+# - 6.10+ trace a large kmalloc twice at one pointer: one allocation; 6.1 traces are not affected;
+# - a trace of a kernel configured otherwise (slub_debug) says so once, with a hint.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+
+# names_ok TRACE EVENTS: the check on the names, from the trace's own lines and run --events' rows
+names_ok() {
+	awk -F'\t' '
+	FNR == NR {
+		if ($0 ~ /: kmem_cache_free: / && match($0, /name=[^ ]+/))
+			name[FNR] = substr($0, RSTART + 5, RLENGTH - 5)
+		next
+	}
+	/^#/ { next }
+	$4 ~ /^kmem_cache_alloc/ { cache[$12] = $7; next }
+	$4 ~ /^kmalloc/ { delete cache[$12]; next }
+	$4 == "kmem_cache_free" && ($2 in name) {
+		if ($9 == "before-trace") { pre++; next }
+		checked++
+		if ($7 != name[$2]) { bad++; if (bad < 5) print "line " $2 ": freed from " $7 ", the trace says " name[$2] }
+		if (!($12 in cache)) { bad++; if (bad < 5) print "line " $2 ": no kmem_cache_alloc of " $12 }
+		else if (cache[$12] != name[$2]) { bad++; if (bad < 5) print "line " $2 ": allocated in " cache[$12] ", the trace says " name[$2] }
+		delete cache[$12]
+	}
+	END {
+		print "checked " checked + 0 " named frees, " pre + 0 " of objects from before the trace"
+		exit !(bad == 0 && checked > 1000)
+	}' "$1" "$2"
+}
+
+for d in $(oracle_dirs kmem.trace.xz); do
+	oracle_model "$d"
+	trace=$tmp/$name.trace
+	xz -dc "$d/kmem.trace.xz" >"$trace" || { not_ok "$name: cannot decompress"; continue; }
+	if ! oracle_slubsim run -q --events "$trace" >"$tmp/events" 2>"$tmp/err"; then
+		not_ok "$name: run --events failed"
+		cat "$tmp/err" >&2
+		continue
+	fi
+	if names_ok "$trace" "$tmp/events" >"$out"; then ok; else not_ok "$name: cache names"; cat "$out" >&2; fi
+	oracle_slubsim run -q --summary "$trace" >"$tmp/summary" 2>"$tmp/err"
+	check "$name: no named free counted elsewhere" grep -qx 'named frees of objects counted in another cache: 0' "$tmp/summary"
+	check "$name: no configuration mismatch" test ! -s "$tmp/err"
+	# frees of objects from before the trace: each said in --events, all counted in the summary
+	pre=$(awk -F'\t' '$9 == "before-trace"' "$tmp/events" | wc -l)
+	check "$name: $pre frees from before the trace counted" \
+		grep -qx "frees of objects allocated before the trace: $pre" "$tmp/summary"
+	check "$name: before-trace rows have no model address" \
+		awk -F'\t' '$9 == "before-trace" && ($1 != "-" || $6 != "-") { exit 1 }' "$tmp/events"
+	lost=$(sed -n 's/^allocations over a live pointer (lost frees): //p' "$tmp/summary")
+	twice=$(sed -n 's/^large kmallocs traced twice (6.10+), counted once: //p' "$tmp/summary")
+	case $kernel in
+	6.1|6.1.*)
+		check "$name: 6.1 traces each large kmalloc once" test -z "$twice"
+		;;
+	*)
+		# only kmem_cache_free_bulk() (maple tree nodes) frees untraced
+		check "$name: large kmallocs traced twice are one allocation ($lost lost frees)" test "${lost:-999}" -lt 10
+		[ "${twice:-0}" -gt 100 ] && ok || not_ok "$name: only '${twice:-no}' large kmallocs traced twice"
+		# the caller's record names the caller
+		check "$name: the second record is the caller's" grep -q \
+			"kmalloc.*the caller's record of the large kmalloc of event [0-9]*.*__kvmalloc_node_noprof" "$tmp/events"
+		# the same trace on a 6.1 model: no pairing, and one hint that the trace is another kernel's
+		"$SLUBSIM" --arch="$arch" --cmdline="$cmdline" run -q --summary "$trace" >"$out" 2>"$tmp/err"
+		check "$name on 6.1: no pairing" sh -c "! grep -q 'traced twice' \"\$1\"" sh "$out"
+		n=$(grep -c "configured otherwise" "$tmp/err")
+		[ "$n" -eq 1 ] && grep -q -- "--kernel=" "$tmp/err" && ok ||
+			{ not_ok "$name on 6.1: $n configuration notes, expected one naming --kernel"; cat "$tmp/err" >&2; }
+		# on x86_64 without slub_debug the kmalloc sizes agree: the double record gives 6.12 away
+		if [ "$arch" = x86_64 ] && [ -z "$cmdline" ]; then
+			check "$name on 6.1: the note names 6.10+" grep -q "traced twice.*6.10+" "$tmp/err"
+		fi
+		;;
+	esac
+	case $cmdline in
+	*slub_debug=*)
+		# the same trace on a model without slub_debug: one note, with the hint
+		"$SLUBSIM" --kernel="$kernel" --arch="$arch" run -q --summary "$trace" >"$out" 2>"$tmp/err"
+		n=$(grep -c "configured otherwise" "$tmp/err")
+		[ "$n" -eq 1 ] && grep -q "bytes_alloc.*--cmdline=slub_debug=" "$tmp/err" && ok ||
+			{ not_ok "$name without slub_debug: $n configuration notes, expected one"; cat "$tmp/err" >&2; }
+		check "$name without slub_debug: the summary counts them" grep -q "^sizes the model's configuration does not give: [1-9]" "$out"
+		;;
+	esac
+	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name
+	oracle_slubsim run -q --slabinfo - <"$trace" >"$out" 2>&1
+	check "$name from a pipe: task_struct named" grep -q '^task_struct  *[1-9]' "$out"
+done
+finish
