@@ -57,7 +57,7 @@ static void put_slab_info(struct sim *sim, struct strbuf *sb, const struct slab 
  * the leak report of kmem_cache_destroy() counts on its own (list_slab_objects()).
  */
 static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
-			     const char *title, const char *fix)
+			     const char *pre, const char *title, const char *fix)
 {
 	/* 3f6f32b14ab3 "mm: slub: call WARN() when detecting a slab corruption": 6.15, stable 6.12.46 */
 	static const unsigned pad_bug_stable[] = { KVS(6, 12, 46), 0 };
@@ -68,19 +68,27 @@ static unsigned kunit_errors(const struct sim *sim, enum sim_fault fault, const 
 	/* since then slab_pad_check() reports through slab_bug(), which does not count */
 	if (title && !(fault == FAULT_SLAB_PADDING && kv_has(sim->env.kver, KV(6, 15), pad_bug_stable)))
 		n++;
+	else if (!title && pre)	/* 6.15 check_bytes_and_report() counts its report line */
+		n++;
 	if (fix)
 		n++;
 	return n;
 }
 
-void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, const struct slab *slab,
-		  uint64_t object, const char *title, const char *body, const char *fix)
+/* A report whose first line @pre (if any) comes before the BUG header @title (if any). */
+static void report_fault_pre(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s,
+			     const struct slab *slab, uint64_t object, const char *pre, const char *title,
+			     const char *body, const char *fix)
 {
 	struct strbuf sb;
 	struct sim_event ev = { .kind = EV_FAULT, .cache = s, .addr = object, .fault = fault };
 	size_t start = sim->fault_len;
 
 	sb_init(&sb, sim->fault_text + start, sizeof(sim->fault_text) - start);
+	if (pre) {
+		sb_puts(&sb, pre);
+		sb_putc(&sb, '\n');
+	}
 	if (title) {
 		/* mm/slub.c slab_bug() */
 		sb_puts(&sb, "=============================================================================\n");
@@ -122,7 +130,7 @@ void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache
 		sim->tainted = 1;
 	if (sim->op)
 		sim->op->fault_text = sim->fault_text;
-	sim->slab_errors += kunit_errors(sim, fault, s, title, fix);
+	sim->slab_errors += kunit_errors(sim, fault, s, pre, title, fix);
 	if (fault == FAULT_NONE)
 		return;	/* a FIX line continuing an earlier report */
 	if (sim->op) {
@@ -132,6 +140,12 @@ void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache
 	}
 	ev.text = sim->fault_text + start;
 	sim_emit(sim, &ev);
+}
+
+void report_fault(struct sim *sim, enum sim_fault fault, const struct kmem_cache *s, const struct slab *slab,
+		  uint64_t object, const char *title, const char *body, const char *fix)
+{
+	report_fault_pre(sim, fault, s, slab, object, NULL, title, body, fix);
 }
 
 void report_slab_oom(struct sim *sim, const struct kmem_cache *s)
@@ -279,16 +293,24 @@ void setup_object_debug(struct sim *sim, struct slab *slab, uint64_t object)
 
 /* ------------------------------------------------------------------ checks */
 
+/*
+ * "mm: slub: Print the broken data before restoring them" (6.15, stable
+ * 6.12.46): the damaged range comes as one line, the object as "Object
+ * corrupt" only for the first damaged area of a check.
+ */
+static const unsigned corrupt_line_stable[] = { KVS(6, 12, 46), 0 };
+
 /* mm/slub.c check_bytes_and_report(): find, report and restore a damaged range */
 static int check_bytes_and_report(struct sim *sim, struct slab *slab, uint64_t object, const char *what,
-				  uint64_t start, unsigned char value, unsigned len)
+				  uint64_t start, unsigned char value, unsigned len, int print_obj)
 {
 	const struct kmem_cache *s = slab_cache(sim, slab);
 	unsigned char *p = bytes(sim, slab, start);
 	unsigned first = 0, last;
-	char title[64], body[160], fix[160];
+	char title[64], body[200], fix[160];
 	struct strbuf sb;
 	enum sim_fault fault = FAULT_PADDING;
+	int one_line = kv_has(sim->env.kver, KV(6, 15), corrupt_line_stable);
 
 	while (first < len && p[first] == value)
 		first++;
@@ -305,6 +327,11 @@ static int check_bytes_and_report(struct sim *sim, struct slab *slab, uint64_t o
 	sb_puts(&sb, what);
 	sb_puts(&sb, " overwritten");
 	sb_init(&sb, body, sizeof(body));
+	if (one_line) {
+		sb_putc(&sb, '[');
+		sb_puts(&sb, title);
+		sb_puts(&sb, "] ");
+	}
 	put_ptr(&sb, start + first);
 	sb_putc(&sb, '-');
 	put_ptr(&sb, start + last - 1);
@@ -323,7 +350,10 @@ static int check_bytes_and_report(struct sim *sim, struct slab *slab, uint64_t o
 	put_ptr(&sb, start + last - 1);
 	sb_puts(&sb, "=0x");
 	sb_putx(&sb, value, 1);
-	report_fault(sim, fault, s, slab, object, title, body, fix);
+	if (one_line)	/* object_err(): once per check */
+		report_fault_pre(sim, fault, s, slab, object, body, print_obj ? "Object corrupt" : NULL, NULL, fix);
+	else
+		report_fault(sim, fault, s, slab, object, title, body, fix);
 	memset(p + first, value, last - first);
 	return 0;
 }
@@ -337,7 +367,7 @@ static int check_pad_bytes(struct sim *sim, struct slab *slab, uint64_t object)
 	if (size_from_object(s) == off)
 		return 1;
 	return check_bytes_and_report(sim, slab, object, "Object padding", object + off, POISON_INUSE,
-				      size_from_object(s) - off);
+				      size_from_object(s) - off, 1);
 }
 
 /*
@@ -355,24 +385,25 @@ int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned c
 #define FAILED() do { ret = 0; if (!every) return 0; } while (0)
 	if (s->flags & SLAB_RED_ZONE) {
 		if (!check_bytes_and_report(sim, slab, object, "Left Redzone", object - s->red_left_pad, val,
-					    s->red_left_pad))
+					    s->red_left_pad, ret))
 			FAILED();
-		if (!check_bytes_and_report(sim, slab, object, "Right Redzone", end, val, s->inuse - s->object_size))
+		if (!check_bytes_and_report(sim, slab, object, "Right Redzone", end, val, s->inuse - s->object_size,
+					    ret))
 			FAILED();
 		if (orig < s->object_size && !check_bytes_and_report(sim, slab, object, "kmalloc Redzone",
-								     object + orig, val, s->object_size - orig))
+								     object + orig, val, s->object_size - orig, ret))
 			FAILED();
 	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
 		if (!check_bytes_and_report(sim, slab, object, "Alignment padding", end, POISON_INUSE,
-					    s->inuse - s->object_size) && every)
+					    s->inuse - s->object_size, ret) && every)
 			ret = 0;
 	}
 	if (s->flags & SLAB_POISON) {
 		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
 			if (!check_bytes_and_report(sim, slab, object, "Poison", object, POISON_FREE,
-						    s->object_size - 1))
+						    s->object_size - 1, ret))
 				FAILED();
-			if (!check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1))
+			if (!check_bytes_and_report(sim, slab, object, "End Poison", end - 1, POISON_END, 1, ret))
 				FAILED();
 		}
 		if (!check_pad_bytes(sim, slab, object) && every)

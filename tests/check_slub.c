@@ -779,6 +779,34 @@ START_TEST(test_check_object_every_area)
 }
 END_TEST
 
+/* 6.15 (stable 6.12.46): each damaged range is one "[... overwritten]" line, "Object corrupt" once */
+START_TEST(test_overwritten_report_format)
+{
+	static const struct {
+		const char *kernel;
+		unsigned bugs, lines;	/* BUG headers, "[... overwritten]" lines */
+	} cases[] = { { "6.11", 2, 0 }, { "6.12.45", 2, 0 }, { "6.12.46", 1, 2 }, { "6.12", 1, 2 } };
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);
+		struct sim_op op;
+		uint64_t a = kmalloc(sim, 0, 64, NULL);
+
+		sim_mem(sim, a - 1, 1)[0] = 0x41;
+		sim_mem(sim, a + 64, 1)[0] = 0x42;
+		sim_kfree(sim, 0, a, &op);
+		ck_assert_msg(occurrences(op.fault_text, "\nBUG kmalloc-64 (") == cases[i].bugs, "%s: %s", cases[i].kernel,
+			      op.fault_text);
+		ck_assert_uint_eq(occurrences(op.fault_text, "[Left Redzone overwritten] 0x") +
+				  occurrences(op.fault_text, "[Right Redzone overwritten] 0x"), cases[i].lines);
+		ck_assert_uint_eq(occurrences(op.fault_text, "): Object corrupt\n"), cases[i].lines ? 1 : 0);
+		ck_assert_uint_eq(occurrences(op.fault_text, "FIX kmalloc-64: Restoring"), 2);
+		ck_assert_uint_eq(op.nr_faults, 2);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 /*
  * init_on_free on a kmalloc cache with U and Z: before 59090e479ac7 (6.12;
  * stable 6.10.14, 6.11.3) slab_free_hook() zeroed the kmalloc red zone and
@@ -1074,6 +1102,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_check_object_every_area);
 	tcase_add_test(tc, test_init_on_free_kmalloc_redzone);
 	tcase_add_test(tc, test_orig_size_unsigned_long);
+	tcase_add_test(tc, test_overwritten_report_format);
 	tcase_add_test(tc, test_krealloc_618_moves_misaligned);
 	tcase_add_test(tc, test_named_caches);
 	tcase_add_test(tc, test_kmem_buckets);
