@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "kver.h"
 #include "slub_internal.h"
 #include "strbuf.h"
@@ -21,15 +22,8 @@ static uint32_t large_pool_get(struct sim *sim)
 		i = sim->free_large;
 		sim->free_large = sim->large[i].pfn;
 	} else {
-		if (sim->nr_large_entries == sim->large_cap) {
-			uint32_t cap = sim->large_cap ? sim->large_cap * 2 : 64;
-			struct large_block *n = realloc(sim->large, cap * sizeof(*n));
-
-			if (!n)
-				return SLAB_NONE;
-			sim->large = n;
-			sim->large_cap = cap;
-		}
+		if (ARRAY_GROW(sim->large, sim->large_cap, sim->nr_large_entries + 1))
+			return SLAB_NONE;
 		i = sim->nr_large_entries++;
 	}
 	memset(&sim->large[i], 0, sizeof(sim->large[i]));
@@ -663,7 +657,7 @@ void sim_lookup(const struct sim *sim, uint64_t addr, struct sim_obj_info *info)
 		uint64_t fp = slab->freelist;
 		int i = slab_obj_index(sim, slab, addr);
 
-		info->kind = 1;
+		info->kind = SIM_OBJ_SLAB;
 		info->cache = s;
 		info->slab = slab;
 		info->slab_addr = slab_address(sim, slab);
@@ -685,7 +679,7 @@ void sim_lookup(const struct sim *sim, uint64_t addr, struct sim_obj_info *info)
 	}
 	b = virt_to_large(sim, addr);
 	if (b) {
-		info->kind = 2;
+		info->kind = SIM_OBJ_LARGE;
 		info->object = pfn_to_addr(&sim->pa, b->pfn);
 		info->on_boundary = info->object == addr;
 		info->order = b->order;

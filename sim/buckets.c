@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "kver.h"
 #include "sim.h"
 #include "slub_internal.h"
@@ -21,15 +22,8 @@ unsigned kmem_buckets_size(const struct sim *sim)
 
 static int buckets_append(struct sim *sim, struct sim_err *err)
 {
-	if (sim->nr_buckets == sim->buckets_cap) {
-		unsigned cap = sim->buckets_cap ? sim->buckets_cap * 2 : 4;
-		struct kmem_buckets *n = realloc(sim->buckets, cap * sizeof(*n));
-
-		if (!n)
-			return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
-		sim->buckets = n;
-		sim->buckets_cap = cap;
-	}
+	if (ARRAY_GROW(sim->buckets, sim->buckets_cap, sim->nr_buckets + 1))
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 	for (unsigned i = 0; i <= KMALLOC_IDX_MAX; i++)
 		sim->buckets[sim->nr_buckets].cache[i] = KMEM_BUCKETS_NONE;
 	sim->buckets[sim->nr_buckets].obj = 0;

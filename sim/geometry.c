@@ -257,3 +257,18 @@ unsigned slab_ksize(const struct kmem_cache *s)
 		return s->inuse;
 	return s->size;
 }
+
+/* The parts calculate_sizes() put into s->size, in order. */
+void slot_layout(const struct slab_env *env, const struct kmem_cache *s, struct slot_layout *l)
+{
+	unsigned used;
+
+	l->red_left = s->red_left_pad;
+	l->object = s->object_size;
+	l->after_object = s->inuse - s->object_size;
+	l->freeptr = freeptr_outside_object(s) ? env->ac.ptr_size : 0;
+	l->track = (s->flags & SLAB_STORE_USER) ? 2 * env->track_size : 0;
+	l->orig_size = slub_debug_orig_size(s) ? orig_size_bytes(env) : 0;
+	used = l->red_left + l->object + l->after_object + l->freeptr + l->track + l->orig_size;
+	l->pad = s->size > used ? s->size - used : 0;
+}

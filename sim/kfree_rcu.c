@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "array.h"
 #include "slub_internal.h"
 
 int sim_kfree_rcu(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op)
@@ -20,15 +21,8 @@ int sim_kfree_rcu(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *o
 		sim->op->path = PATH_FREE_NOOP;
 		return 0;
 	}
-	if (sim->nr_rcu_pending == sim->rcu_pending_cap) {
-		uint32_t cap = sim->rcu_pending_cap ? sim->rcu_pending_cap * 2 : 16;
-
-		q = realloc(sim->rcu_pending, cap * sizeof(*q));
-		if (!q)
-			return -SIM_ENOMEM;
-		sim->rcu_pending = q;
-		sim->rcu_pending_cap = cap;
-	}
+	if (ARRAY_GROW(sim->rcu_pending, sim->rcu_pending_cap, sim->nr_rcu_pending + 1))
+		return -SIM_ENOMEM;
 	q = &sim->rcu_pending[sim->nr_rcu_pending++];
 	q->addr = addr;
 	q->cpu = cpu;

@@ -121,6 +121,20 @@ static inline int slub_debug_orig_size(const struct kmem_cache *s)
 unsigned get_info_end(const struct slab_env *env, const struct kmem_cache *s);
 /* The size of the orig_size field after the tracks: unsigned int, unsigned long since 222afcca91f3 */
 unsigned orig_size_bytes(const struct slab_env *env);
+/*
+ * A slot of @s from its start, as mm/slub.c calculate_sizes() lays it out
+ * (the parts add up to s->size): what a picture of the slot shows.
+ */
+struct slot_layout {
+	unsigned red_left;	/* red_left_pad: the left red zone */
+	unsigned object;	/* object_size */
+	unsigned after_object;	/* inuse - object_size: red zone with SLAB_RED_ZONE, else alignment */
+	unsigned freeptr;	/* the free pointer's word after the object (freeptr_outside_object()), else 0 */
+	unsigned track;		/* two struct track, with SLAB_STORE_USER */
+	unsigned orig_size;	/* the requested size, on kmalloc caches with SLAB_STORE_USER */
+	unsigned pad;		/* the rest, red zone padding included */
+};
+void slot_layout(const struct slab_env *env, const struct kmem_cache *s, struct slot_layout *l);
 /* The largest power of two that divides every object address of @s. */
 uint64_t kmem_cache_slot_align(const struct slab_env *env, const struct kmem_cache *s);
 /* mm/slub.c slab_ksize(): what ksize() reports for an object of @s */

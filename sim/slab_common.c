@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cmdline.h"
 #include "slub_internal.h"
 #include "kver.h"
@@ -59,15 +60,8 @@ static void kmem_cache_free_struct(struct sim *sim, struct kmem_cache *s)
 
 static int caches_append(struct sim *sim, struct kmem_cache *s, struct sim_err *err)
 {
-	if (sim->nr_caches == sim->caches_cap) {
-		unsigned cap = sim->caches_cap ? sim->caches_cap * 2 : 64;
-		struct kmem_cache **n = realloc(sim->caches, cap * sizeof(*n));
-
-		if (!n)
-			return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
-		sim->caches = n;
-		sim->caches_cap = cap;
-	}
+	if (ARRAY_GROW(sim->caches, sim->caches_cap, sim->nr_caches + 1))
+		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 	if (slub_cache_init(sim, s))
 		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 	s->index = sim->nr_caches;

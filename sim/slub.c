@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "kver.h"
 #include "slub_internal.h"
 #include "util.h"
@@ -21,15 +22,8 @@ static uint32_t slab_pool_get(struct sim *sim)
 		i = sim->free_slab;
 		sim->free_slab = sim->slabs[i].next;
 	} else {
-		if (sim->nr_slab_entries == sim->slabs_cap) {
-			uint32_t cap = sim->slabs_cap ? sim->slabs_cap * 2 : 256;
-			struct slab *n = realloc(sim->slabs, cap * sizeof(*n));
-
-			if (!n)
-				return SLAB_NONE;
-			sim->slabs = n;
-			sim->slabs_cap = cap;
-		}
+		if (ARRAY_GROW(sim->slabs, sim->slabs_cap, sim->nr_slab_entries + 1))
+			return SLAB_NONE;
 		i = sim->nr_slab_entries++;
 	}
 	memset(&sim->slabs[i], 0, sizeof(sim->slabs[i]));

@@ -229,8 +229,13 @@ void sim_flush_cache(struct sim *sim, struct kmem_cache *s);
 unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len);
 
 /* Where @addr lives. */
+enum sim_obj_kind {
+	SIM_OBJ_NONE,			/* no object of the model */
+	SIM_OBJ_SLAB,			/* in a slab */
+	SIM_OBJ_LARGE,			/* a large kmalloc: pages from the page allocator */
+};
 struct sim_obj_info {
-	int kind;			/* 0 nothing, 1 slab object, 2 large kmalloc */
+	enum sim_obj_kind kind;
 	const struct kmem_cache *cache;
 	const struct slab *slab;
 	uint64_t slab_addr;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/array.h"
 #include "sim/cmdline.h"
 #include "sim/config.h"
 #include "sim/kver.h"
@@ -162,6 +163,55 @@ START_TEST(test_quotes_and_end_marker)
 }
 END_TEST
 
+/* One table for --NAME= and config NAME=: every option by its name, and nothing else */
+START_TEST(test_config_opts)
+{
+	struct sim_config cfg;
+
+	config_init(&cfg);
+	for (int k = 0; k < NR_CONFIG_OPT; k++) {
+		ck_assert_ptr_nonnull(config_opts[k].name);
+		ck_assert_int_eq(config_opt_find(config_opts[k].name, strlen(config_opts[k].name)), k);
+	}
+	ck_assert_int_eq(config_opt_find("page-sizes", 10), -1);
+	ck_assert_int_eq(config_opt_find("page-size", 4), -1);	/* "page": a prefix is no name */
+	ck_assert_int_eq(config_opt_find("page_size", 9), -1);
+	ck_assert_int_eq(config_opts[CONFIG_OPT_CPUS].set(&cfg, "4", &err), 0);
+	ck_assert_uint_eq(cfg.cpus, 4);
+	config_release(&cfg);
+}
+END_TEST
+
+/* ARRAY_GROW(): room for what is asked, old items kept, new ones zeroed, nothing done when it fits */
+START_TEST(test_array_grow)
+{
+	uint64_t *a = NULL;
+	uint32_t cap = 0;
+
+	ck_assert_int_eq(ARRAY_GROW(a, cap, 3), 0);
+	ck_assert_uint_ge(cap, 3);
+	for (uint32_t i = 0; i < cap; i++)
+		ck_assert_uint_eq(a[i], 0);
+	a[2] = 42;
+	ck_assert_int_eq(ARRAY_GROW(a, cap, 1000), 0);
+	ck_assert_uint_ge(cap, 1000);
+	ck_assert_uint_eq(a[2], 42);
+	ck_assert_uint_eq(a[999], 0);
+	a[999] = 7;
+	{
+		uint64_t *before = a;
+		uint32_t cap_before = cap;
+
+		ck_assert_int_eq(ARRAY_GROW(a, cap, 10), 0);
+		ck_assert_ptr_eq(a, before);
+		ck_assert_uint_eq(cap, cap_before);
+	}
+	ck_assert_int_eq(ARRAY_GROW(a, cap, SIZE_MAX / 4), -1);	/* too large: the array stays */
+	ck_assert_uint_eq(a[999], 7);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_config_setters)
 {
 	struct sim_config cfg;
@@ -242,6 +292,8 @@ static Suite *config_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("options");
 	tcase_add_test(tc, test_config_setters);
+	tcase_add_test(tc, test_config_opts);
+	tcase_add_test(tc, test_array_grow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -70,6 +70,53 @@ START_TEST(test_fzpu_kmalloc64_is_256)
 }
 END_TEST
 
+/* slot_layout(): calculate_sizes()' parts, in order, add up to the slot */
+START_TEST(test_slot_layout)
+{
+	static const char *const cmdlines[] = { NULL, "slub_debug=FZPU", "slub_debug=Z", "slub_debug=U" };
+
+	for (size_t c = 0; c < sizeof(cmdlines) / sizeof(cmdlines[0]); c++) {
+		struct sim *sim = boot("6.12", NULL, "2", cmdlines[c]);
+
+		for (unsigned i = 0; i < sim->nr_caches; i++) {
+			const struct kmem_cache *s = sim->caches[i];
+			struct slot_layout l;
+
+			slot_layout(&sim->env, s, &l);
+			ck_assert_uint_eq(l.red_left + l.object + l.after_object + l.freeptr + l.track + l.orig_size + l.pad,
+					  s->size);
+			ck_assert_uint_eq(l.object + l.after_object + l.freeptr,
+					  get_info_end(&sim->env, s));
+		}
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+START_TEST(test_fzpu_slot_layout)
+{
+	struct sim *sim = boot("6.1", NULL, "2", "slub_debug=FZPU");
+	struct slot_layout l;
+
+	/* test_fzpu_kmalloc64_is_256's slot, part by part */
+	slot_layout(&sim->env, cache(sim, "kmalloc-64"), &l);
+	ck_assert_uint_eq(l.red_left, 64);
+	ck_assert_uint_eq(l.object, 64);
+	ck_assert_uint_eq(l.after_object, 8);
+	ck_assert_uint_eq(l.freeptr, 8);
+	ck_assert_uint_eq(l.track, 2 * sim->env.track_size);
+	ck_assert_uint_eq(l.orig_size, 4);
+	ck_assert_uint_eq(l.pad, 256 - 64 - 64 - 8 - 8 - 2 * sim->env.track_size - 4);
+	slot_layout(&sim->env, cache(sim, "kmem_cache"), &l);
+	ck_assert_uint_eq(l.orig_size, 0);	/* not a kmalloc cache */
+	sim_destroy(sim);
+	sim = boot("6.1", NULL, "2", NULL);
+	slot_layout(&sim->env, cache(sim, "kmalloc-64"), &l);
+	ck_assert_uint_eq(l.red_left + l.after_object + l.freeptr + l.track + l.orig_size + l.pad, 0);
+	sim_destroy(sim);
+}
+END_TEST
+
 START_TEST(test_612_alignment_changes_debug_layout)
 {
 	struct sim *sim = boot("6.12", NULL, "2", "slub_debug=FZPU");
@@ -490,6 +537,8 @@ static Suite *geometry_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("merge");
 	tcase_add_test(tc, test_merging);
+	tcase_add_test(tc, test_slot_layout);
+	tcase_add_test(tc, test_fzpu_slot_layout);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
 
 #include "sim/kver.h"
 #include "sim/sim.h"
+#include "sim/usage.h"
 #include "sim_fixture.h"
 
 static struct sim *boot_with(const char *kernel, const char *cmdline, const char *kconfig, const char *mem,
@@ -54,6 +55,51 @@ START_TEST(test_fast_path_and_lifo)
 	c = kmalloc(sim, 0, 64, &op);
 	ck_assert_uint_eq(c, b);	/* LIFO */
 	ck_assert_uint_eq(sim_ksize(sim, a), 64);
+	sim_destroy(sim);
+}
+END_TEST
+
+/*
+ * sim_cache_usage(): objects allocated and not freed, the cpu freelist
+ * taken out of the cpu slab's inuse; sim_freelist_walk() stops at a free
+ * pointer a trace overwrote instead of following it.
+ */
+START_TEST(test_usage_and_freelist_walk)
+{
+	struct sim *sim = boot();
+	struct kmem_cache *s = cache(sim, "kmalloc-64");
+	struct sim_cache_usage *u = calloc(sim->nr_caches, sizeof(*u));
+	uint64_t before, p[4], bad = 0x123457;
+	uint8_t seen[MAX_OBJS_PER_PAGE + 1] = { 0 };
+	struct sim_obj_info info;
+	int order[4];
+
+	ck_assert_ptr_nonnull(u);
+	sim_cache_usage(sim, u);
+	before = u[s->index].objects;
+	for (int i = 0; i < 4; i++)
+		p[i] = kmalloc(sim, 0, 64, NULL);
+	sim_kfree(sim, 0, p[3], NULL);
+	sim_kfree(sim, 0, p[2], NULL);
+	sim_cache_usage(sim, u);
+	ck_assert_uint_eq(u[s->index].objects, before + 2);
+	ck_assert_uint_ge(u[s->index].slabs, 1);
+	ck_assert_uint_ge(u[s->index].pages, u[s->index].slabs);
+	/* the cpu freelist, last freed first, then the slab's never-used objects */
+	sim_lookup(sim, p[2], &info);
+	ck_assert_int_eq(info.kind, SIM_OBJ_SLAB);
+	ck_assert_uint_eq(sim_cpu_freelist(sim, info.slab), p[2]);
+	ck_assert_uint_eq(sim_freelist_walk(sim, info.slab, p[2], seen, 1, order, 4), info.slab->objects - 2);
+	ck_assert_int_eq(order[0], info.slot);
+	ck_assert_uint_eq(seen[info.slot], 1);
+	/* p[2]'s free pointer overwritten: the walk ends at p[2] */
+	memcpy(sim_mem(sim, p[2] + s->offset, sizeof(bad)), &bad, sizeof(bad));
+	memset(seen, 0, sizeof(seen));
+	ck_assert_uint_eq(sim_freelist_walk(sim, info.slab, p[2], seen, 1, NULL, 0), 1);
+	sim_cache_usage(sim, u);
+	/* the rest of the cpu freelist now counts as in use */
+	ck_assert_uint_eq(u[s->index].objects, before + info.slab->objects - 1);
+	free(u);
 	sim_destroy(sim);
 }
 END_TEST
@@ -929,7 +975,7 @@ START_TEST(test_kmem_buckets)
 	ck_assert_uint_eq(cache(sim, "probe-bkt-256")->usersize, 100);
 	ck_assert(s->flags & SLAB_NO_MERGE);
 	sim_lookup(sim, sim_kmem_buckets(sim, id)->obj, &info);
-	ck_assert_int_eq(info.kind, 1);
+	ck_assert_int_eq(info.kind, SIM_OBJ_SLAB);
 	ck_assert_ptr_eq(info.cache, cache(sim, "kmalloc_buckets"));
 	/* memdup_user(): GFP_USER from the boot-time "memdup_user" set on 6.11+, kmalloc before */
 	ck_assert_uint_ne(sim_memdup_user(sim, 0, 10, 0, &op), 0);
@@ -1047,7 +1093,7 @@ START_TEST(test_obj_index_every_byte)
 			uint64_t first, bytes;
 
 			sim_lookup(sim, a, &info);
-			ck_assert_int_eq(info.kind, 1);
+			ck_assert_int_eq(info.kind, SIM_OBJ_SLAB);
 			first = info.slab_addr + info.cache->red_left_pad;
 			/* the last slot's right end may lie past the slab by the left pad */
 			bytes = (uint64_t)info.slab->objects * info.cache->size;
@@ -1072,6 +1118,7 @@ static Suite *slub_suite(void)
 	TCase *tc = tcase_create("paths");
 
 	tcase_add_test(tc, test_fast_path_and_lifo);
+	tcase_add_test(tc, test_usage_and_freelist_walk);
 	tcase_add_test(tc, test_remote_free_and_refill);
 	tcase_add_test(tc, test_cpu_partial_and_node_partial);
 	tcase_add_test(tc, test_discard_when_enough_partial);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/array.h"
+
 #define CHART_FONT 12.0
 #define CHART_GAP 34.0		/* between stacked panels */
 
@@ -253,15 +255,8 @@ static cairo_status_t chart_buf_write(void *closure, const unsigned char *data, 
 {
 	struct chart_buf *b = closure;
 
-	if (b->len + len > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 65536) + len;
-		unsigned char *p = realloc(b->p, cap);
-
-		if (!p)
-			return CAIRO_STATUS_NO_MEMORY;
-		b->p = p;
-		b->cap = cap;
-	}
+	if (ARRAY_GROW(b->p, b->cap, b->len + len))
+		return CAIRO_STATUS_NO_MEMORY;
 	memcpy(b->p + b->len, data, len);
 	b->len += len;
 	return CAIRO_STATUS_SUCCESS;

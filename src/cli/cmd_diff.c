@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "src/ui/occupancy.h"
+#include "sim/array.h"
+#include "sim/usage.h"
 #include "src/replay/options.h"
 #include "src/replay/run.h"
 #include "report.h"
@@ -228,15 +229,8 @@ static struct diff_row *diff_row(struct diff_table *t, const char *name)
 	for (size_t i = 0; i < t->nr; i++)
 		if (!strcmp(t->rows[i].name, name))
 			return &t->rows[i];
-	if (t->nr == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-
-		r = realloc(t->rows, cap * sizeof(*r));
-		if (!r)
-			return NULL;
-		t->rows = r;
-		t->cap = cap;
-	}
+	if (ARRAY_GROW(t->rows, t->cap, t->nr + 1))
+		return NULL;
 	r = &t->rows[t->nr];
 	memset(r, 0, sizeof(*r));
 	if (!(r->name = strdup(name)))
@@ -277,12 +271,12 @@ static int diff_collect_large(struct diff_table *t, const struct sim *sim, int s
 
 static int diff_collect(struct diff_table *t, const struct sim *sim, int side)
 {
-	struct occ_cache *occ = calloc(sim->nr_caches ? sim->nr_caches : 1, sizeof(*occ));
+	struct sim_cache_usage *occ = calloc(sim->nr_caches ? sim->nr_caches : 1, sizeof(*occ));
 	int ret = 0;
 
 	if (!occ)
 		return -1;
-	occ_count(sim, occ);
+	sim_cache_usage(sim, occ);
 	for (unsigned k = 0; k < sim->nr_caches && !ret; k++) {
 		const struct kmem_cache *s = sim->caches[k];
 		struct diff_side v = { .objects = occ[k].objects, .slabs = occ[k].slabs };

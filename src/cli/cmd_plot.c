@@ -10,7 +10,8 @@
 
 #include "chart.h"
 #include "cli.h"
-#include "src/ui/occupancy.h"
+#include "sim/array.h"
+#include "sim/usage.h"
 #include "src/replay/run.h"
 #include "sim/kver.h"
 #include "src/trace/trace.h"
@@ -56,9 +57,9 @@ struct plot_ctx {
 	unsigned nr_caches, caches_cap;
 	unsigned top;			/* second replay: the first @top caches are plotted */
 	double *x, *objects, *pages;	/* samples; objects and pages [sample * top + i] */
-	size_t nr_samples, samples_cap;
+	size_t nr_samples, x_cap, objects_cap, pages_cap;
 	uint64_t last_x;
-	struct occ_cache *occ;		/* scratch, one per cache of the model */
+	struct sim_cache_usage *occ;		/* scratch, one per cache of the model */
 	unsigned occ_cap;
 	bool nomem;
 };
@@ -72,14 +73,8 @@ static struct plot_cache *plot_cache(struct plot_ctx *pc, const char *name)
 	for (unsigned i = 0; i < pc->nr_caches; i++)
 		if (!strcmp(pc->caches[i].name, name))
 			return &pc->caches[i];
-	if (pc->nr_caches == pc->caches_cap) {
-		unsigned cap = pc->caches_cap ? pc->caches_cap * 2 : 64;
-
-		if (!(c = realloc(pc->caches, cap * sizeof(*c))))
-			return NULL;
-		pc->caches = c;
-		pc->caches_cap = cap;
-	}
+	if (ARRAY_GROW(pc->caches, pc->caches_cap, pc->nr_caches + 1))
+		return NULL;
 	c = &pc->caches[pc->nr_caches];
 	memset(c, 0, sizeof(*c));
 	if (!(c->name = strdup(name)))
@@ -91,15 +86,9 @@ static struct plot_cache *plot_cache(struct plot_ctx *pc, const char *name)
 /* The model's occupancy now, into pc->occ. */
 static int plot_occ(struct plot_ctx *pc, const struct sim *sim)
 {
-	if (sim->nr_caches > pc->occ_cap) {
-		struct occ_cache *o = realloc(pc->occ, sim->nr_caches * sizeof(*o));
-
-		if (!o)
-			return -1;
-		pc->occ = o;
-		pc->occ_cap = sim->nr_caches;
-	}
-	occ_count(sim, pc->occ);
+	if (ARRAY_GROW(pc->occ, pc->occ_cap, sim->nr_caches))
+		return -1;
+	sim_cache_usage(sim, pc->occ);
 	return 0;
 }
 
@@ -139,19 +128,9 @@ static int plot_take_sample(struct plot_ctx *pc, const struct sim *sim, uint64_t
 {
 	size_t n = pc->nr_samples;
 
-	if (n == pc->samples_cap) {
-		size_t cap = n ? n * 2 : 1024;
-		double *px = realloc(pc->x, cap * sizeof(double));
-		double *po = px ? realloc(pc->objects, cap * pc->top * sizeof(double)) : NULL;
-		double *pp = po ? realloc(pc->pages, cap * pc->top * sizeof(double)) : NULL;
-
-		pc->x = px ? px : pc->x;
-		pc->objects = po ? po : pc->objects;
-		if (!pp)
-			return -1;
-		pc->pages = pp;
-		pc->samples_cap = cap;
-	}
+	if (ARRAY_GROW(pc->x, pc->x_cap, n + 1) || ARRAY_GROW(pc->objects, pc->objects_cap, (n + 1) * pc->top) ||
+	    ARRAY_GROW(pc->pages, pc->pages_cap, (n + 1) * pc->top))
+		return -1;
 	pc->x[n] = (double)x;
 	for (unsigned i = 0; i < pc->top; i++) {
 		const struct kmem_cache *s = plot_find(sim, pc->caches[i].name);

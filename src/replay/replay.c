@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
 #include "sim/util.h"
@@ -50,25 +51,23 @@ trace_error(struct replay *rp, const struct trace_event *ev, uint32_t col, const
 	return -1;
 }
 
-/* ------------------------------------------------------------------ objects */
+/*
+ * What run_op() and the operations that may reach the model return. Every
+ * other helper returns 0 or -1 (OP_ERROR: the trace_error() is said).
+ */
+enum {
+	OP_ERROR = -1,
+	OP_MODEL = 0,	/* the model ran it: the sim_op is its account */
+	OP_DONE = 1,	/* done without a model operation (the sim_op is the last one's) */
+};
 
-static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
+/* A helper's 0 or -1 as run_op() says it: done without the model, or an error. */
+static int op_done(int r)
 {
-	uint32_t n = *cap ? *cap : 64;
-	void *p;
-
-	if (need < *cap)
-		return 0;
-	while (n <= need)
-		n *= 2;
-	p = realloc(*arr, (size_t)n * elem);
-	if (!p)
-		return -1;
-	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
-	*arr = p;
-	*cap = n;
-	return 0;
+	return r ? OP_ERROR : OP_DONE;
 }
+
+/* ------------------------------------------------------------------ objects */
 
 /* What the replayer keeps of a name lives in its name-table entry (the payload). */
 static struct replay_obj *name_obj(struct replay *rp, const struct name_entry *e)
@@ -307,12 +306,12 @@ do_kmalloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct
 	struct name_entry *dead;
 
 	if (check_result_free(rp, ev, NULL, &dead))
-		return -1;
+		return OP_ERROR;
 	addr = sim_kmalloc(rp->sim, cpu, ev->size, ev->gfp, line_caller(ev), op);
 	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), dead);
 	if (o)
 		o->size = ev->size;
-	return 0;
+	return OP_MODEL;
 }
 
 /* Bind names after a krealloc-like call from @old (entry @e, may be NULL) to @ret. */
@@ -342,14 +341,14 @@ static int do_krealloc(struct replay *rp, const struct trace_event *ev, unsigned
 
 	if (!ev->obj.is_null) {
 		if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
-			return -1;
+			return OP_ERROR;
 		old = o->addr;
 	}
 	if (check_result_free(rp, ev, &ev->obj, NULL))
-		return -1;
+		return OP_ERROR;
 	ret = sim_krealloc_caller(rp->sim, cpu, old, ev->size, ev->gfp, 1, line_caller(ev), op);
 	rebind_after_realloc(rp, ev, e, old, ret, ev->size, ROBJ_KMALLOC);
-	return 0;
+	return OP_MODEL;
 }
 
 static __attribute__((flatten)) int
@@ -360,14 +359,14 @@ do_kfree(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct s
 
 	if (ev->obj.is_null) {
 		sim_kfree(rp->sim, cpu, 0, op);
-		return 0;
+		return OP_MODEL;
 	}
 	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
-		return -1;
+		return OP_ERROR;
 	/* a name already freed goes to the model again: that is a double free */
 	sim_kfree(rp->sim, cpu, o->addr, op);
 	name_table_unbind(&rp->names, e);	/* what forget() would look up again */
-	return 0;
+	return OP_MODEL;
 }
 
 static struct kmem_cache *cache_operand(struct replay *rp, const struct trace_event *ev)
@@ -431,14 +430,14 @@ static int do_cache_alloc(struct replay *rp, const struct trace_event *ev, unsig
 	uint64_t addr;
 
 	if (!s || check_result_free(rp, ev, NULL, NULL))
-		return -1;
+		return OP_ERROR;
 	addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ev->gfp, op);
 	o = bind_result(rp, ev, addr, ROBJ_CACHE_OBJ, addr != 0, NULL);
 	if (o) {
 		o->cache = s;
 		o->size = s->object_size;
 	}
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_cache_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -447,10 +446,10 @@ static int do_cache_free(struct replay *rp, const struct trace_event *ev, unsign
 	struct replay_obj *o;
 
 	if (!s || !(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL)))
-		return -1;
+		return OP_ERROR;
 	sim_kmem_cache_free(rp->sim, cpu, s, o->addr, op);
 	forget(rp, &ev->obj);
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_cache_destroy(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
@@ -458,10 +457,10 @@ static int do_cache_destroy(struct replay *rp, const struct trace_event *ev, str
 	struct kmem_cache *s = cache_operand(rp, ev);
 
 	if (!s)
-		return -1;
+		return OP_ERROR;
 	sim_kmem_cache_destroy(rp->sim, s, op);
 	forget(rp, &ev->cache);
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_buckets_create(struct replay *rp, const struct trace_event *ev)
@@ -489,12 +488,12 @@ static int do_buckets_alloc(struct replay *rp, const struct trace_event *ev, uns
 	uint64_t addr;
 
 	if (!b || check_result_free(rp, ev, NULL, NULL))
-		return -1;
+		return OP_ERROR;
 	addr = sim_kmem_buckets_alloc(rp->sim, cpu, b->buckets, ev->size, ev->gfp, line_caller(ev), op);
 	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
 	if (o)
 		o->size = ev->size;
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_memdup_user(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -503,12 +502,12 @@ static int do_memdup_user(struct replay *rp, const struct trace_event *ev, unsig
 	uint64_t addr;
 
 	if (check_result_free(rp, ev, NULL, NULL))
-		return -1;
+		return OP_ERROR;
 	addr = sim_memdup_user(rp->sim, cpu, ev->size, line_caller(ev), op);
 	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, !ZERO_OR_NULL_PTR(addr), NULL);
 	if (o)
 		o->size = ev->size;
-	return 0;
+	return OP_MODEL;
 }
 
 /* ------------------------------------------------------------------ Rust wrappers */
@@ -556,7 +555,7 @@ static int do_rust_alloc(struct replay *rp, const struct trace_event *ev, unsign
 	uint64_t c_size, addr;
 
 	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, NULL, NULL))
-		return -1;
+		return OP_ERROR;
 	if (rust_returns_dangling(w, c_size)) {
 		addr = ev->align;	/* NonNull::dangling(): no allocation at all */
 		no_model_op(op);
@@ -569,7 +568,7 @@ static int do_rust_alloc(struct replay *rp, const struct trace_event *ev, unsign
 		o->align = ev->align;
 		o->wrapper = (uint8_t)w;
 	}
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -580,10 +579,10 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 	uint64_t c_size, old, ret;
 
 	if (!o)
-		return -1;
+		return OP_ERROR;
 	w = wrapper_of(rp, ev->wrapper, o);
 	if (rust_c_size(rp, ev, w, &c_size) || check_result_free(rp, ev, &ev->obj, NULL))
-		return -1;
+		return OP_ERROR;
 	/* a dangling pointer (old size 0) never reaches C */
 	old = e->tag == ROBJ_RUST && !o->size && w >= RUST_ALLOCATOR ? 0 : o->addr;
 	if (rust_returns_dangling(w, c_size)) {
@@ -605,7 +604,7 @@ static int do_rust_realloc(struct replay *rp, const struct trace_event *ev, unsi
 		n->align = ev->align;
 		n->wrapper = (uint8_t)w;
 	}
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -615,12 +614,12 @@ static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigne
 	enum rust_wrapper w;
 
 	if (!o)
-		return -1;
+		return OP_ERROR;
 	w = wrapper_of(rp, ev->wrapper, o);
 	if (e->tag == ROBJ_RUST && w >= RUST_ALLOCATOR && !o->size) {
 		forget(rp, &ev->obj);	/* dangling: nothing to free */
 		no_model_op(op);
-		return 0;
+		return OP_MODEL;
 	}
 	/* 6.13+ frees by reallocating to size 0; the older wrappers call kfree() */
 	if (w >= RUST_ALLOCATOR)
@@ -628,7 +627,7 @@ static int do_rust_free(struct replay *rp, const struct trace_event *ev, unsigne
 	else
 		sim_kfree(rp->sim, cpu, o->addr, op);
 	forget(rp, &ev->obj);
-	return 0;
+	return OP_MODEL;
 }
 
 /* The offset an operand names: a number, or "freeptr", the free pointer's place in a slab object. */
@@ -641,7 +640,7 @@ static int object_offset(struct replay *rp, const struct trace_event *ev, const 
 		return 0;
 	}
 	sim_lookup(rp->sim, o->addr, &info);
-	if (info.kind != 1)
+	if (info.kind != SIM_OBJ_SLAB)
 		return trace_error(rp, ev, ev->col, "freeptr: '%s' is not a slab object", ev->obj.s);
 	*off = info.cache->offset;
 	return 0;
@@ -716,7 +715,7 @@ static int do_kmalloc_trace(struct replay *rp, const struct trace_event *ev, uns
 	uint64_t addr;
 
 	if (!s || check_result_free(rp, ev, NULL, NULL))
-		return -1;
+		return OP_ERROR;
 	if (!ev->size || ev->size > s->object_size)
 		return trace_error(rp, ev, ev->col, "kmalloc_trace: %llu bytes do not fit %s's %u-byte objects",
 				   (unsigned long long)ev->size, s->name, s->object_size);
@@ -724,7 +723,7 @@ static int do_kmalloc_trace(struct replay *rp, const struct trace_event *ev, uns
 	o = bind_result(rp, ev, addr, ROBJ_KMALLOC, addr != 0, NULL);
 	if (o)
 		o->size = ev->size;
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_kfree_rcu(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -733,14 +732,14 @@ static int do_kfree_rcu(struct replay *rp, const struct trace_event *ev, unsigne
 	struct replay_obj *o;
 
 	if (ev->obj.is_null)
-		return sim_kfree_rcu(rp->sim, cpu, 0, op) ? -1 : 0;
+		return sim_kfree_rcu(rp->sim, cpu, 0, op) ? OP_ERROR : OP_MODEL;
 	if (!(o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, &e)))
-		return -1;
+		return OP_ERROR;
 	if (sim_kfree_rcu(rp->sim, cpu, o->addr, op))
 		return trace_error(rp, ev, ev->col, "kfree_rcu: out of memory");
 	/* the caller is done with it: the name may be bound again */
 	name_table_unbind(&rp->names, e);
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_validate(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
@@ -749,14 +748,14 @@ static int do_validate(struct replay *rp, const struct trace_event *ev, struct s
 	long r;
 
 	if (!s)
-		return -1;
+		return OP_ERROR;
 	r = sim_validate_cache(rp->sim, s, op);
 	if (r == -SIM_EINVAL)
 		return trace_error(rp, ev, ev->cache.col,
 				   "validate: %s has no debug flags; the kernel refuses the write (EINVAL)", s->name);
 	if (r < 0)
 		return trace_error(rp, ev, ev->col, "validate: out of memory");
-	return 0;
+	return OP_MODEL;
 }
 
 /* ------------------------------------------------------------------ expectations */
@@ -774,9 +773,9 @@ static void cache_name_of(struct replay *rp, uint64_t addr, char *buf, size_t le
 		return;
 	}
 	sim_lookup(rp->sim, addr, &info);
-	if (info.kind == 1)
+	if (info.kind == SIM_OBJ_SLAB)
 		snprintf(buf, len, "%s", info.cache->name);
-	else if (info.kind == 2)
+	else if (info.kind == SIM_OBJ_LARGE)
 		snprintf(buf, len, "page-order-%u", info.order);
 	else
 		snprintf(buf, len, "none");
@@ -843,7 +842,7 @@ static int do_expect_obj(struct replay *rp, const struct trace_event *ev)
 			struct sim_obj_info info;
 
 			sim_lookup(rp->sim, o->addr, &info);
-			expect_num(rp, ev, k->col, "slot", k->num, info.kind == 1 && info.slot >= 0 ? (uint64_t)info.slot
+			expect_num(rp, ev, k->col, "slot", k->num, info.kind == SIM_OBJ_SLAB && info.slot >= 0 ? (uint64_t)info.slot
 											   : UINT64_MAX, false);
 			break;
 		}
@@ -1215,7 +1214,7 @@ static int ftrace_free(struct replay *rp, const struct trace_event *ev, unsigned
 	struct replay_obj *o;
 
 	if (ft->ptr <= ZERO_SIZE_PTR)
-		return 1;
+		return OP_DONE;
 	e = ptr_entry(rp, ft->ptr);
 	if (!e || !e->live) {
 		/* nothing of the model's to free: the trace says which cache, if it names one */
@@ -1223,7 +1222,7 @@ static int ftrace_free(struct replay *rp, const struct trace_event *ev, unsigned
 		rp->before_trace = true;
 		snprintf(rp->msg, sizeof(rp->msg), "free of an object allocated before the trace began%s%s%s",
 			 ft->name ? " (" : "", ft->name ? ft->name : "", ft->name ? ")" : "");
-		return 1;
+		return OP_DONE;
 	}
 	o = ptr_obj(rp, e);
 	if (ev->kind == TEV_FT_CACHE_FREE && o->cache) {
@@ -1234,7 +1233,7 @@ static int ftrace_free(struct replay *rp, const struct trace_event *ev, unsigned
 		sim_kfree(rp->sim, cpu, o->addr, op);
 	}
 	name_table_remove(&rp->ptrs, &ft->ptr, sizeof(ft->ptr));
-	return 0;
+	return OP_MODEL;
 }
 
 static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -1251,22 +1250,22 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 	case TEV_FT_KMALLOC_NODE:
 		if (ft->ptr <= ZERO_SIZE_PTR) {
 			rp->st.alloc_failed += !ft->ptr;
-			return 1;
+			return OP_DONE;
 		}
 		e = ptr_entry(rp, ft->ptr);
 		if (large_relog(rp, ev, e))
-			return 1;
+			return OP_DONE;
 		ptr_unbind_stale(rp, cpu, e, ft->ptr);
 		/* the call site is hashed only when random kmalloc caches will look at it */
 		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp,
 				   sim_kmalloc_uses_caller(rp->sim) ? hash_str(ft->call_site) : 0, op);
 		check_bytes_alloc(rp, ev, op);
 		ptr_bind(rp, ft->ptr, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
-		return 0;
+		return OP_MODEL;
 	case TEV_FT_CACHE_ALLOC:
 	case TEV_FT_CACHE_ALLOC_NODE:
 		if (!ft->ptr)
-			return 1;
+			return OP_DONE;
 		s = ftrace_cache(rp, ev, &site);
 		if (!s)
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
@@ -1275,13 +1274,13 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		o = ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
 		if (o)
 			o->site = site;
-		return 0;
+		return OP_MODEL;
 	case TEV_FT_KFREE:
 	case TEV_FT_CACHE_FREE:
 		return ftrace_free(rp, ev, cpu, op);
 	default:
 		rp->st.ignored_events++;	/* page events: SLUB's own come from the model */
-		return 1;
+		return OP_DONE;
 	}
 }
 
@@ -1304,7 +1303,7 @@ static int add_label(struct replay *rp, const struct trace_event *ev)
 {
 	char *copy;
 
-	if (grow((void **)&rp->labels, &rp->labels_cap, rp->nr_labels, sizeof(*rp->labels)))
+	if (ARRAY_GROW(rp->labels, rp->labels_cap, rp->nr_labels + 1))
 		return -1;
 	copy = strdup(ev->text ? ev->text : "");
 	if (!copy)
@@ -1316,9 +1315,9 @@ static int add_label(struct replay *rp, const struct trace_event *ev)
 }
 
 /*
- * 0 when the operation reached the model: @op is then the model's account
- * of it (every sim_*() call begins it; no_model_op() where none is made).
- * Otherwise @op must be left alone: it is the last operation's.
+ * OP_MODEL when the operation reached the model: @op is then the model's
+ * account of it (every sim_*() call begins it; no_model_op() where none is
+ * made). OP_DONE or OP_ERROR leave @op alone: it is the last operation's.
  */
 static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
 {
@@ -1326,41 +1325,41 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 	case TEV_KMALLOC: return do_kmalloc(rp, ev, cpu, op);
 	case TEV_KREALLOC: return do_krealloc(rp, ev, cpu, op);
 	case TEV_KFREE: return do_kfree(rp, ev, cpu, op);
-	case TEV_CACHE_CREATE: return do_cache_create(rp, ev, op) ? -1 : 1;
+	case TEV_CACHE_CREATE: return op_done(do_cache_create(rp, ev, op));
 	case TEV_CACHE_ALLOC: return do_cache_alloc(rp, ev, cpu, op);
 	case TEV_CACHE_FREE: return do_cache_free(rp, ev, cpu, op);
 	case TEV_CACHE_DESTROY: return do_cache_destroy(rp, ev, op);
-	case TEV_BUCKETS_CREATE: return do_buckets_create(rp, ev) ? -1 : 1;
+	case TEV_BUCKETS_CREATE: return op_done(do_buckets_create(rp, ev));
 	case TEV_BUCKETS_ALLOC: return do_buckets_alloc(rp, ev, cpu, op);
 	case TEV_MEMDUP_USER: return do_memdup_user(rp, ev, cpu, op);
 	case TEV_RUST_ALLOC: return do_rust_alloc(rp, ev, cpu, op);
 	case TEV_RUST_REALLOC: return do_rust_realloc(rp, ev, cpu, op);
 	case TEV_RUST_FREE: return do_rust_free(rp, ev, cpu, op);
-	case TEV_WRITE: return do_write(rp, ev) ? -1 : 1;
-	case TEV_SAVE: return do_save(rp, ev) ? -1 : 1;
-	case TEV_RESTORE: return do_restore(rp, ev) ? -1 : 1;
+	case TEV_WRITE: return op_done(do_write(rp, ev));
+	case TEV_SAVE: return op_done(do_save(rp, ev));
+	case TEV_RESTORE: return op_done(do_restore(rp, ev));
 	case TEV_KMALLOC_TRACE: return do_kmalloc_trace(rp, ev, cpu, op);
 	case TEV_KFREE_RCU: return do_kfree_rcu(rp, ev, cpu, op);
 	case TEV_RCU_BARRIER:
 		sim_rcu_barrier(rp->sim, op);
-		return 0;
+		return OP_MODEL;
 	case TEV_VALIDATE: return do_validate(rp, ev, op);
-	case TEV_EXPECT_ERRORS: return do_expect_errors(rp, ev) ? -1 : 1;
-	case TEV_EXPECT_BYTES: return do_expect_bytes(rp, ev) ? -1 : 1;
+	case TEV_EXPECT_ERRORS: return op_done(do_expect_errors(rp, ev));
+	case TEV_EXPECT_BYTES: return op_done(do_expect_bytes(rp, ev));
 	case TEV_KSIZE: {
 		struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
 
 		if (!o)
-			return -1;
+			return OP_ERROR;
 		sim_ksize_claim(rp->sim, o->addr);	/* 6.2+: the caller may now use all of it */
-		return 1;
+		return OP_DONE;
 	}
-	case TEV_EXPECT_OBJ: return do_expect_obj(rp, ev) ? -1 : 1;
-	case TEV_EXPECT_SAME: return do_expect_pair(rp, ev, true) ? -1 : 1;
-	case TEV_EXPECT_DIFFERENT: return do_expect_pair(rp, ev, false) ? -1 : 1;
-	case TEV_EXPECT_CACHE: return do_expect_cache(rp, ev) ? -1 : 1;
-	case TEV_EXPECT_FAULT: return do_expect_fault(rp, ev, true) ? -1 : 1;
-	case TEV_EXPECT_NOFAULT: return do_expect_fault(rp, ev, false) ? -1 : 1;
+	case TEV_EXPECT_OBJ: return op_done(do_expect_obj(rp, ev));
+	case TEV_EXPECT_SAME: return op_done(do_expect_pair(rp, ev, true));
+	case TEV_EXPECT_DIFFERENT: return op_done(do_expect_pair(rp, ev, false));
+	case TEV_EXPECT_CACHE: return op_done(do_expect_cache(rp, ev));
+	case TEV_EXPECT_FAULT: return op_done(do_expect_fault(rp, ev, true));
+	case TEV_EXPECT_NOFAULT: return op_done(do_expect_fault(rp, ev, false));
 	default:
 		return do_ftrace(rp, ev, cpu, op);
 	}
@@ -1424,7 +1423,7 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	if (bad_cpu)
 		return -1;
 	r = run_op(rp, ev, cpu, op);
-	if (r == 0) {
+	if (r == OP_MODEL) {
 		/* the operation reached the model */
 		rp->st.events++;
 		record_op(rp, ev, op);
@@ -1432,8 +1431,8 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 			rp->st.alloc_failed++;
 	}
 	if (rp->opts.hook)
-		call_hook(rp, ev, r == 0 ? op : NULL, r);
-	return r < 0 ? -1 : 0;
+		call_hook(rp, ev, r == OP_MODEL ? op : NULL, r);
+	return r == OP_ERROR ? -1 : 0;
 }
 
 void replay_prefetch(const struct replay *rp, uint32_t hash)
@@ -1454,7 +1453,7 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
-	if (grow((void **)&rp->labels, &rp->labels_cap, 0, sizeof(*rp->labels)) ||
+	if (ARRAY_GROW(rp->labels, rp->labels_cap, 1) ||
 	    !(rp->labels[0].text = strdup("")))
 		return -1;
 	rp->nr_labels = 1;

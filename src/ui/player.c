@@ -1,5 +1,6 @@
 /* The trace player: a replay at any event, forward and back (player.h). */
 #include "player.h"
+#include "sim/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,23 +22,11 @@ static void hist_release(struct player_hist *h)
 
 static int hist_grow(struct player_hist *h, uint32_t need)
 {
-	uint32_t cap = h->cap ? h->cap : 64;
-	void *use, *count;
+	uint32_t use_cap = h->cap;
 
-	if (need <= h->cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	use = realloc(h->use, (size_t)cap * sizeof(*h->use));
-	if (!use)
+	/* two arrays, one capacity: it grows when both have */
+	if (ARRAY_GROW(h->use, use_cap, need) || ARRAY_GROW(h->count, h->cap, need))
 		return -1;
-	h->use = use;
-	count = realloc(h->count, cap);
-	if (!count)
-		return -1;
-	h->count = count;
-	memset(h->count + h->cap, 0, cap - h->cap);
-	h->cap = cap;
 	return 0;
 }
 

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "sim/explain.h"
+#include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/usage.h"
 #include "sim/util.h"
 
 /* ------------------------------------------------------------------ line building */
@@ -17,15 +19,8 @@ static struct view_line *vl_new(struct view_lines *ls)
 {
 	struct view_line *l;
 
-	if (ls->n == ls->cap) {
-		unsigned cap = ls->cap ? ls->cap * 2 : 32;
-		void *p = realloc(ls->v, cap * sizeof(*ls->v));
-
-		if (!p)
-			return NULL;
-		ls->v = p;
-		ls->cap = cap;
-	}
+	if (ARRAY_GROW(ls->v, ls->cap, ls->n + 1))
+		return NULL;
 	l = &ls->v[ls->n++];
 	l->len = 0;
 	l->cache = -1;
@@ -275,63 +270,70 @@ struct cache_row {
 	const struct kmem_cache *s;
 	struct cache_stats st;
 	uint64_t cache_kb;
+	uint64_t key;		/* the sort key's value: bigger first, then by name */
 };
-
-static const char sort_letters[] = "abclvnopsu";
-static const char *const sort_names[] = {
-	"active objects", "objects per slab", "cache size", "slabs", "active slabs", "name", "objects",
-	"pages per slab", "object size", "use",
-};
-
-const char *view_sort_name(char c)
-{
-	const char *p = c ? strchr(sort_letters, c) : NULL;
-
-	return p ? sort_names[p - sort_letters] : "?";
-}
-
-int view_set_sort(struct view *v, int c)
-{
-	if (c <= 0 || c > 127 || !strchr(sort_letters, c))
-		return -1;
-	v->sort = (char)c;
-	return 0;
-}
 
 static uint64_t use_pct(const struct cache_row *r)
 {
 	return r->st.total_objects ? r->st.objects * 100 / r->st.total_objects : 0;
 }
 
-/* slabtop's key for @r: bigger first, except by name */
-static uint64_t sort_key(char sort, const struct cache_row *r)
+static uint64_t key_active(const struct cache_row *r) { return r->st.objects; }
+static uint64_t key_per_slab(const struct cache_row *r) { return r->s->oo.objects; }
+static uint64_t key_cache_kb(const struct cache_row *r) { return r->cache_kb; }
+static uint64_t key_slabs(const struct cache_row *r) { return r->st.slabs; }
+static uint64_t key_name(const struct cache_row *r) { (void)r; return 0; }
+static uint64_t key_objects(const struct cache_row *r) { return r->st.total_objects; }
+static uint64_t key_pages(const struct cache_row *r) { return 1ull << r->s->oo.order; }
+static uint64_t key_size(const struct cache_row *r) { return r->s->size; }
+
+/* slabtop's sort keys: its letters, and what the table sorts by (bigger first, then by name) */
+static const struct sort_key {
+	char letter;
+	const char *name;
+	uint64_t (*key)(const struct cache_row *r);
+} sort_keys[] = {
+	{ 'a', "active objects", key_active },
+	{ 'b', "objects per slab", key_per_slab },
+	{ 'c', "cache size", key_cache_kb },
+	{ 'l', "slabs", key_slabs },
+	{ 'v', "active slabs", key_slabs },	/* SLUB reports active_slabs = num_slabs */
+	{ 'n', "name", key_name },
+	{ 'o', "objects", key_objects },
+	{ 'p', "pages per slab", key_pages },
+	{ 's', "object size", key_size },
+	{ 'u', "use", use_pct },
+};
+
+static const struct sort_key *find_sort(int c)
 {
-	switch (sort) {
-	case 'a': return r->st.objects;
-	case 'b': return r->s->oo.objects;
-	case 'c': return r->cache_kb;
-	case 'l':
-	case 'v': return r->st.slabs;	/* SLUB reports active_slabs = num_slabs */
-	case 'p': return 1ull << r->s->oo.order;
-	case 's': return r->s->size;
-	case 'u': return use_pct(r);
-	default: return r->st.total_objects;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(sort_keys); i++)
+		if (sort_keys[i].letter == c)
+			return &sort_keys[i];
+	return NULL;
 }
 
-static char qsort_key;	/* qsort() has no context argument */
+const char *view_sort_name(char c)
+{
+	const struct sort_key *k = find_sort(c);
+
+	return k ? k->name : "?";
+}
+
+int view_set_sort(struct view *v, int c)
+{
+	if (!find_sort(c))
+		return -1;
+	v->sort = (char)c;
+	return 0;
+}
 
 static int row_cmp(const void *a, const void *b)
 {
 	const struct cache_row *x = a, *y = b;
-	uint64_t kx, ky;
 
-	if (qsort_key == 'n')
-		return strcmp(x->s->name, y->s->name);
-	kx = sort_key(qsort_key, x);
-	ky = sort_key(qsort_key, y);
-	if (kx != ky)
-		return kx > ky ? -1 : 1;
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
 	return strcmp(x->s->name, y->s->name);
 }
 
@@ -340,10 +342,13 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 {
 	const struct sim *sim = vsim(v);
 	const struct kmem_cache *s;
+	const struct sort_key *sort = find_sort(v->sort);
 	struct cache_row *rows;
 	unsigned n = 0;
 
 	*nr = 0;
+	if (!sort)
+		sort = find_sort('o');
 	if (!sim || !(rows = calloc(sim->nr_caches + 1, sizeof(*rows))))
 		return NULL;
 	for (unsigned i = 0; (s = sim_cache_slabinfo_order(sim, i)); i++) {
@@ -354,9 +359,9 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 			continue;
 		r->s = s;
 		r->cache_kb = r->st.slabs * ((uint64_t)sim->env.ac.page_size << s->oo.order) / 1024;
+		r->key = sort->key(r);
 		n++;
 	}
-	qsort_key = v->sort;
 	qsort(rows, n, sizeof(*rows), row_cmp);
 	*nr = n;
 	return rows;
@@ -503,25 +508,7 @@ static struct slab_ref *cache_slabs(const struct sim *sim, const struct kmem_cac
 	return refs;
 }
 
-/* Walk a freelist from @head marking slots with @mark; the walk stops at a bad pointer or a loop. */
-static unsigned walk_freelist(const struct sim *sim, const struct kmem_cache *s, uint64_t base, unsigned objects,
-			      uint64_t head, uint8_t *marks, uint8_t mark, int *order, unsigned nr_order)
-{
-	unsigned n = 0;
-
-	for (uint64_t p = head; p && n < objects; p = sim_get_freepointer(sim, s, p)) {
-		uint64_t i;
-
-		if (p < base || (p - base) % s->size || (i = (p - base) / s->size) >= objects || marks[i])
-			break;
-		marks[i] = mark;
-		if (n < nr_order)
-			order[n] = (int)i;
-		n++;
-	}
-	return n;
-}
-
+/* sim_freelist_walk() marks: 0 is an object no freelist holds */
 enum { SLOT_USED, SLOT_FREE, SLOT_CPU_FREE };
 
 static void slab_legend(const struct view *v, struct view_lines *out)
@@ -546,24 +533,22 @@ static void layout_part(struct view_line *l, enum view_attr a, const char *what,
 }
 
 /* The slot's layout: red zones, object, free pointer, tracks, padding (mm/slub.c's picture). */
-static void slot_layout(const struct sim *sim, const struct kmem_cache *s, struct view_lines *out)
+static void slot_layout_line(const struct sim *sim, const struct kmem_cache *s, struct view_lines *out)
 {
 	struct view_line *l = vl_new(out);
-	unsigned info = get_info_end(&sim->env, s), ptr = sim->env.ac.ptr_size;
-	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size : 0;
-	unsigned orig = slub_debug_orig_size(s) ? orig_size_bytes(&sim->env) : 0;
-	unsigned used = s->red_left_pad + info + track + orig;
+	struct slot_layout sl;
 
+	slot_layout(&sim->env, s, &sl);
 	vl_puts(l, VA_NORMAL, "slot: ");
-	layout_part(l, VA_REDZONE, "red zone", s->red_left_pad);
-	layout_part(l, VA_USED, "object", s->object_size);
+	layout_part(l, VA_REDZONE, "red zone", sl.red_left);
+	layout_part(l, VA_USED, "object", sl.object);
 	layout_part(l, (s->flags & SLAB_RED_ZONE) ? VA_REDZONE : VA_PAD, (s->flags & SLAB_RED_ZONE) ? "red zone" : "align",
-		    s->inuse - s->object_size);
-	layout_part(l, VA_FREEPTR, "free ptr", freeptr_outside_object(s) ? ptr : 0);
-	layout_part(l, VA_META, "tracks", track);
-	layout_part(l, VA_META, "orig size", orig);
-	layout_part(l, VA_PAD, "pad", s->size > used ? s->size - used : 0);
-	if (!freeptr_outside_object(s))
+		    sl.after_object);
+	layout_part(l, VA_FREEPTR, "free ptr", sl.freeptr);
+	layout_part(l, VA_META, "tracks", sl.track);
+	layout_part(l, VA_META, "orig size", sl.orig_size);
+	layout_part(l, VA_PAD, "pad", sl.pad);
+	if (!sl.freeptr)
 		vl_printf(l, VA_FREEPTR, " free ptr at +%u", s->offset);
 }
 
@@ -580,10 +565,8 @@ static void slab_rows(const struct view *v, const struct slab *slab, const struc
 	char state[40];
 
 	memset(marks, SLOT_USED, slab->objects);
-	nf = walk_freelist(sim, s, base, slab->objects, slab->freelist, marks, SLOT_FREE, order, 64);
-	if (slab->state == SLAB_CPU)
-		ncf = walk_freelist(sim, s, base, slab->objects, s->cpu[slab->cpu].freelist, marks, SLOT_CPU_FREE,
-				    cpu_order, 64);
+	nf = sim_freelist_walk(sim, slab, slab->freelist, marks, SLOT_FREE, order, 64);
+	ncf = sim_freelist_walk(sim, slab, sim_cpu_freelist(sim, slab), marks, SLOT_CPU_FREE, cpu_order, 64);
 	vl_printf(l, VA_HEAD, "0x%llx  %-20s %u/%u used", (unsigned long long)addr, state_words(slab, state, sizeof(state)),
 		  slab->objects - nf - ncf, slab->objects);
 	if (st && st->has_op && (st->op.slab == addr) && st->op.new_slabs)
@@ -642,7 +625,7 @@ void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 	}
 	vl_text(out, VA_TITLE, "%s: %u objects per slab of order %u, slot %u B, object %u B", s->name, s->oo.objects,
 		s->oo.order, s->size, s->object_size);
-	slot_layout(sim, s, out);
+	slot_layout_line(sim, s, out);
 	slab_legend(v, out);
 	refs = cache_slabs(sim, s, &nr);
 	if (!nr)
@@ -686,10 +669,13 @@ static const struct replay_obj *obj_record(const struct replay *rp, uint64_t add
 static enum view_attr byte_attr(const struct sim *sim, const struct kmem_cache *s, unsigned off, unsigned char b,
 				bool is_free)
 {
-	unsigned rlp = s->red_left_pad, info = rlp + get_info_end(&sim->env, s);
-	unsigned orig = slub_debug_orig_size(s) ? orig_size_bytes(&sim->env) : 0;
-	unsigned track = (s->flags & SLAB_STORE_USER) ? 2 * sim->env.track_size + orig : 0;
+	struct slot_layout sl;
+	unsigned rlp, info, track;
 
+	slot_layout(&sim->env, s, &sl);
+	rlp = sl.red_left;
+	info = rlp + sl.object + sl.after_object + sl.freeptr;
+	track = sl.track + sl.orig_size;
 	if (off < rlp)
 		return VA_REDZONE;
 	if (is_free && off >= rlp + s->offset && off < rlp + s->offset + sim->env.ac.ptr_size)
@@ -774,12 +760,12 @@ void view_object(const struct view *v, unsigned width, struct view_lines *out)
 		return;
 	}
 	sim_lookup(sim, v->obj, &info);
-	if (info.kind == 2) {
+	if (info.kind == SIM_OBJ_LARGE) {
 		vl_text(out, VA_TITLE, "0x%llx: a large kmalloc, page order %u (%llu bytes from the buddy allocator)",
 			(unsigned long long)v->obj, info.order, (unsigned long long)info.size);
 		return;
 	}
-	if (info.kind != 1) {
+	if (info.kind != SIM_OBJ_SLAB) {
 		vl_text(out, VA_DIM, "0x%llx: no slab or page block of the model holds it (any more)",
 			(unsigned long long)v->obj);
 		return;
@@ -1003,7 +989,7 @@ int view_search(struct view *v, const char *name)
 
 		v->obj = o->addr;
 		sim_lookup(sim, o->addr, &info);
-		if (info.kind == 1)
+		if (info.kind == SIM_OBJ_SLAB)
 			v->sel_cache = (int)info.cache->index;
 		return 0;
 	}
