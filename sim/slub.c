@@ -689,7 +689,7 @@ void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *sl
 		set_orig_size(sim, slab, object, orig_size);
 }
 
-/* mm/slub.c free_to_partial_list() (6.1.158+): debug caches, under the node lock */
+/* mm/slub.c free_to_partial_list() (6.2; stable 6.1.151): debug caches, under the node lock */
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
 {
 	struct slub_node *n = node_of(s);

@@ -18,7 +18,7 @@ static const char verify_help[] =
 	"than by what kmalloc() documents for that kernel version.\n"
 	"\n"
 	"  -w, --wrapper=W    the wrapper that decides the exit status: naive, npot, pad, allocator,\n"
-	"                     node-align (default: the one mainline ships for --kernel)\n"
+	"                     node-align (default: the one --kernel ships, stable backports included)\n"
 	"      --realloc      also reallocate an object of each kmalloc cache in place to\n"
 	"                     Layout(a, a): krealloc() keeps an object that fits; only 6.18's\n"
 	"                     krealloc_node_align() moves one that is not aligned to a\n"
