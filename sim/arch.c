@@ -13,6 +13,11 @@
  * Values from each arch's asm/cache.h (and asm/page.h before 6.5); see the
  * fact sheet ../shared/spec/kmalloc.md §2.2 for sources and confidence.
  */
+/* 4103cfe9dcb8 "LoongArch: Increase ARCH_DMA_MINALIGN up to 16" (6.15), Cc stable */
+static const unsigned loongarch_dma_minalign_stable[] = {
+	KVS(6, 1, 134), KVS(6, 6, 87), KVS(6, 12, 23), KVS(6, 13, 11), KVS(6, 14, 2), 0
+};
+
 static const struct arch_profile arch_profiles[] = {
 	{ .name = "x86_64", .note = "no ARCH_DMA_MINALIGN: kmalloc-8 is the smallest cache",
 	  .ptr_size = 8, .u64_align = 8, .cache_line = 64, .page_shifts = PS_4K,
@@ -44,8 +49,9 @@ static const struct arch_profile arch_profiles[] = {
 	{ .name = "m68k", .note = "32-bit, L1 16; __alignof__(u64) is 2",
 	  .ptr_size = 4, .u64_align = 2, .dma_minalign = 16, .cache_line = 16, .page_shifts = PS_4K,
 	  .page_offset = 0x00000000ull, .phys_start = 0x1000000 },
-	{ .name = "loongarch", .note = "no ARCH_DMA_MINALIGN until 6.15, then 16",
+	{ .name = "loongarch", .note = "ARCH_DMA_MINALIGN 16 from 6.15 (stable: 6.1.134, 6.6.87, 6.12.23), none before",
 	  .ptr_size = 8, .u64_align = 8, .dma_minalign = 16, .dma_minalign_since = KV(6, 15),
+	  .dma_minalign_stable = loongarch_dma_minalign_stable,
 	  .cache_line = 64, .page_shifts = PS_ALL,
 	  .page_offset = 0x9000000000000000ull, .phys_start = 0x1000000 },
 	{ .name = "s390", .note = "no ARCH_DMA_MINALIGN, 256-byte cache lines",
@@ -114,7 +120,9 @@ static unsigned kmalloc_runtime_minalign(const struct arch_consts *c, const stru
 
 void arch_consts_init(struct arch_consts *c, const struct arch_profile *a, unsigned kver, unsigned page_shift)
 {
-	int dma_defined = a->dma_minalign && kver >= a->dma_minalign_since;
+	static const unsigned none[] = { 0 };
+	int dma_defined = a->dma_minalign &&
+			  kv_has(kver, a->dma_minalign_since, a->dma_minalign_stable ? a->dma_minalign_stable : none);
 
 	memset(c, 0, sizeof(*c));
 	c->ptr_size = a->ptr_size;

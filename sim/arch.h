@@ -16,6 +16,7 @@ struct arch_profile {
 	unsigned u64_align;		/* __alignof__(unsigned long long) */
 	unsigned dma_minalign;		/* ARCH_DMA_MINALIGN; 0: the arch does not define it */
 	unsigned dma_minalign_since;	/* first kernel version that defines it (0: all) */
+	const unsigned *dma_minalign_stable;	/* stable releases that got it (kv_has()), NULL: none */
 	unsigned kmalloc_minalign;	/* explicit ARCH_KMALLOC_MINALIGN after 6.5's decoupling; 0: none */
 	unsigned kmalloc_minalign_since;
 	unsigned runtime_dma_align;	/* dma_get_cache_alignment() when the arch overrides it (6.5+); 0: none */

@@ -245,6 +245,14 @@ START_TEST(test_swiotlb_bounce_minalign)
 		{ "6.6", "riscv", NULL, "kmalloc-8" },
 		{ "6.6", "riscv", "swiotlb=noforce", "kmalloc-64" },
 		{ "6.12", "x86_64", "swiotlb=noforce", "kmalloc-8" },
+		/* 4103cfe9dcb8 (6.15): LoongArch ARCH_DMA_MINALIGN 16, backported to stable */
+		{ "6.1.133", "loongarch", NULL, "kmalloc-8" },
+		{ "6.1.134", "loongarch", NULL, "kmalloc-16" },
+		{ "6.12.22", "loongarch", NULL, "kmalloc-8" },
+		{ "6.12.23", "loongarch", NULL, "kmalloc-16" },
+		{ "6.14.1", "loongarch", NULL, "kmalloc-8" },
+		{ "6.14", "loongarch", NULL, "kmalloc-16" },	/* the newest 6.14 slubsim knows */
+		{ "6.15", "loongarch", NULL, "kmalloc-16" },
 	};
 
 	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++) {

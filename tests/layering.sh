@@ -52,6 +52,13 @@ if [ -s "$tmp/up" ]; then not_ok "upward includes:"; cat "$tmp/up" >&2; else ok;
 # the scan saw the tree: every layer includes something
 check "includes checked: $(cat "$tmp/count")" test "$(cat "$tmp/count")" -gt 50
 
+# every source of the layers is in Makefile.am, so that make dist ships it
+missing=
+for f in $(cd "$srcdir" && find sim src tui -name '*.[ch]' | sort); do
+	grep -q "[[:space:]]$f\([[:space:]]\|\$\)" "$srcdir/Makefile.am" || missing="$missing $f"
+done
+check "sources missing from Makefile.am:${missing:- none}" test -z "$missing"
+
 # and it can fail: a tree with an upward include, a file straight in src/
 fake=$tmp/fake
 mkdir -p "$fake/sim" "$fake/src/ui" "$fake/src/replay" "$fake/tui"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # kmem_buckets (CONFIG_SLAB_BUCKETS, 6.11+) against real Linux 6.12 kernels: the
-# probe module made one set with kmem_buckets_create() (BUCKETIDX, BUCKET: each
-# bucket cache's layout) and allocated some sizes from it with
-# kmem_buckets_alloc() (BUCKETALLOC: the cache, or "page", and ksize). The same
-# set, made and used by a trace, must get the kernel's caches and sizes.
+# probe module made one set with kmem_buckets_create() (BUCKETIDX: which cache
+# each kmalloc index points at; BUCKET: each bucket cache's layout) and
+# allocated some sizes from it with kmem_buckets_alloc() (BUCKETALLOC: the
+# cache, or "page", and ksize). The same set, made and used by a trace, must
+# get the kernel's caches and sizes.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -24,6 +25,11 @@ for dir in $(oracle_probe_dirs); do
 		if (v["useroffset"] + 0 > useroffset) useroffset = v["useroffset"] + 0
 		expect[++n] = sprintf("expect cache %s object_size=%s slab_size=%s align=%s order=%s objs_per_slab=%s min_partial=%s cpu_partial=%s usersize=%s", \
 			$2, v["object_size"], v["size"], v["align"], v["order"], v["objects"], v["min_partial"], v["cpu_partial"], v["usersize"])
+	}
+	# index 1 and 2 are the 96 and 192 byte classes, index i >= 3 the 2^i one
+	$1 == "BUCKETIDX" {
+		size = $2 == 1 ? 96 : $2 == 2 ? 192 : 2 ^ $2
+		alloc[++m] = "p" m " = kmem_buckets_alloc b " size "\nexpect p" m " cache=" $3 "\nkfree p" m
 	}
 	$1 == "BUCKETALLOC" {
 		cache = $3

@@ -99,6 +99,10 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 
 	fprintf(out, "trace:          %s (%s)\n", rd->name, trace_format_name(rd->format));
 	fprintf(out, "lines:          %llu\n", (unsigned long long)rd->stats.lines);
+	if (rp->stop_line)
+		fprintf(out, "stopped early:  at line %u, the first error (-k goes on past errors)\n", rp->stop_line);
+	else if (rp->stop_until)
+		fprintf(out, "stopped early:  after %llu events (--until)\n", (unsigned long long)rp->stop_until);
 	fprintf(out, "events:         %llu applied to the model\n", (unsigned long long)st->events);
 	fprintf(out, "errors:         %llu\n", (unsigned long long)(st->errors + rd->stats.errors));
 	fprintf(out, "SLUB reports:   %llu\n", (unsigned long long)st->faults);
