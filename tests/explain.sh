@@ -84,6 +84,10 @@ expect_exit 0 --kernel=6.12 --cmdline=slub_debug=Z verify --wrapper=pad
 expect_exit 1 --kernel=6.12 verify --wrapper=pad --realloc
 check 'verify --realloc: kmalloc-96 kept' grep -q 'an object of kmalloc-96 (ksize 96, 32-aligned) reallocated to Layout(64, 64)' "$out"
 expect_exit 0 --kernel=6.18 verify --realloc
+# arm64 6.5+: kmalloc-8 with the swiotlb bounce buffer; swiotlb=noforce aliases the small classes to kmalloc-64
+expect_output '-> kmalloc-8$' --kernel=6.12 --arch=arm64 explain 8
+expect_output 'swiotlb=noforce: no bounce buffer' --kernel=6.12 --arch=arm64 --cmdline=swiotlb=noforce explain 8
+check 'arm64 noforce: kmalloc-64' grep -q -- '-> kmalloc-64$' "$out"
 expect_exit 2 verify --wrapper=bogus
 expect_exit 2 verify --examples=9
 expect_exit 2 verify extra

@@ -154,9 +154,14 @@ static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_ou
 		fprintf(out, "              KMALLOC_MIN_SIZE %u: setup_kmalloc_cache_index_table() sent the small"
 			" sizes to kmalloc-%u and dropped the classes below it\n", ac->kmalloc_min_size,
 			ac->kmalloc_min_size);
-	if (o->s->kmalloc_idx != o->idx)
+	if (o->s->kmalloc_idx != o->idx) {
 		fprintf(out, "              class %u is an alias: new_kmalloc_cache() (6.5+) rounds each class up to the"
 			" runtime minimum alignment %u\n", o->idx, ac->runtime_minalign);
+		if (sim->cfg.arch->bounce_since && sim->env.kver >= sim->cfg.arch->bounce_since &&
+		    sim->cfg.boot.swiotlb_noforce)
+			fprintf(out, "              swiotlb=noforce: no bounce buffer, so __kmalloc_minalign() keeps"
+				" dma_get_cache_alignment() instead of ARCH_KMALLOC_MINALIGN %u\n", ac->kmalloc_minalign);
+	}
 }
 
 static void text_ksize(FILE *out, const struct kmalloc_outcome *o)
