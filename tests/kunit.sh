@@ -55,6 +55,9 @@ printf 'config kernel=6.12\na = kmalloc 64\nkfree_rcu a\nb = kmalloc 64\nexpect 
 	>"$tmp/rcu.trace"
 expect_exit 0 test "$tmp/rcu.trace"
 
+# run --summary adds up the errors of the whole trace: 3 + 2 + 0
+expect_output '^KUnit errors:   5$' run --summary "$srcdir/tests/kunit/6.1/next_pointer.trace"
+
 # the same operations where the behaviour a case depends on is absent, and
 # the cases' objects without their damage (no error may come from elsewhere)
 for f in "$srcdir"/tests/kunit/boundaries/*.trace "$srcdir"/tests/kunit/controls/*.trace; do

@@ -106,6 +106,8 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 	fprintf(out, "events:         %llu applied to the model\n", (unsigned long long)st->events);
 	fprintf(out, "errors:         %llu\n", (unsigned long long)(st->errors + rd->stats.errors));
 	fprintf(out, "SLUB reports:   %llu\n", (unsigned long long)st->faults);
+	/* the count lib/slub_kunit.c asserts on: each report and each FIX line */
+	fprintf(out, "KUnit errors:   %llu\n", (unsigned long long)(rp->sim ? sim_slab_errors(rp->sim) : 0));
 	fprintf(out, "expectations:   %llu passed, %llu failed\n", (unsigned long long)st->expect_pass,
 		(unsigned long long)st->expect_fail);
 	if (st->alloc_failed)
