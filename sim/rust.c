@@ -9,6 +9,8 @@
 
 /* b3d8aa84bbfe "rust: allocator: Prevent mis-aligned allocation" (6.5, Cc stable) */
 static const unsigned npot_stable[] = { KVS(6, 1, 45), 0 };
+/* "rust: alloc: implement `Allocator` for `Kmalloc`" (6.13): in 6.12.19 with its series (March 2025) */
+static const unsigned allocator_stable[] = { KVS(6, 12, 19), 0 };
 static const unsigned no_stable[] = { 0 };
 
 static const struct {
@@ -21,7 +23,7 @@ static const struct {
 	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable, "krealloc_aligned()" },
 	[RUST_PAD] = { "pad", KV(6, 11), NULL, "krealloc_aligned()" },
 	/* the Allocator trait: ReallocFunc::call() sizes with aligned_size(), 6.18 with aligned_layout() */
-	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), NULL, "<Kmalloc as Allocator>::realloc()" },
+	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), allocator_stable, "<Kmalloc as Allocator>::realloc()" },
 	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18), NULL, "<Kmalloc as Allocator>::realloc()" },
 };
 
@@ -53,8 +55,7 @@ const char *rust_wrapper_function(enum rust_wrapper w)
 
 /*
  * The newest wrapper @kver has, stable backports included: 6.1.45+ has the
- * npot krealloc_aligned(). (Which 6.12.y got the Allocator trait is not
- * known to the model; pick it with --wrapper.)
+ * npot krealloc_aligned(), 6.12.19+ the Allocator trait.
  */
 enum rust_wrapper rust_default_wrapper(unsigned kver)
 {
