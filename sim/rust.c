@@ -9,6 +9,8 @@
 
 /* b3d8aa84bbfe "rust: allocator: Prevent mis-aligned allocation" (6.5, Cc stable) */
 static const unsigned npot_stable[] = { KVS(6, 1, 45), 0 };
+/* "rust: alloc: implement `Allocator` for `Kmalloc`" (6.13): in 6.12.19 with its series (March 2025) */
+static const unsigned allocator_stable[] = { KVS(6, 12, 19), 0 };
 static const unsigned no_stable[] = { 0 };
 
 static const struct {
@@ -19,7 +21,7 @@ static const struct {
 	[RUST_NAIVE] = { "naive", KV(6, 1) },
 	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable },
 	[RUST_PAD] = { "pad", KV(6, 11) },
-	[RUST_ALLOCATOR] = { "allocator", KV(6, 13) },
+	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), allocator_stable },
 	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18) },
 };
 
@@ -46,8 +48,7 @@ unsigned rust_wrapper_since(enum rust_wrapper w)
 
 /*
  * The newest wrapper @kver has, stable backports included: 6.1.45+ has the
- * npot krealloc_aligned(). (Which 6.12.y got the Allocator trait is not
- * known to the model; pick it with --wrapper.)
+ * npot krealloc_aligned(), 6.12.19+ the Allocator trait.
  */
 enum rust_wrapper rust_default_wrapper(unsigned kver)
 {

@@ -116,8 +116,8 @@ static void text_model(FILE *out, const struct sim *sim)
 		sim->env.ac.slab_minalign);
 	if (cfg->cmdline && *cfg->cmdline)
 		fprintf(out, ", command line '%s'", cfg->cmdline);
-	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot;"
-		" 6.12.y's allocator backport: --wrapper)\n", KV_STR(cfg->kver));
+	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot,"
+		" 6.12.19+ allocator)\n", KV_STR(cfg->kver));
 }
 
 static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_outcome *o)
