@@ -17,12 +17,14 @@ static const struct {
 	const char *name;
 	unsigned since;
 	const unsigned *stable;	/* the stable releases that got it before @since */
+	const char *function;	/* what rust/kernel/allocator.rs or rust/kernel/alloc/allocator.rs calls it */
 } wrappers[NR_RUST_WRAPPERS] = {
-	[RUST_NAIVE] = { "naive", KV(6, 1) },
-	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable },
-	[RUST_PAD] = { "pad", KV(6, 11) },
-	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), allocator_stable },
-	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18) },
+	[RUST_NAIVE] = { "naive", KV(6, 1), NULL, "KernelAllocator::alloc()" },
+	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable, "krealloc_aligned()" },
+	[RUST_PAD] = { "pad", KV(6, 11), NULL, "krealloc_aligned()" },
+	/* the Allocator trait: ReallocFunc::call() sizes with aligned_size(), 6.18 with aligned_layout() */
+	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), allocator_stable, "<Kmalloc as Allocator>::realloc()" },
+	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18), NULL, "<Kmalloc as Allocator>::realloc()" },
 };
 
 const char *rust_wrapper_name(enum rust_wrapper w)
@@ -44,6 +46,11 @@ int rust_wrapper_from_name(const char *name, enum rust_wrapper *out)
 unsigned rust_wrapper_since(enum rust_wrapper w)
 {
 	return (unsigned)w < NR_RUST_WRAPPERS ? wrappers[w].since : 0;
+}
+
+const char *rust_wrapper_function(enum rust_wrapper w)
+{
+	return (unsigned)w < NR_RUST_WRAPPERS ? wrappers[w].function : "?";
 }
 
 /*

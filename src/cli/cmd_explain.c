@@ -271,6 +271,7 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 {
 	uint64_t padded = rust_pad_to_align(r->size, r->align);
 
+	fprintf(out, "%s: ", rust_wrapper_function(w));
 	switch (w) {
 	case RUST_NAIVE:
 		fprintf(out, "krealloc(NULL, %" PRIu64 "), align ignored", r->size);
@@ -284,9 +285,11 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 	case RUST_PAD:
 		fprintf(out, "pad_to_align -> %" PRIu64, padded);
 		return;
+	case RUST_ALLOCATOR:
+		fprintf(out, "aligned_size() -> %" PRIu64, padded);
+		return;
 	default:
-		fprintf(out, "%s -> %" PRIu64, w == RUST_ALLOCATOR ? "aligned_size()" : "Kmalloc::aligned_layout()",
-			padded);
+		fprintf(out, "Kmalloc::aligned_layout() -> %" PRIu64 ", krealloc_node_align()", padded);
 	}
 }
 
