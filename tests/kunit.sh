@@ -64,6 +64,22 @@ expect_exit 0 test "$tmp/rcu.trace"
 # run --summary adds up the errors of the whole trace: 3 + 2 + 0
 expect_output '^KUnit errors:   5$' run --summary "$srcdir/tests/kunit/6.1/next_pointer.trace"
 
+# run --validate: the model's debug bytes after real slub_debug workloads are what
+# validate_slab_cache() expects, and a write after free that nothing else saw is found
+if command -v xz >/dev/null 2>&1; then
+	for dir in "$srcdir"/tests/oracle/fzpu-smp2 "$srcdir"/tests/oracle/x86_64-6.12/fzpu-smp2; do
+		oracle_model "$dir"
+		xz -dc "$dir/kmem.trace.xz" | "$SLUBSIM" --kernel="$kernel" --arch="$arch" --cpus="$cpus" \
+			--cmdline="$cmdline" run -k -q --validate - >"$out" 2>&1
+		check "$kernel: validate after the real FZPU trace" grep -Eq '^validate: [1-9][0-9]* caches, 0 errors$' "$out"
+	done
+else
+	skip "xz not found: the real traces are not validated"
+fi
+printf 'config cmdline="slub_debug=P,kmalloc-64"\na = kmalloc 64\nkfree a\nwrite a 8 1 0\n' >"$tmp/uaf.trace"
+expect_exit 1 run -q --validate "$tmp/uaf.trace"
+check 'run --validate finds the write after free' grep -qx 'validate: 1 caches, 2 errors' "$out"
+
 # the same operations where the behaviour a case depends on is absent, and
 # the cases' objects without their damage (no error may come from elsewhere)
 for f in "$srcdir"/tests/kunit/boundaries/*.trace "$srcdir"/tests/kunit/controls/*.trace; do
