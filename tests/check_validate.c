@@ -260,6 +260,36 @@ START_TEST(test_kmalloc_trace_redzone)
 }
 END_TEST
 
+/*
+ * 6.15+ on_freelist() finds a freelist that cycles and clears it: a report
+ * and its fix. (Before, validation walked such a list for ever in
+ * __fill_map(); the model stops after one lap.)
+ */
+START_TEST(test_freelist_cycle_615)
+{
+	struct sim *sim = boot("6.15");
+	struct kmem_cache *s = create(sim, "cycle", 64, SLAB_CONSISTENCY_CHECKS);
+	uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	uint64_t b = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	uint64_t c = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	struct sim_op op;
+
+	sim_kmem_cache_free(sim, 0, s, a, NULL);
+	sim_kmem_cache_free(sim, 0, s, b, NULL);
+	/* b is the head and points at a: let a point back at b */
+	set_freepointer_raw(sim, s, a, b);
+	ck_assert_int_ge(sim_validate_cache(sim, s, &op), 0);
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Freelist cycle detected"));
+	ck_assert_ptr_nonnull(strstr(op.fault_text, "Freelist cleared"));
+	ck_assert_uint_eq(sim_slab_errors(sim), 2);
+	/* every object is in use now, as the kernel leaves it */
+	ck_assert_uint_eq(validate(sim, s), 0);
+	sim_kmem_cache_free(sim, 0, s, c, &op);
+	ck_assert_int_eq(op.fault, FAULT_NONE);
+	sim_destroy(sim);
+}
+END_TEST
+
 /* A free into a slab with nothing allocated: free_debug_processing()'s count check, before on_freelist(). */
 START_TEST(test_free_into_empty_slab)
 {
@@ -295,6 +325,7 @@ int main(void)
 	tcase_add_test(tc, test_kfree_rcu_clone);
 	tcase_add_test(tc, test_kmalloc_trace_redzone);
 	tcase_add_test(tc, test_free_into_empty_slab);
+	tcase_add_test(tc, test_freelist_cycle_615);
 	suite_add_tcase(s, tc);
 	return fixture_run(s);
 }

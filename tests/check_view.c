@@ -306,6 +306,10 @@ START_TEST(alignment_pane)
 	ck_has(t, "Linux 6.1.192 guarantees kmalloc(96) alignment 8");
 	ck_has(t, "> naive       6.1         96  kmalloc-96            32  MISALIGNED");
 	ck_has(t, "* npot        6.5        128  kmalloc-128          128  aligned, guaranteed");	/* 6.1.45+ */
+	/* each row names the kernel function it models */
+	ck_has(t, "aligned, guaranteed\n    krealloc_aligned()\n");
+	ck_has(t, "KernelAllocator::alloc()");
+	ck_has(t, "<Kmalloc as Allocator>::realloc()");
 	go(2);
 	t = text_of(view_align, 80);
 	ck_has(t, "kmalloc(64) \u2192 kmalloc-64, ksize 64, slots aligned to 64");

@@ -6,6 +6,10 @@ trap 'rm -f "$out"' EXIT
 
 expect_exit 0 --help
 expect_output 'Usage: slubsim' --help
+# --help names no address that does not exist (the project has no public bug tracker)
+"$SLUBSIM" --help >"$out" 2>&1
+check '--help names no web address' sh -c "! grep -q 'https\\?://' '$out'"
+check '--help names no bug address' sh -c "! grep -qi 'report bugs' '$out'"
 expect_exit 0 --version
 expect_output '^slubsim [0-9]' --version
 expect_exit 2

@@ -51,6 +51,17 @@ check 'traced-776-784 peaks at 48 objects and 16 pages' grep -qx 'traced-776-784
 check 'lesson 1: kmalloc-8 peaks at one object' grep -qx 'kmalloc-8	1	1' "$out"
 check 'lesson 1: kmalloc-96 is drawn' grep -q 'kmalloc-96' "$dir/l.svg"
 
+# caches whose object count never changes draw a flat line: left out unless --unchanged
+"$SLUBSIM" plot --top=20 -o "$dir/l.svg" "$lesson1" >"$out" 2>&1
+check 'kmem_cache left out' sh -c "! grep -q '^kmem_cache' '$out'"
+check 'the listing has its header' grep -qx '# cache	peak_objects	peak_pages' "$out"
+printf 'a = kmalloc 10\n' >"$dir/one.trace"
+"$SLUBSIM" plot --top=20 -o "$dir/one.svg" "$dir/one.trace" >"$out" 2>&1
+check 'a cache allocated at the first event and never again is plotted' grep -qx 'kmalloc-16	1	1' "$out"
+"$SLUBSIM" plot --unchanged --top=20 -o "$dir/l.svg" "$lesson1" >"$out" 2>&1
+check '--unchanged plots kmem_cache' grep -q '^kmem_cache	' "$out"
+check '--unchanged plots kmem_cache_node' grep -q '^kmem_cache_node	' "$out"
+
 expect_exit 2 plot "$lesson1"
 expect_output 'where to?' plot "$lesson1"
 expect_exit 2 plot -o "$dir/x.gif" "$lesson1"

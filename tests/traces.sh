@@ -25,6 +25,20 @@ check 'failing test quotes the line' grep -q 'fail.trace:2: expect a cache=kmall
 check 'failing test says expected and got' grep -q 'expected kmalloc-96, got kmalloc-128' "$tmp/out"
 check 'failing test count' grep -qx '0 passed, 1 failed' "$tmp/out"
 
+# --- an expect line is one expectation, however many keys it checks
+printf 'a = kmalloc 100\nexpect a cache=kmalloc-128 ksize=128 align>=32\nexpect a cache=kmalloc-96 ksize=96 align>=32\n' >"$tmp/keys.trace"
+"$SLUBSIM" run -k --summary "$tmp/keys.trace" >"$tmp/out" 2>&1
+check 'three keys, one expectation' grep -q 'expectations:   1 passed, 1 failed' "$tmp/out"
+check 'each failing key is said' [ "$(grep -c 'expectation failed' "$tmp/out")" -eq 2 ]
+"$SLUBSIM" test "$tmp/keys.trace" >"$tmp/out" 2>&1
+check 'test counts expect lines' grep -q 'FAIL .*keys.trace: 1 of 2 expectations failed' "$tmp/out"
+# --- a trace that checks nothing has not passed
+printf 'a = kmalloc 100\nkfree a\n' >"$tmp/none.trace"
+"$SLUBSIM" test "$tmp/none.trace" >"$tmp/out" 2>&1
+check 'no expectations exits 1' [ $? -eq 1 ]
+check 'no expectations is said' grep -q 'FAIL .*none.trace: no expectations' "$tmp/out"
+check 'no expectations is no pass' grep -qx '0 passed, 1 failed' "$tmp/out"
+
 # --- replay errors: file:line:column, stop unless --keep-going
 printf 'a = kmalloc 10\nkfree nope\nb = kmalloc 20\nexpect b cache=kmalloc-32\n' >"$tmp/err.trace"
 "$SLUBSIM" run "$tmp/err.trace" >"$tmp/out" 2>&1
@@ -33,6 +47,9 @@ check 'unknown name message' grep -q "err.trace:2:7: unknown name 'nope'" "$tmp/
 "$SLUBSIM" run --keep-going --summary "$tmp/err.trace" >"$tmp/out" 2>&1
 check 'keep-going runs the rest' grep -q 'expectations:   1 passed, 0 failed' "$tmp/out"
 check 'keep-going counts errors' grep -Eq '^errors: +1$' "$tmp/out"
+"$SLUBSIM" run --summary "$tmp/err.trace" >"$tmp/out" 2>&1
+check 'the summary says the replay stopped at the error' grep -q '^stopped early:  at line 2, the first error' "$tmp/out"
+check 'keep-going does not stop' sh -c "! '$SLUBSIM' run -k --summary '$tmp/err.trace' 2>/dev/null | grep -q stopped"
 printf 'a = kmalloc 10\na = kmalloc 20\n' >"$tmp/live.trace"
 "$SLUBSIM" run "$tmp/live.trace" >"$tmp/out" 2>&1
 check 'rebinding a live name is an error' grep -q "live.trace:2:1: 'a' still holds a live object" "$tmp/out"
@@ -85,4 +102,8 @@ check 'a wrong model disagrees and exits 1' [ $? -eq 1 ]
 "$SLUBSIM" run -q --summary "$srcdir/traces/real/debian61-default.trace" >"$tmp/out" 2>&1
 check 'frees of objects from before the trace are counted' grep -Eq 'before the trace: [1-9]' "$tmp/out"
 check 'no errors in the real trace' grep -Eq '^errors: +0$' "$tmp/out"
+# --mem takes what the page frame numbers reach; host memory follows the pages used, not the size
+"$SLUBSIM" --mem=1T run --summary "$srcdir/traces/lessons/02-alignment-rust.trace" >"$tmp/out" 2>&1
+kib=$(sed -n 's/^peak memory: *\([0-9]*\) KiB.*/\1/p' "$tmp/out")
+[ -n "$kib" ] && [ "$kib" -lt 200000 ] && ok || not_ok "--mem=1T: peak memory '${kib:-?}' KiB"
 finish

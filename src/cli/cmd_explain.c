@@ -116,8 +116,8 @@ static void text_model(FILE *out, const struct sim *sim)
 		sim->env.ac.slab_minalign);
 	if (cfg->cmdline && *cfg->cmdline)
 		fprintf(out, ", command line '%s'", cfg->cmdline);
-	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot;"
-		" 6.12.y's allocator backport: --wrapper)\n", KV_STR(cfg->kver));
+	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot,"
+		" 6.12.19+ allocator)\n", KV_STR(cfg->kver));
 }
 
 static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_outcome *o)
@@ -154,9 +154,14 @@ static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_ou
 		fprintf(out, "              KMALLOC_MIN_SIZE %u: setup_kmalloc_cache_index_table() sent the small"
 			" sizes to kmalloc-%u and dropped the classes below it\n", ac->kmalloc_min_size,
 			ac->kmalloc_min_size);
-	if (o->s->kmalloc_idx != o->idx)
+	if (o->s->kmalloc_idx != o->idx) {
 		fprintf(out, "              class %u is an alias: new_kmalloc_cache() (6.5+) rounds each class up to the"
 			" runtime minimum alignment %u\n", o->idx, ac->runtime_minalign);
+		if (sim->cfg.arch->bounce_since && sim->env.kver >= sim->cfg.arch->bounce_since &&
+		    sim->cfg.boot.swiotlb_noforce)
+			fprintf(out, "              swiotlb=noforce: no bounce buffer, so __kmalloc_minalign() keeps"
+				" dma_get_cache_alignment() instead of ARCH_KMALLOC_MINALIGN %u\n", ac->kmalloc_minalign);
+	}
 }
 
 static void text_ksize(FILE *out, const struct kmalloc_outcome *o)
@@ -266,6 +271,7 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 {
 	uint64_t padded = rust_pad_to_align(r->size, r->align);
 
+	fprintf(out, "%s: ", rust_wrapper_function(w));
 	switch (w) {
 	case RUST_NAIVE:
 		fprintf(out, "krealloc(NULL, %" PRIu64 "), align ignored", r->size);
@@ -279,9 +285,11 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 	case RUST_PAD:
 		fprintf(out, "pad_to_align -> %" PRIu64, padded);
 		return;
+	case RUST_ALLOCATOR:
+		fprintf(out, "aligned_size() -> %" PRIu64, padded);
+		return;
 	default:
-		fprintf(out, "%s -> %" PRIu64, w == RUST_ALLOCATOR ? "aligned_size()" : "Kmalloc::aligned_layout()",
-			padded);
+		fprintf(out, "Kmalloc::aligned_layout() -> %" PRIu64 ", krealloc_node_align()", padded);
 	}
 }
 

@@ -20,11 +20,14 @@ static const char plot_help[] =
 	"Usage: slubsim [MODEL OPTIONS] plot [OPTIONS] -o FILE.svg|FILE.png TRACE\n"
 	"Replay TRACE and draw how many objects (allocated, not freed) and pages the\n"
 	"busiest caches hold as the trace goes on: the --top caches by peak objects, one\n"
-	"line each, sampled every max(1, events/1000) events. Prints the plotted caches\n"
-	"with their peaks as a TSV.\n"
+	"line each, sampled every max(1, events/1000) events. Caches whose object count\n"
+	"never changes (kmem_cache, kmem_cache_node) are left out unless --unchanged.\n"
+	"Standard output lists the plotted caches, tab separated after a '#' header:\n"
+	"cache, peak_objects, peak_pages.\n"
 	"\n"
 	"  -o, --output=FILE      the picture: .png or .svg (required)\n"
 	"      --top=N            how many caches (1-20, default 8)\n"
+	"      --unchanged        plot caches whose object count never changes too\n"
 	"      --metric=WHAT      objects (default), pages, or both (two panels)\n"
 	"      --width=PX         picture width (200-10000, default 1000)\n"
 	"      --height=PX        picture height (150-10000, default 560, 860 for both)\n"
@@ -36,23 +39,30 @@ static const char plot_help[] =
 	"errors, an unreadable trace or a picture that cannot be written.\n";
 
 enum { PLOT_OBJECTS = 1, PLOT_PAGES = 2 };
-enum { OPT_TOP = 256, OPT_METRIC, OPT_WIDTH, OPT_HEIGHT };
+enum { OPT_TOP = 256, OPT_METRIC, OPT_WIDTH, OPT_HEIGHT, OPT_UNCHANGED };
 
 struct plot_args {
 	const char *out, *path;
 	unsigned top, metric, width, height;
 	int trace_format;
+	bool unchanged;		/* --unchanged: caches that never change may be plotted */
 };
 
 /* A cache by name with the peak the samples saw. */
 struct plot_cache {
 	char *name;
 	uint64_t peak_objects, peak_pages;
+	uint64_t first_objects;		/* at the first sample that saw it */
+	uint64_t first_n, last_n;	/* the first and last samples that saw it (pc->rank_n) */
+	bool changed;			/* its objects differed between two samples */
 };
 
 struct plot_ctx {
 	uint64_t interval;		/* sample every this many events */
 	bool rank;			/* first replay: every cache's peak, interval doubling */
+	uint64_t rank_n;		/* first replay: samples taken */
+	bool *touched;			/* first replay: by cache index, an operation used the cache */
+	unsigned touched_cap;
 	struct plot_cache *caches;
 	unsigned nr_caches, caches_cap;
 	unsigned top;			/* second replay: the first @top caches are plotted */
@@ -79,6 +89,7 @@ static struct plot_cache *plot_cache(struct plot_ctx *pc, const char *name)
 	memset(c, 0, sizeof(*c));
 	if (!(c->name = strdup(name)))
 		return NULL;
+	c->first_n = UINT64_MAX;
 	pc->nr_caches++;
 	return c;
 }
@@ -102,11 +113,18 @@ static int plot_rank_sample(struct plot_ctx *pc, const struct sim *sim)
 			continue;
 		if (!(c = plot_cache(pc, sim->caches[k]->name)))
 			return -1;
+		if (c->first_n == UINT64_MAX) {
+			c->first_n = pc->rank_n;
+			c->first_objects = pc->occ[k].objects;
+		}
+		c->changed |= pc->occ[k].objects != c->first_objects || (k < pc->touched_cap && pc->touched[k]);
+		c->last_n = pc->rank_n;
 		if (pc->occ[k].objects > c->peak_objects)
 			c->peak_objects = pc->occ[k].objects;
 		if (pc->occ[k].pages > c->peak_pages)
 			c->peak_pages = pc->occ[k].pages;
 	}
+	pc->rank_n++;
 	/* ~1000-2000 samples whatever the length, without knowing it yet */
 	if (++pc->nr_samples == 1000) {
 		pc->nr_samples = 0;
@@ -150,10 +168,29 @@ static int plot_sample(struct plot_ctx *pc, const struct sim *sim, uint64_t x)
 	return pc->rank ? plot_rank_sample(pc, sim) : plot_take_sample(pc, sim, x);
 }
 
+/* First replay: remember the caches operations used, between samples too (an allocation at the first event). */
+static void plot_touch(struct plot_ctx *pc, const struct sim *sim, const struct kmem_cache *s)
+{
+	if (s->index >= pc->touched_cap) {
+		bool *t = realloc(pc->touched, sim->nr_caches * sizeof(*t));
+
+		if (!t) {
+			pc->nomem = true;
+			return;
+		}
+		memset(t + pc->touched_cap, 0, (sim->nr_caches - pc->touched_cap) * sizeof(*t));
+		pc->touched = t;
+		pc->touched_cap = sim->nr_caches;
+	}
+	pc->touched[s->index] = true;
+}
+
 static void plot_hook(void *ctx, const struct replay *rp, const struct replay_step *st)
 {
 	struct plot_ctx *pc = ctx;
 
+	if (pc->rank && st->op && st->op->cache)
+		plot_touch(pc, rp->sim, st->op->cache);
 	if (!st->op || pc->nomem || rp->st.events % pc->interval)
 		return;
 	if (plot_sample(pc, rp->sim, rp->st.events))
@@ -210,6 +247,16 @@ static int plot_by_peak(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/*
+ * A cache that held the same objects at every sample, from the first to
+ * the last (kmem_cache and kmem_cache_node after boot), draws a flat line
+ * that tells nothing about the trace.
+ */
+static bool plot_unchanged(const struct plot_ctx *pc, const struct plot_cache *c)
+{
+	return !c->changed && c->first_n == 0 && c->last_n + 1 == pc->rank_n;
+}
+
 /* The first replay ranks the caches by peak objects and counts the events; keeps the top ones. */
 static int plot_rank(struct cli *cli, const struct plot_args *pa, struct plot_ctx *pc, uint64_t *events)
 {
@@ -225,6 +272,17 @@ static int plot_rank(struct cli *cli, const struct plot_args *pa, struct plot_ct
 	trace_close(&rd);
 	if (ret == EXIT_USAGE)
 		return ret;
+	if (!pa->unchanged) {
+		unsigned n = 0;
+
+		for (unsigned i = 0; i < pc->nr_caches; i++) {
+			if (plot_unchanged(pc, &pc->caches[i]))
+				free(pc->caches[i].name);
+			else
+				pc->caches[n++] = pc->caches[i];
+		}
+		pc->nr_caches = n;
+	}
 	qsort(pc->caches, pc->nr_caches, sizeof(*pc->caches), plot_by_peak);
 	pc->top = pc->nr_caches < pa->top ? pc->nr_caches : pa->top;
 	for (unsigned i = 0; i < pc->top; i++)
@@ -321,6 +379,7 @@ static int plot_option(struct cli *cli, int c, struct plot_args *pa)
 
 	switch (c) {
 	case 'o': pa->out = optarg; return 0;
+	case OPT_UNCHANGED: pa->unchanged = true; return 0;
 	case OPT_TOP: return plot_range(cli, "top", 1, 20, &pa->top);
 	case OPT_WIDTH: return plot_range(cli, "width", 200, 10000, &pa->width);
 	case OPT_HEIGHT: return plot_range(cli, "height", 150, 10000, &pa->height);
@@ -345,6 +404,7 @@ static int plot_args(struct cli *cli, int argc, char **argv, struct plot_args *p
 		{ "metric", required_argument, NULL, OPT_METRIC },
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "height", required_argument, NULL, OPT_HEIGHT },
+		{ "unchanged", no_argument, NULL, OPT_UNCHANGED },
 		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -386,6 +446,7 @@ static void plot_release(struct plot_ctx *pc)
 	free(pc->objects);
 	free(pc->pages);
 	free(pc->occ);
+	free(pc->touched);
 }
 
 int cmd_plot(struct cli *cli, int argc, char **argv)

@@ -10,7 +10,9 @@ static const char test_help[] =
 	"Usage: slubsim [MODEL OPTIONS] test [OPTIONS] TRACE...\n"
 	"Run self-checking traces: every 'expect' line must hold and the trace must\n"
 	"have no errors. A failing expectation prints its trace line with the\n"
-	"expected and the actual value. The last line is 'N passed, M failed'.\n"
+	"expected and the actual value; a trace without expectations fails ('no\n"
+	"expectations'). An expect line is one expectation, whatever keys it\n"
+	"checks. The last line is 'N passed, M failed' (N and M count traces).\n"
 	"\n"
 	"  -v, --verbose   also print SLUB's reports\n"
 	"  -h, --help      show this help\n"
@@ -84,6 +86,10 @@ int cmd_test(struct cli *cli, int argc, char **argv)
 			       (unsigned long long)rp.st.expect_fail,
 			       (unsigned long long)(rp.st.expect_fail + rp.st.expect_pass), (unsigned long long)errors);
 			print_failed_lines(argv[i], &rp);
+		} else if (!rp.st.expect_pass) {
+			/* a self-checking trace that checks nothing has not passed */
+			failed++;
+			printf("FAIL %s: no expectations\n", argv[i]);
 		} else {
 			passed++;
 			printf("PASS %s: %llu expectations\n", argv[i], (unsigned long long)rp.st.expect_pass);

@@ -92,8 +92,7 @@ static void usage(FILE *out, const char *prog)
 	      "  -V, --version       show the version\n"
 	      "\n'slubsim COMMAND --help' describes a command.\n"
 	      "Exit status: 0 success, 1 input processed with errors or failed expectations,\n"
-	      "2 usage error or unreadable input.\n"
-	      "\nReport bugs to: " PACKAGE_BUGREPORT "\n", out);
+	      "2 usage error or unreadable input.\n", out);
 }
 
 static int list_archs(const struct cli *cli)

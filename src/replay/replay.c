@@ -782,10 +782,25 @@ static void cache_name_of(struct replay *rp, uint64_t addr, char *buf, size_t le
 		snprintf(buf, len, "none");
 }
 
+/*
+ * An expect line is one expectation however many keys it checks (the
+ * trace's author wrote one): it fails when one of them does. @r: the
+ * check's result, -1 for an error in the line (counted as an error).
+ */
+static int count_expect(struct replay *rp, int r)
+{
+	if (r)
+		return OP_ERROR;
+	if (rp->failed_expect)
+		rp->st.expect_fail++;
+	else
+		rp->st.expect_pass++;
+	return OP_DONE;
+}
+
 static int expect_failed(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *what,
 			 const char *want, const char *got)
 {
-	rp->st.expect_fail++;
 	rp->failed_expect = true;
 	if (rp->nr_fail_lines < sizeof(rp->fail_lines) / sizeof(rp->fail_lines[0]) &&
 	    (!rp->nr_fail_lines || rp->fail_lines[rp->nr_fail_lines - 1] != ev->line))
@@ -799,10 +814,8 @@ static int expect_num(struct replay *rp, const struct trace_event *ev, uint32_t 
 {
 	char w[32], g[32];
 
-	if (at_least ? got >= want : got == want) {
-		rp->st.expect_pass++;
+	if (at_least ? got >= want : got == want)
 		return 0;
-	}
 	snprintf(w, sizeof(w), "%s%llu", at_least ? ">= " : "", (unsigned long long)want);
 	snprintf(g, sizeof(g), "%llu", (unsigned long long)got);
 	return expect_failed(rp, ev, col, what, w, g);
@@ -824,8 +837,6 @@ static int do_expect_obj(struct replay *rp, const struct trace_event *ev)
 			cache_name_of(rp, o->addr, got, sizeof(got));
 			if (strcmp(got, k->text))
 				expect_failed(rp, ev, k->col, "cache", k->text, got);
-			else
-				rp->st.expect_pass++;
 			break;
 		case TX_KSIZE:
 			expect_num(rp, ev, k->col, "ksize", k->num, sim_ksize(rp->sim, o->addr), false);
@@ -874,10 +885,8 @@ static int do_expect_bytes(struct replay *rp, const struct trace_event *ev)
 		return -1;
 	for (i = 0; i < ev->len && p[i] == ev->byte; i++)
 		;
-	if (i == ev->len) {
-		rp->st.expect_pass++;
+	if (i == ev->len)
 		return 0;
-	}
 	snprintf(want, sizeof(want), "0x%02x", ev->byte);
 	snprintf(got, sizeof(got), "0x%02x at offset %llu", p[i], (unsigned long long)(off + i));
 	return expect_failed(rp, ev, ev->col, "bytes", want, got);
@@ -890,10 +899,8 @@ static int do_expect_pair(struct replay *rp, const struct trace_event *ev, bool 
 
 	if (!a || !(b = operand(rp, ev, &ev->other, ROBJ_KMALLOC, NULL)))
 		return -1;
-	if ((a->addr == b->addr) == same) {
-		rp->st.expect_pass++;
+	if ((a->addr == b->addr) == same)
 		return 0;
-	}
 	snprintf(wa, sizeof(wa), "%s 0x%llx", same ? "==" : "!=", (unsigned long long)b->addr);
 	snprintf(wb, sizeof(wb), "0x%llx", (unsigned long long)a->addr);
 	return expect_failed(rp, ev, ev->other.col, ev->obj.s, wa, wb);
@@ -931,16 +938,12 @@ static int do_expect_fault(struct replay *rp, const struct trace_event *ev, bool
 	const char *name = had ? sim_fault_name(rp->last_op.fault) : "none";
 
 	if (!want) {
-		if (!had) {
-			rp->st.expect_pass++;
+		if (!had)
 			return 0;
-		}
 		return expect_failed(rp, ev, ev->col, "fault", "none", name);
 	}
-	if (had && (!ev->text || strstr(rp->last_fault, ev->text) || strstr(name, ev->text))) {
-		rp->st.expect_pass++;
+	if (had && (!ev->text || strstr(rp->last_fault, ev->text) || strstr(name, ev->text)))
 		return 0;
-	}
 	return expect_failed(rp, ev, ev->text_col, "fault", ev->text ? ev->text : "a fault", name);
 }
 
@@ -1316,8 +1319,8 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 		sim_rcu_barrier(rp->sim, op);
 		return OP_MODEL;
 	case TEV_VALIDATE: return do_validate(rp, ev, op);
-	case TEV_EXPECT_ERRORS: return op_done(do_expect_errors(rp, ev));
-	case TEV_EXPECT_BYTES: return op_done(do_expect_bytes(rp, ev));
+	case TEV_EXPECT_ERRORS: return count_expect(rp, do_expect_errors(rp, ev));
+	case TEV_EXPECT_BYTES: return count_expect(rp, do_expect_bytes(rp, ev));
 	case TEV_KSIZE: {
 		struct replay_obj *o = operand(rp, ev, &ev->obj, ROBJ_KMALLOC, NULL);
 
@@ -1326,12 +1329,12 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 		sim_ksize_claim(rp->sim, o->addr);	/* 6.2+: the caller may now use all of it */
 		return OP_DONE;
 	}
-	case TEV_EXPECT_OBJ: return op_done(do_expect_obj(rp, ev));
-	case TEV_EXPECT_SAME: return op_done(do_expect_pair(rp, ev, true));
-	case TEV_EXPECT_DIFFERENT: return op_done(do_expect_pair(rp, ev, false));
-	case TEV_EXPECT_CACHE: return op_done(do_expect_cache(rp, ev));
-	case TEV_EXPECT_FAULT: return op_done(do_expect_fault(rp, ev, true));
-	case TEV_EXPECT_NOFAULT: return op_done(do_expect_fault(rp, ev, false));
+	case TEV_EXPECT_OBJ: return count_expect(rp, do_expect_obj(rp, ev));
+	case TEV_EXPECT_SAME: return count_expect(rp, do_expect_pair(rp, ev, true));
+	case TEV_EXPECT_DIFFERENT: return count_expect(rp, do_expect_pair(rp, ev, false));
+	case TEV_EXPECT_CACHE: return count_expect(rp, do_expect_cache(rp, ev));
+	case TEV_EXPECT_FAULT: return count_expect(rp, do_expect_fault(rp, ev, true));
+	case TEV_EXPECT_NOFAULT: return count_expect(rp, do_expect_fault(rp, ev, false));
 	default:
 		return do_ftrace(rp, ev, cpu, op);
 	}

@@ -145,16 +145,22 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 		}
 		if (r == TRACE_ERROR) {
 			fprintf(stderr, "%s\n", err);
-			if (!keep_going)
+			if (!keep_going) {
+				rp->stop_line = rd->err.line;
 				break;
+			}
 			continue;
 		}
 		if (tp && trace_pipe_hint(tp, TRACE_PIPE_LOOKAHEAD, &hint))
 			replay_prefetch(rp, hint);
-		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect)
+		if (replay_event(rp, rd, ev) && !keep_going && !rp->failed_expect) {
+			rp->stop_line = ev->line;
 			break;
-		if (ev->kind != TEV_CONFIG && ++n == until)
+		}
+		if (ev->kind != TEV_CONFIG && ++n == until) {
+			rp->stop_until = n;
 			break;
+		}
 		if (progress && !(n & 0xfffff))
 			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
 	}

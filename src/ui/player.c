@@ -178,7 +178,7 @@ static uint64_t state_bytes(const struct player_state *st)
 	const struct page_alloc *pa = &sim->pa;
 
 	return ((uint64_t)(pa->nr_pages - pa->free_pages) << pa->page_shift) +
-	       (uint64_t)pa->nr_pages * sizeof(*pa->pages) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
+	       page_frame_bytes(pa) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
 }
 
 /* Over the memory budget: keep every other coarse checkpoint and double the interval. */

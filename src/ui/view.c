@@ -804,6 +804,8 @@ static void wrapper_table(const struct view *v, const struct player_step *st, st
 			  KV_MAJOR(since), KV_MINOR(since), (unsigned long long)wv.c_size, cache,
 			  (unsigned long long)wv.addr_align);
 		vl_puts(l, a, !wv.ok ? "MISALIGNED" : wv.guaranteed ? "aligned, guaranteed" : "aligned by luck");
+		/* the function a reader of the Rust-for-Linux source finds */
+		vl_text(out, VA_DIM, "    %s", rust_wrapper_function((enum rust_wrapper)w));
 	}
 	vl_text(out, VA_DIM, "> the wrapper this event used   * the one Linux %s ships", KV_STR(sim->env.kver));
 }
