@@ -8,6 +8,7 @@
 #include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/sysfs.h"
 #include "sim/util.h"
 
 /* ------------------------------------------------------------------ messages */
@@ -294,8 +295,8 @@ static uint64_t hash_str(const char *s)
 
 /*
  * kmalloc and kfree lines are nearly all a long trace has: flatten inlines
- * what they call in this file (the lookup, the checks, the binding), which
- * saves about 35 instructions of calls and register saves an event.
+ * what they call in this file (the lookup, the checks, the binding), so an
+ * event pays no calls and register saves for them.
  */
 static __attribute__((flatten)) int
 do_kmalloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -906,35 +907,6 @@ static int do_expect_pair(struct replay *rp, const struct trace_event *ev, bool 
 }
 
 /* The /sys/kernel/slab attribute @attr of @s; -1 if slubsim does not know it. */
-static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char *attr, uint64_t *v)
-{
-	struct cache_stats st;
-
-	kmem_cache_stats(rp->sim, s, &st);
-#define A(n, val) if (!strcmp(attr, n)) { *v = (val); return 0; }
-	A("objects", st.objects)
-	A("total_objects", st.total_objects)
-	A("slabs", st.slabs)
-	A("partial", st.partial)
-	A("objects_partial", st.objects_partial)
-	A("cpu_slabs", st.cpu_slabs)
-	A("object_size", s->object_size)
-	A("slab_size", s->size)
-	A("objs_per_slab", s->oo.objects)
-	A("order", s->oo.order)
-	A("align", s->align)
-	A("min_partial", s->min_partial)
-	A("cpu_partial", s->cpu_partial)
-	A("usersize", s->usersize)
-	A("sheaf_capacity", s->sheaf_capacity)
-	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
-	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
-	A("poison", (s->flags & SLAB_POISON) != 0)
-	A("store_user", (s->flags & SLAB_STORE_USER) != 0)
-	A("sanity_checks", (s->flags & SLAB_CONSISTENCY_CHECKS) != 0)
-#undef A
-	return -1;
-}
 
 static int do_expect_cache(struct replay *rp, const struct trace_event *ev)
 {
@@ -953,7 +925,7 @@ static int do_expect_cache(struct replay *rp, const struct trace_event *ev)
 		const struct trace_expect_key *k = &ev->keys[i];
 		uint64_t v;
 
-		if (k->key != TX_ATTR || !k->text || cache_attr(rp, s, k->text, &v))
+		if (k->key != TX_ATTR || !k->text || kmem_cache_sysfs_attr(rp->sim, s, k->text, &v))
 			return trace_error(rp, ev, k->col, "unknown cache attribute '%s'", k->text ? k->text : "?");
 		expect_num(rp, ev, k->col, k->text, k->num, v, false);
 	}

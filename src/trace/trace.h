@@ -309,6 +309,8 @@ const char *trace_format_name(enum trace_format fmt);
 int trace_parse_format(const char *s);
 
 const char *trace_kind_name(enum trace_kind kind);
+/* Cache flags as a trace spells them, "SLAB_HWCACHE_ALIGN|SLAB_RED_ZONE": 0, or -1 for a name it does not know. */
+int trace_slab_flags_parse(const char *s, slab_flags_t *out);
 const char *trace_wrapper_name(enum trace_wrapper w);
 const char *trace_config_key_name(enum config_opt key);
 
