@@ -990,9 +990,37 @@ static void ptr_unbind_stale(struct replay *rp, unsigned cpu, struct name_entry 
 	name_table_remove(&rp->ptrs, &ptr, sizeof(ptr));
 }
 
-static struct replay_obj *ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t size,
+/* The id of @ev's call site, interned for the TUI (opts.keep_call_sites); 0 when not kept. */
+static uint32_t call_site_id(struct replay *rp, const struct trace_event *ev)
+{
+	struct name_entry *e;
+	int r;
+
+	if (!rp->opts.keep_call_sites || !ev->ft.call_site)
+		return 0;
+	r = name_table_bind(&rp->call_sites, ev->ft.call_site, strlen(ev->ft.call_site) + 1, 0, &e);
+	return r == NT_OK || r == NT_ELIVE ? e->slot + 1 : 0;
+}
+
+const char *replay_call_site(const struct replay *rp, uint32_t id)
+{
+	const struct name_entry *e = id ? name_table_slot(&rp->call_sites, id - 1) : NULL;
+	size_t len;
+
+	return e ? name_table_key(&rp->call_sites, e, &len) : NULL;
+}
+
+const struct replay_obj *replay_lookup_ptr(const struct replay *rp, uint64_t ptr)
+{
+	const struct name_entry *e = name_table_lookup(&rp->ptrs, &ptr, sizeof(ptr));
+
+	return e && e->live ? name_table_payload(&rp->ptrs, e) : NULL;
+}
+
+static struct replay_obj *ptr_bind(struct replay *rp, const struct trace_event *ev, uint64_t addr, uint64_t size,
 				   struct kmem_cache *s, enum replay_obj_kind kind)
 {
+	uint64_t ptr = ev->ft.ptr;
 	struct name_entry *e;
 	struct replay_obj *o;
 
@@ -1005,6 +1033,8 @@ static struct replay_obj *ptr_bind(struct replay *rp, uint64_t ptr, uint64_t add
 	o->cache = s;
 	o->event = rp->st.events;
 	o->site = LEARN_NO_SITE;
+	o->line = ev->line;
+	o->call_site = call_site_id(rp, ev);
 	return o;
 }
 
@@ -1053,6 +1083,9 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
 		return false;
 	}
 	o->relogged = true;
+	/* the allocation is the caller's: its call site and line, not the large-kmalloc path's */
+	o->line = ev->line;
+	o->call_site = call_site_id(rp, ev);
 	rp->st.relogged++;
 	snprintf(rp->msg, sizeof(rp->msg),
 		 "the caller's record of the large kmalloc of event %llu (6.10+ traces it twice): one allocation",
@@ -1235,7 +1268,7 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp,
 				   sim_kmalloc_uses_caller(rp->sim) ? hash_str(ft->call_site) : 0, op);
 		check_bytes_alloc(rp, ev, op);
-		ptr_bind(rp, ft->ptr, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
+		ptr_bind(rp, ev, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
 		return OP_MODEL;
 	case TEV_FT_CACHE_ALLOC:
 	case TEV_FT_CACHE_ALLOC_NODE:
@@ -1246,7 +1279,7 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
 		ptr_unbind_stale(rp, cpu, ptr_entry(rp, ft->ptr), ft->ptr);
 		addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ft->gfp, op);
-		o = ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
+		o = ptr_bind(rp, ev, addr, s->object_size, s, ROBJ_CACHE_OBJ);
 		if (o)
 			o->site = site;
 		return OP_MODEL;
@@ -1425,6 +1458,7 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 	name_table_init_payload(&rp->names, sizeof(struct replay_obj));
 	name_table_init_payload(&rp->ptrs, sizeof(struct replay_obj));
 	name_table_init_payload(&rp->traced, sizeof(uint32_t));
+	name_table_init(&rp->call_sites);
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
@@ -1443,6 +1477,7 @@ void replay_release(struct replay *rp)
 	name_table_release(&rp->names);
 	name_table_release(&rp->ptrs);
 	name_table_release(&rp->traced);
+	name_table_release(&rp->call_sites);
 	if (rp->own_learn) {
 		learn_release(rp->opts.learn);
 		free(rp->opts.learn);
@@ -1499,10 +1534,11 @@ int replay_clone(struct replay *dst, const struct replay *src)
 	name_table_init(&dst->names);
 	name_table_init(&dst->ptrs);
 	name_table_init(&dst->traced);
+	name_table_init(&dst->call_sites);
 	config_init(&dst->cfg);
 	if (config_copy(&dst->cfg, &src->cfg, NULL) || (src->sim && !(dst->sim = sim_clone(src->sim))) ||
 	    name_table_clone(&dst->names, &src->names) || name_table_clone(&dst->ptrs, &src->ptrs) ||
-	    name_table_clone(&dst->traced, &src->traced) ||
+	    name_table_clone(&dst->traced, &src->traced) || name_table_clone(&dst->call_sites, &src->call_sites) ||
 	    clone_labels(dst, src))
 		goto fail;
 	if (src->sim) {
