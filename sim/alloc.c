@@ -41,10 +41,11 @@ static void large_pool_put(struct sim *sim, uint32_t i)
 static struct large_block *virt_to_large(const struct sim *sim, uint64_t addr)
 {
 	uint32_t pfn = addr_to_pfn(&sim->pa, addr);
+	const struct page *pg = pfn == PFN_NONE ? NULL : page_peek(&sim->pa, pfn);
 
-	if (pfn == PFN_NONE || sim->pa.pages[pfn].use != PAGE_LARGE)
+	if (!pg || pg->use != PAGE_LARGE)
 		return NULL;
-	return &sim->large[sim->pa.pages[pfn].owner];
+	return &sim->large[pg->owner];
 }
 
 static void warn_fault(struct sim *sim, enum sim_fault fault, const char *a, uint64_t n, const char *b)

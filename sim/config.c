@@ -8,6 +8,7 @@
 
 #include "cmdline.h"
 #include "kver.h"
+#include "page.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -139,6 +140,7 @@ int parse_size(const char *s, uint64_t *out)
 		case 'k': case 'K': shift = 10; break;
 		case 'm': case 'M': shift = 20; break;
 		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
 		}
 		if (shift)
 			num[--n] = '\0';
@@ -234,8 +236,9 @@ int config_set_mem(struct sim_config *cfg, const char *s, struct sim_err *err)
 {
 	uint64_t v;
 
-	if (parse_size(s, &v) || v < (1ull << 20) || v > (4ull << 30))
-		return bad_value(err, "memory size", s, "expected 1M to 4G, e.g. 256M");
+	/* the upper bound depends on the page size: config_finalize() */
+	if (parse_size(s, &v) || v < (1ull << 20))
+		return bad_value(err, "memory size", s, "expected 1M or more, e.g. 256M or 64G");
 	cfg->mem_bytes = v;
 	return 0;
 }
@@ -319,6 +322,34 @@ int config_set_cmdline(struct sim_config *cfg, const char *cmdline, struct sim_e
 	return 0;
 }
 
+/*
+ * Simulated RAM is any size whose page frames have 32-bit numbers
+ * (struct page_alloc) and whose direct map fits below the top of the
+ * address space; its frames are allocated as they are first used.
+ */
+static int check_mem(const struct sim_config *cfg, const struct arch_consts *ac, struct sim_err *err)
+{
+	uint64_t max = (uint64_t)(PFN_NONE - 1) << cfg->page_shift, base = ac->page_offset + ac->phys_start;
+	char msg[160];
+	struct strbuf sb;
+
+	if (max > UINT64_MAX - base + 1)
+		max = UINT64_MAX - base + 1;
+	if (cfg->mem_bytes <= max)
+		return 0;
+	sb_init(&sb, msg, sizeof(msg));
+	sb_puts(&sb, "memory size of ");
+	sb_putu(&sb, cfg->mem_bytes >> 30);
+	sb_puts(&sb, "G and more: at most ");
+	sb_putu(&sb, max >> 30);
+	sb_puts(&sb, "G with ");
+	sb_putu(&sb, (1u << cfg->page_shift) >> 10);
+	sb_puts(&sb, "K pages on ");
+	sb_puts(&sb, cfg->arch->name);
+	sb_puts(&sb, " (32-bit page frame numbers)");
+	return sim_err_set(err, SIM_EINVAL, msg, NULL, NULL);
+}
+
 int config_finalize(struct sim_config *cfg, struct sim_err *err)
 {
 	struct arch_consts ac;
@@ -335,6 +366,8 @@ int config_finalize(struct sim_config *cfg, struct sim_err *err)
 		return sim_err_set(err, SIM_EINVAL, msg, NULL, NULL);
 	}
 	arch_consts_init(&ac, cfg->arch, cfg->kver, cfg->page_shift);
+	if (check_mem(cfg, &ac, err))
+		return -1;
 	return cmdline_parse(cfg->cmdline, cfg->kver, ac.max_page_order, &cfg->boot, err);
 }
 

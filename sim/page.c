@@ -23,32 +23,54 @@ int page_alloc_init(struct page_alloc *pa, uint64_t mem_bytes, unsigned page_shi
 	pa->free_pages = n;
 	for (unsigned o = 0; o < 32; o++)
 		pa->free_head[o] = PFN_NONE;
-	/* calloc: untouched page structs stay untouched host memory */
-	pa->pages = calloc(n, sizeof(*pa->pages));
-	return pa->pages ? 0 : -1;
+	pa->nr_chunks = (uint32_t)((n + PAGE_CHUNK - 1) >> PAGE_CHUNK_SHIFT);
+	pa->chunk = calloc(pa->nr_chunks, sizeof(*pa->chunk));
+	return pa->chunk ? 0 : -1;
 }
 
 void page_alloc_release(struct page_alloc *pa)
 {
-	free(pa->pages);
-	pa->pages = NULL;
+	for (uint32_t i = 0; pa->chunk && i < pa->nr_chunks; i++)
+		free(pa->chunk[i]);
+	free(pa->chunk);
+	pa->chunk = NULL;
 }
 
 int page_alloc_clone(struct page_alloc *dst, const struct page_alloc *src)
 {
 	*dst = *src;
-	dst->pages = malloc((size_t)src->nr_pages * sizeof(*src->pages));
-	if (!dst->pages)
+	dst->chunk = calloc(src->nr_chunks, sizeof(*dst->chunk));
+	if (!dst->chunk)
 		return -1;
-	/* pages past the fresh range are all zero */
-	memcpy(dst->pages, src->pages, (size_t)src->fresh_pfn * sizeof(*src->pages));
-	memset(dst->pages + src->fresh_pfn, 0, (size_t)(src->nr_pages - src->fresh_pfn) * sizeof(*src->pages));
+	for (uint32_t i = 0; i < src->nr_chunks; i++) {
+		if (!src->chunk[i])
+			continue;
+		dst->chunk[i] = malloc(PAGE_CHUNK * sizeof(struct page));
+		if (!dst->chunk[i]) {
+			page_alloc_release(dst);
+			return -1;
+		}
+		memcpy(dst->chunk[i], src->chunk[i], PAGE_CHUNK * sizeof(struct page));
+	}
+	return 0;
+}
+
+/* A fresh max-order block is handed out from @pfn on: its chunk gets its frames. */
+static int touch_chunk(struct page_alloc *pa, uint32_t pfn)
+{
+	struct page **c = &pa->chunk[pfn >> PAGE_CHUNK_SHIFT];
+
+	if (*c)
+		return 0;
+	if (!(*c = calloc(PAGE_CHUNK, sizeof(**c))))
+		return -1;
+	pa->nr_touched++;
 	return 0;
 }
 
 static void list_add_block(struct page_alloc *pa, uint32_t pfn, unsigned order)
 {
-	struct page *p = &pa->pages[pfn];
+	struct page *p = page_at(pa, pfn);
 	uint32_t head = pa->free_head[order];
 
 	p->use = PAGE_BUDDY;
@@ -57,21 +79,21 @@ static void list_add_block(struct page_alloc *pa, uint32_t pfn, unsigned order)
 	p->prev = PFN_NONE;
 	p->next = head;
 	if (head != PFN_NONE)
-		pa->pages[head].prev = pfn;
+		page_at(pa, head)->prev = pfn;
 	pa->free_head[order] = pfn;
 	pa->nr_free[order]++;
 }
 
 static void list_del_block(struct page_alloc *pa, uint32_t pfn, unsigned order)
 {
-	struct page *p = &pa->pages[pfn];
+	struct page *p = page_at(pa, pfn);
 
 	if (p->prev != PFN_NONE)
-		pa->pages[p->prev].next = p->next;
+		page_at(pa, p->prev)->next = p->next;
 	else
 		pa->free_head[order] = p->next;
 	if (p->next != PFN_NONE)
-		pa->pages[p->next].prev = p->prev;
+		page_at(pa, p->next)->prev = p->prev;
 	p->use = PAGE_FREE_UNUSED;
 	p->head = 0;
 	pa->nr_free[order]--;
@@ -88,7 +110,8 @@ uint32_t page_alloc_block(struct page_alloc *pa, unsigned order, enum page_use u
 	while (o <= pa->max_order && pa->free_head[o] == PFN_NONE)
 		o++;
 	if (o > pa->max_order) {
-		if (pa->fresh_pfn >= pa->nr_pages)
+		/* a max-order block never straddles chunks: both are powers of two, the chunk the larger */
+		if (pa->fresh_pfn >= pa->nr_pages || touch_chunk(pa, pa->fresh_pfn))
 			return PFN_NONE;
 		list_add_block(pa, pa->fresh_pfn, pa->max_order);
 		pa->fresh_pfn += 1u << pa->max_order;
@@ -102,7 +125,7 @@ uint32_t page_alloc_block(struct page_alloc *pa, unsigned order, enum page_use u
 		list_add_block(pa, pfn + (1u << o), o);
 	}
 	for (uint32_t i = 0; i < (1u << order); i++) {
-		struct page *p = &pa->pages[pfn + i];
+		struct page *p = page_at(pa, pfn + i);
 
 		p->use = (uint8_t)use;
 		p->head = i == 0;
@@ -116,16 +139,16 @@ uint32_t page_alloc_block(struct page_alloc *pa, unsigned order, enum page_use u
 void page_free_block(struct page_alloc *pa, uint32_t pfn, unsigned order)
 {
 	for (uint32_t i = 0; i < (1u << order); i++) {
-		pa->pages[pfn + i].use = PAGE_FREE_UNUSED;
-		pa->pages[pfn + i].head = 0;
+		page_at(pa, pfn + i)->use = PAGE_FREE_UNUSED;
+		page_at(pa, pfn + i)->head = 0;
 	}
 	pa->free_pages += 1u << order;
 	/* __free_one_page(): merge while the buddy is a free block of the same order */
 	while (order < pa->max_order) {
 		uint32_t buddy = pfn ^ (1u << order);
-		struct page *b = &pa->pages[buddy];
+		const struct page *b = buddy < pa->nr_pages ? page_at(pa, buddy) : NULL;
 
-		if (buddy >= pa->nr_pages || b->use != PAGE_BUDDY || b->order != order)
+		if (!b || b->use != PAGE_BUDDY || b->order != order)
 			break;
 		list_del_block(pa, buddy, order);
 		pfn &= ~(1u << order);

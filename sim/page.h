@@ -2,11 +2,15 @@
  * Simulated physical memory and a buddy page allocator (mm/page_alloc.c):
  * page frames with kernel-like direct-map addresses, free lists per order,
  * split on allocation and merge on free. Host bytes are allocated by the
- * owners of blocks (slabs, large kmalloc), so memory follows what is live.
+ * owners of blocks (slabs, large kmalloc), so memory follows what is live;
+ * the page frames themselves are allocated a chunk at a time when a block
+ * in the chunk is first handed out, so the simulated RAM may be as large as
+ * 32-bit page frame numbers reach.
  */
 #ifndef SLUBSIM_PAGE_H
 #define SLUBSIM_PAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PFN_NONE UINT32_MAX
@@ -37,8 +41,33 @@ struct page_alloc {
 	uint32_t free_head[32];		/* per order */
 	uint64_t nr_free[32];		/* blocks per order on the lists */
 	uint64_t free_pages;		/* total free pages, including the fresh range */
-	struct page *pages;
+	struct page **chunk;		/* PAGE_CHUNK pages each; NULL until a block in it is handed out */
+	uint32_t nr_chunks;
+	uint32_t nr_touched;		/* chunks allocated */
 };
+
+#define PAGE_CHUNK_SHIFT 16
+#define PAGE_CHUNK (1u << PAGE_CHUNK_SHIFT)
+
+/* Host bytes of the page frames allocated so far. */
+static inline uint64_t page_frame_bytes(const struct page_alloc *pa)
+{
+	return (uint64_t)pa->nr_touched * PAGE_CHUNK * sizeof(struct page);
+}
+
+/* The frame of @pfn; its chunk must exist (the pfn is in a block that was handed out). */
+static inline struct page *page_at(const struct page_alloc *pa, uint32_t pfn)
+{
+	return &pa->chunk[pfn >> PAGE_CHUNK_SHIFT][pfn & (PAGE_CHUNK - 1)];
+}
+
+/* The frame of any @pfn below nr_pages, NULL if nothing in its chunk was ever handed out. */
+static inline const struct page *page_peek(const struct page_alloc *pa, uint32_t pfn)
+{
+	const struct page *c = pa->chunk[pfn >> PAGE_CHUNK_SHIFT];
+
+	return c ? &c[pfn & (PAGE_CHUNK - 1)] : NULL;
+}
 
 int page_alloc_init(struct page_alloc *pa, uint64_t mem_bytes, unsigned page_shift, unsigned max_order,
 		    uint64_t base);

@@ -9,18 +9,22 @@
 
 /* b3d8aa84bbfe "rust: allocator: Prevent mis-aligned allocation" (6.5, Cc stable) */
 static const unsigned npot_stable[] = { KVS(6, 1, 45), 0 };
+/* "rust: alloc: implement `Allocator` for `Kmalloc`" (6.13): in 6.12.19 with its series (March 2025) */
+static const unsigned allocator_stable[] = { KVS(6, 12, 19), 0 };
 static const unsigned no_stable[] = { 0 };
 
 static const struct {
 	const char *name;
 	unsigned since;
 	const unsigned *stable;	/* the stable releases that got it before @since */
+	const char *function;	/* what rust/kernel/allocator.rs or rust/kernel/alloc/allocator.rs calls it */
 } wrappers[NR_RUST_WRAPPERS] = {
-	[RUST_NAIVE] = { "naive", KV(6, 1) },
-	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable },
-	[RUST_PAD] = { "pad", KV(6, 11) },
-	[RUST_ALLOCATOR] = { "allocator", KV(6, 13) },
-	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18) },
+	[RUST_NAIVE] = { "naive", KV(6, 1), NULL, "KernelAllocator::alloc()" },
+	[RUST_NPOT] = { "npot", KV(6, 5), npot_stable, "krealloc_aligned()" },
+	[RUST_PAD] = { "pad", KV(6, 11), NULL, "krealloc_aligned()" },
+	/* the Allocator trait: ReallocFunc::call() sizes with aligned_size(), 6.18 with aligned_layout() */
+	[RUST_ALLOCATOR] = { "allocator", KV(6, 13), allocator_stable, "<Kmalloc as Allocator>::realloc()" },
+	[RUST_NODE_ALIGN] = { "node-align", KV(6, 18), NULL, "<Kmalloc as Allocator>::realloc()" },
 };
 
 const char *rust_wrapper_name(enum rust_wrapper w)
@@ -44,10 +48,14 @@ unsigned rust_wrapper_since(enum rust_wrapper w)
 	return (unsigned)w < NR_RUST_WRAPPERS ? wrappers[w].since : 0;
 }
 
+const char *rust_wrapper_function(enum rust_wrapper w)
+{
+	return (unsigned)w < NR_RUST_WRAPPERS ? wrappers[w].function : "?";
+}
+
 /*
  * The newest wrapper @kver has, stable backports included: 6.1.45+ has the
- * npot krealloc_aligned(). (Which 6.12.y got the Allocator trait is not
- * known to the model; pick it with --wrapper.)
+ * npot krealloc_aligned(), 6.12.19+ the Allocator trait.
  */
 enum rust_wrapper rust_default_wrapper(unsigned kver)
 {

@@ -30,6 +30,8 @@ int rust_wrapper_from_name(const char *name, enum rust_wrapper *out);
 enum rust_wrapper rust_default_wrapper(unsigned kver);
 /* The first mainline version that shipped @w (KV()). */
 unsigned rust_wrapper_since(enum rust_wrapper w);
+/* The kernel function @w models, as the Rust-for-Linux source names it ("krealloc_aligned()"). */
+const char *rust_wrapper_function(enum rust_wrapper w);
 
 /* core::alloc::Layout::pad_to_align(): @size rounded up to a multiple of @align (a valid Layout). */
 uint64_t rust_pad_to_align(uint64_t size, uint64_t align);

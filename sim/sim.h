@@ -1,5 +1,5 @@
 /*
- * libslubsim: one simulated kernel's slab allocator. sim_create() boots it
+ * The model: one simulated kernel's slab allocator. sim_create() boots it
  * from a finalized configuration (config_finalize()); everything else works
  * on the returned handle. No globals, no I/O: errors are return codes.
  */

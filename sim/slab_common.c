@@ -521,7 +521,7 @@ struct sim *sim_clone(const struct sim *src)
 	sim->nr_slab_entries = 0;
 	sim->large = NULL;
 	sim->nr_large_entries = 0;
-	sim->pa.pages = NULL;
+	sim->pa.chunk = NULL;
 	sim->rcu_pending = NULL;
 	sim->observer = NULL;
 	sim->observer_ctx = NULL;

@@ -665,8 +665,8 @@ load_freelist:
 
 /* ------------------------------------------------------------------ free */
 
-/* 59090e479ac7 "mm, slub: avoid zeroing kmalloc redzone" (6.12, Cc stable) */
-static const unsigned init_free_keep_redzone_stable[] = { KVS(6, 6, 55), KVS(6, 10, 14), KVS(6, 11, 3), 0 };
+/* 59090e479ac7 "mm, slub: avoid zeroing kmalloc redzone" (6.12; stable, docs/KERNEL-VERSIONS.md) */
+static const unsigned init_free_keep_redzone_stable[] = { KVS(6, 10, 14), KVS(6, 11, 3), 0 };
 
 /*
  * mm/slub.c slab_free_hook() with init: zero the object and the metadata

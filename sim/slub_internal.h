@@ -74,10 +74,11 @@ static inline size_t slab_data_size(const struct sim *sim, unsigned order, unsig
 static inline struct slab *virt_to_slab(const struct sim *sim, uint64_t addr)
 {
 	uint32_t pfn = addr_to_pfn(&sim->pa, addr);
+	const struct page *pg = pfn == PFN_NONE ? NULL : page_peek(&sim->pa, pfn);
 
-	if (pfn == PFN_NONE || sim->pa.pages[pfn].use != PAGE_SLAB)
+	if (!pg || pg->use != PAGE_SLAB)
 		return NULL;
-	return &sim->slabs[sim->pa.pages[pfn].owner];
+	return &sim->slabs[pg->owner];
 }
 
 /* mm/slab.h obj_to_index(): the index of the object slot @object falls in, -1 outside the slots */

@@ -29,7 +29,7 @@ static void slab_err(struct sim *sim, enum sim_fault fault, const struct kmem_ca
 	report_fault(sim, fault, s, slab, 0, title, NULL, fix);
 }
 
-/* "<what>. Found/Counter is A but should be/counted were B" */
+/* slab_err() about a counter: "Wrong object count. Counter is 0 but counted were 55" */
 static void counter_err(struct sim *sim, const struct kmem_cache *s, struct slab *slab, const char *what,
 			const char *mid, long a, long b, const char *fix)
 {

@@ -68,7 +68,10 @@ for val in 5.4 6.0 6.20 7.0 6 6. 6.1. 6.1.x v v6 vv6.1 6..1 6.256 256.1 42949673
 for val in vax X86_64 x86-64 "x86_64 " arm64,x86_64; do expect_bad arch "$val"; done
 for val in 0 8193 4294967297 0x0 0x2001 2K; do expect_bad cpus "$val"; done
 for val in 8K 2K 1 4095 4097 32K 128K 0x1000x 1G 16 64 4k4k; do expect_bad page-size "$val"; done
-for val in 0 1K 1023K 65G 1T 16E 0xK 1M1 1MB 256m.; do expect_bad mem "$val"; done
+for val in 0 1K 1023K 16E 17000000T 0xK 1M1 1MB 256m.; do expect_bad mem "$val"; done
+# past what 32-bit page frame numbers reach at the page size: caught when the options meet
+run --mem=16T caches
+verdict "--mem=16T with 4K pages" "^slubsim: memory size of 16384G and more: at most 16383G with 4K pages"
 for val in 1K 0x 0xg 1- 18446744073709551616 0x10000000000000000; do expect_bad seed "$val"; done
 for val in FOO=y SLUB_DEBUG_ON SLUB_DEBUG_ON= SLUB_DEBUG_ON=1 SLUB_DEBUG_ON=yes SLUB_DEBUG_ON=m =y CONFIG_=y \
 	CONFIG_CONFIG_NUMA=y NUMA=y,FOO=n "NUMA =y" ",,=,," "$longA=y" "NUMA=y,$longA" "$binary=y" "$huge"; do
@@ -129,6 +132,9 @@ expect_good "--cmdline=slub_debug=F$(printf '\t')Z init_on_alloc=of"	# a blank e
 expect_good "--cmdline=slub_min_order=10 slub_min_objects=32767 slub_debug=FZPUTA"
 expect_good "--cmdline=swiotlb=65536,4,noforce swiotlb swiotlb=force swiotlb=,"
 expect_good --cpus=8192 --mem=4G --seed=18446744073709551615
+# any size the page frame numbers reach: frames are allocated as they are used
+expect_good --mem=1T
+expect_good --arch=arm64 --page-size=64K --mem=16T
 expect_good --mem=1M --cpus=1 --seed=0x0
 expect_good --kernel=v6.19.999 --arch=arm64 --page-size=0x10000
 expect_good --kconfig=config_numa=n,CONFIG_SLUB_DEBUG_ON=y

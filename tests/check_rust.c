@@ -230,6 +230,9 @@ START_TEST(test_default_wrapper_and_names)
 	} cases[] = {
 		{ KV(6, 1), RUST_NAIVE }, { KV(6, 4), RUST_NAIVE }, { KV(6, 5), RUST_NPOT },
 		{ KV(6, 10), RUST_NPOT }, { KV(6, 11), RUST_PAD }, { KV(6, 12), RUST_PAD },
+		/* stable: 6.1.45 got npot, 6.12.19 the Allocator trait */
+		{ KVS(6, 1, 44), RUST_NAIVE }, { KVS(6, 1, 45), RUST_NPOT }, { KVS(6, 12, 18), RUST_PAD },
+		{ KVS(6, 12, 19), RUST_ALLOCATOR },
 		{ KV(6, 13), RUST_ALLOCATOR }, { KV(6, 17), RUST_ALLOCATOR }, { KV(6, 18), RUST_NODE_ALIGN },
 		{ KV(6, 19), RUST_NODE_ALIGN },
 	};

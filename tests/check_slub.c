@@ -864,8 +864,8 @@ START_TEST(test_init_on_free_kmalloc_redzone)
 		const char *kernel;
 		int reported;
 		unsigned char tail;	/* byte 25 of the freed kmalloc(20): wiped, or the red zone kept */
-	} cases[] = { { "6.1", 0, 0x00 }, { "6.2", 1, 0 }, { "6.10.13", 1, 0 }, { "6.10.14", 0, 0xcc },
-		      { "6.11.2", 1, 0 }, { "6.11.3", 0, 0xcc }, { "6.12", 0, 0xcc } };
+	} cases[] = { { "6.1", 0, 0x00 }, { "6.2", 1, 0 }, { "6.6", 1, 0 }, { "6.10.13", 1, 0 },
+		      { "6.10.14", 0, 0xcc }, { "6.11.2", 1, 0 }, { "6.11.3", 0, 0xcc }, { "6.12", 0, 0xcc } };
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZU init_on_free=1", NULL, NULL, NULL);

@@ -439,6 +439,10 @@ START_TEST(alignment_pane)
 	ck_has(t, "Linux 6.1.192 guarantees kmalloc(96) alignment 8");
 	ck_has(t, "> naive       6.1         96  kmalloc-96            32  MISALIGNED");
 	ck_has(t, "* npot        6.5        128  kmalloc-128          128  aligned, guaranteed");	/* 6.1.45+ */
+	/* each row names the kernel function it models */
+	ck_has(t, "aligned, guaranteed\n    krealloc_aligned()\n");
+	ck_has(t, "KernelAllocator::alloc()");
+	ck_has(t, "<Kmalloc as Allocator>::realloc()");
 	go(1);
 	t = text_of(view_align, 80);
 	ck_has(t, "kmalloc(64) \u2192 kmalloc-64, ksize 64, slots aligned to 64");
@@ -550,14 +554,12 @@ START_TEST(record_of_reused_name)
 }
 END_TEST
 
-/* An ftrace trace's allocation is counted in the cache its later free names, from its own event (learn.h). */
-START_TEST(cache_names_learnt)
+/* A three-event ftrace trace: two task_structs allocated, the first freed with its cache's name. */
+static void write_ftrace(char *name)
 {
-	static char name[] = "/tmp/check_view_ft_XXXXXX";
 	static const char head[] = "            init-1       [000] .....     6.84%04u: ";
 	int fd = mkstemp(name);
 	FILE *f = fdopen(fd, "w");
-	const char *t;
 
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "# tracer: nop\n");
@@ -570,7 +572,24 @@ START_TEST(cache_names_learnt)
 	fprintf(f, head, 3);
 	fprintf(f, "kmem_cache_free: call_site=delayed_put_task_struct+0x8e/0x100 ptr=ffff8d824183e100 name=task_struct\n");
 	fclose(f);
+}
+
+/* The three-event ftrace trace, opened in the player (and removed: the player keeps it mapped). */
+static void open_ftrace(void)
+{
+	char name[] = "/tmp/check_view_ft_XXXXXX";
+
+	write_ftrace(name);
 	open_trace(name);
+	unlink(name);
+}
+
+/* An ftrace trace's allocation is counted in the cache its later free names, from its own event (learn.h). */
+START_TEST(cache_names_learnt)
+{
+	const char *t;
+
+	open_ftrace();
 	go(1);
 	t = text_of(caches_pane, 120);
 	ck_has(t, "task_struct");
@@ -579,7 +598,48 @@ START_TEST(cache_names_learnt)
 	go(2);	/* back through a checkpoint */
 	ck_assert_ptr_nonnull(sim_find_cache(pl.live.rp.sim, "task_struct"));
 	ck_assert_ptr_null(sim_find_cache(pl.live.rp.sim, "traced-6208-6208"));
-	unlink(name);
+}
+END_TEST
+
+/* From the start, breakpoint @spec stops the run at event @want. */
+static void run_from_start(const char *spec, uint64_t want)
+{
+	struct player_break b;
+
+	go(0);
+	ck_assert_int_eq(bp(spec, &b), 0);
+	ck_assert_int_eq(player_run(&pl, &b, 1, 0), 0);
+	ck_assert_uint_eq(player_pos(&pl), want);
+}
+
+/* The trace's own pointer and call site: in the event line and the inspector, for / and for breakpoints. */
+START_TEST(trace_pointer_and_call_site)
+{
+	struct player_break b;
+	const char *t;
+
+	open_ftrace();
+	go(1);
+	t = text_of(view_header, 200);
+	ck_has(t, "init-1 kmem_cache_alloc ptr=ffff8d824183e100 call_site=copy_process+0x20e/0x1ae0 bytes_req=6208");
+	ck_has(t, "\u2192 task_struct");
+	go(2);
+	ck_assert_int_eq(view_search(&v, "0xffff8d824183e100"), 0);
+	t = text_of(view_object, 120);
+	ck_has(t, "ftrace ptr ffff8d824183e100");
+	ck_has(t, "allocated at trace line 2 by copy_process+0x20e/0x1ae0");
+	/* a call site: its newest live object, the second task_struct */
+	ck_assert_int_eq(view_search(&v, "copy_process"), 0);
+	ck_has(text_of(view_object, 120), "ftrace ptr ffff8d8241b36600");
+	ck_assert_int_eq(view_search(&v, "no_such_function"), -1);
+	/* breakpoints on a call site and on a trace pointer */
+	run_from_start("site delayed_put_task_struct", 3);
+	run_from_start("ptr 0xffff8d8241b36600", 2);
+	ck_assert_int_eq(bp("ptr xyz", &b), -1);
+	ck_assert_int_eq(bp("site", &b), -1);
+	/* a function matches with the compiler's suffixes, not as a prefix of another name */
+	ck_assert(player_site_matches("getname_flags.part.0+0x2b/0x1c0", "getname_flags"));
+	ck_assert(!player_site_matches("getname_flags_x+0x2b/0x1c0", "getname_flags"));
 }
 END_TEST
 
@@ -608,6 +668,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, search_and_help);
 	tcase_add_test(tc, record_of_reused_name);
 	tcase_add_test(tc, cache_names_learnt);
+	tcase_add_test(tc, trace_pointer_and_call_site);
 	suite_add_tcase(s, tc);
 	return s;
 }

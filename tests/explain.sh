@@ -54,6 +54,12 @@ fi
 check 'explain text: size index' grep -q 'kmalloc_size_index\[(96 - 1) / 8 = 11\] = 1 -> kmalloc-96' "$out"
 check 'explain text: naive misaligned' grep -q 'naive .*MISALIGNED for align 64' "$out"
 check 'explain text: npot rule' grep -q 'align 64 > ARCH_SLAB_MINALIGN 8 so next_power_of_two -> 128' "$out"
+# each wrapper row names the kernel function it models
+check 'explain text: npot is krealloc_aligned()' grep -q '^  npot .* krealloc_aligned(): pad_to_align' "$out"
+check 'explain text: pad is krealloc_aligned()' grep -q '^  pad .* krealloc_aligned(): pad_to_align' "$out"
+check 'explain text: naive is KernelAllocator::alloc()' grep -q '^  naive .* KernelAllocator::alloc(): krealloc(NULL' "$out"
+check 'explain text: allocator is the Allocator trait' grep -q '^  allocator .* <Kmalloc as Allocator>::realloc(): aligned_size()' "$out"
+check 'explain text: node-align is krealloc_node_align()' grep -q '^  node-align .* <Kmalloc as Allocator>::realloc(): Kmalloc::aligned_layout() -> 128, krealloc_node_align()' "$out"
 "$SLUBSIM" --cmdline=slub_debug=FZPU explain 96 >"$out"
 check 'explain text: debug slot' grep -q 's->size 200 -> 8; objects start red_left_pad 8' "$out"
 # bad SPECs and options: exit 2

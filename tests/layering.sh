@@ -1,6 +1,6 @@
 #!/bin/sh
 # The layers include only themselves and the layers below them:
-#   sim/ <- src/trace/ <- src/replay/ <- src/ui/ <- tui/ <- src/cli/
+#   sim/ <- src/trace/ <- src/replay/ <- src/api/ (and include/) <- src/ui/ <- tui/ <- src/cli/
 # (README.md, Layout). tests/, bench/, fuzz/ and examples/ may include anything.
 # No source file sits directly in src/, and src/ has no folder outside the list.
 . "$(dirname "$0")/lib.sh"
@@ -12,9 +12,10 @@ rank() { # rank PATH: the layer's place from the bottom, or nothing outside the 
 	sim/*) echo 0 ;;
 	src/trace/*) echo 1 ;;
 	src/replay/*) echo 2 ;;
-	src/ui/*) echo 3 ;;
-	tui/*) echo 4 ;;
-	src/cli/*) echo 5 ;;
+	src/api/*|include/*) echo 3 ;;
+	src/ui/*) echo 4 ;;
+	tui/*) echo 5 ;;
+	src/cli/*) echo 6 ;;
 	esac
 }
 
@@ -22,10 +23,10 @@ rank() { # rank PATH: the layer's place from the bottom, or nothing outside the 
 # number of includes checked goes to $tmp/count.
 layering() {
 	root=$1 n=0
-	for f in $(cd "$root" && find sim src tui -name '*.[ch]' | sort); do
+	for f in $(cd "$root" && find sim src tui include -name '*.[ch]' 2>/dev/null | sort); do
 		r=$(rank "$f")
 		if [ -z "$r" ]; then
-			echo "$f: not in a layer (sim/, src/trace/, src/replay/, src/ui/, tui/, src/cli/)"
+			echo "$f: not in a layer (sim/, src/trace/, src/replay/, src/api/, src/ui/, tui/, src/cli/)"
 			continue
 		fi
 		# "X" and <X> that name a file of the tree
@@ -48,13 +49,17 @@ layering() {
 }
 
 layering "$srcdir" >"$tmp/up"
+# the installed header stands alone: nothing of the tree
+if grep -q '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$srcdir/include/slubsim/slubsim.h"; then
+	echo "include/slubsim/slubsim.h: includes a header of the tree; it is installed alone" >>"$tmp/up"
+fi
 if [ -s "$tmp/up" ]; then not_ok "upward includes:"; cat "$tmp/up" >&2; else ok; fi
 # the scan saw the tree: every layer includes something
 check "includes checked: $(cat "$tmp/count")" test "$(cat "$tmp/count")" -gt 50
 
 # every source of the layers is in Makefile.am, so that make dist ships it
 missing=
-for f in $(cd "$srcdir" && find sim src tui -name '*.[ch]' | sort); do
+for f in $(cd "$srcdir" && find sim src tui include -name '*.[ch]' | sort); do
 	grep -q "[[:space:]]$f\([[:space:]]\|\$\)" "$srcdir/Makefile.am" || missing="$missing $f"
 done
 check "sources missing from Makefile.am:${missing:- none}" test -z "$missing"

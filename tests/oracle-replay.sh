@@ -37,4 +37,18 @@ for trace in "$srcdir"/tests/oracle/*/kmem.trace.xz "$srcdir"/tests/oracle/*/*/k
 done
 # the 6.1 and 6.12 boots of both architectures are all here
 [ "$n" -ge 5 ] && ok || not_ok "only $n real traces under tests/oracle"
+
+# The workload corrupts nothing (the slub_debug=FZPU boots found nothing), so other debug
+# options must not report anything either: U and Z without P (init_on_alloc, Debian's default,
+# zeroes every object), and init_on_free on kmalloc caches with U and Z
+for trace in "$srcdir"/tests/oracle/*/default-smp2/kmem.trace.xz; do
+	[ -f "$trace" ] || continue
+	oracle_model "$(dirname "$trace")"
+	for debug in slub_debug=FZU slub_debug=Z slub_debug=U "slub_debug=FZU init_on_free=1" "slub_debug=FZPU init_on_free=1"; do
+		xz -dc "$trace" | "$SLUBSIM" --kernel="$kernel" --arch="$arch" --cpus="$cpus" --cmdline="$cmdline $debug" \
+			run -k -q -s - >"$out" 2>&1
+		reports=$(sed -n 's/^SLUB reports: *//p' "$out")
+		[ "$reports" = 0 ] && ok || not_ok "$name ($kernel $arch) with $debug: ${reports:-no} SLUB reports"
+	done
+done
 finish

@@ -102,4 +102,8 @@ check 'a wrong model disagrees and exits 1' [ $? -eq 1 ]
 "$SLUBSIM" run -q --summary "$srcdir/traces/real/debian61-default.trace" >"$tmp/out" 2>&1
 check 'frees of objects from before the trace are counted' grep -Eq 'before the trace: [1-9]' "$tmp/out"
 check 'no errors in the real trace' grep -Eq '^errors: +0$' "$tmp/out"
+# --mem takes what the page frame numbers reach; host memory follows the pages used, not the size
+"$SLUBSIM" --mem=1T run --summary "$srcdir/traces/lessons/02-alignment-rust.trace" >"$tmp/out" 2>&1
+kib=$(sed -n 's/^peak memory: *\([0-9]*\) KiB.*/\1/p' "$tmp/out")
+[ -n "$kib" ] && [ "$kib" -lt 200000 ] && ok || not_ok "--mem=1T: peak memory '${kib:-?}' KiB"
 finish

@@ -310,7 +310,7 @@ static void add_break(struct tui *t)
 	char buf[100], desc[100], why[160];
 	struct player_break b;
 
-	if (!prompt(t, "Break on (cache NAME|obj NAME|event KIND|new|discard|misaligned|fault|expect): ", buf,
+	if (!prompt(t, "Break on (cache NAME|obj NAME|event KIND|site FN|ptr HEX|new|discard|misaligned|fault|expect): ", buf,
 		    sizeof(buf)))
 		return;
 	if (player_break_parse(t->pl, buf, &b, why, sizeof(why))) {
@@ -360,7 +360,7 @@ static void search(struct tui *t)
 	if (!prompt(t, "/", buf, sizeof(buf)))
 		return;
 	if (view_search(&t->v, buf)) {
-		snprintf(t->status, sizeof(t->status), "no cache or object named '%s'", buf);
+		snprintf(t->status, sizeof(t->status), "no cache, object, trace pointer or call site '%s'", buf);
 		return;
 	}
 	t->v.follow = false;

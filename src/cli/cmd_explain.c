@@ -116,8 +116,8 @@ static void text_model(FILE *out, const struct sim *sim)
 		sim->env.ac.slab_minalign);
 	if (cfg->cmdline && *cfg->cmdline)
 		fprintf(out, ", command line '%s'", cfg->cmdline);
-	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot;"
-		" 6.12.y's allocator backport: --wrapper)\n", KV_STR(cfg->kver));
+	fprintf(out, "\n* marks the Rust wrapper Linux %s ships (stable backports count: 6.1.45+ has npot,"
+		" 6.12.19+ allocator)\n", KV_STR(cfg->kver));
 }
 
 static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_outcome *o)
@@ -271,6 +271,7 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 {
 	uint64_t padded = rust_pad_to_align(r->size, r->align);
 
+	fprintf(out, "%s: ", rust_wrapper_function(w));
 	switch (w) {
 	case RUST_NAIVE:
 		fprintf(out, "krealloc(NULL, %" PRIu64 "), align ignored", r->size);
@@ -284,9 +285,11 @@ static void text_wrapper_size(FILE *out, const struct sim *sim, enum rust_wrappe
 	case RUST_PAD:
 		fprintf(out, "pad_to_align -> %" PRIu64, padded);
 		return;
+	case RUST_ALLOCATOR:
+		fprintf(out, "aligned_size() -> %" PRIu64, padded);
+		return;
 	default:
-		fprintf(out, "%s -> %" PRIu64, w == RUST_ALLOCATOR ? "aligned_size()" : "Kmalloc::aligned_layout()",
-			padded);
+		fprintf(out, "Kmalloc::aligned_layout() -> %" PRIu64 ", krealloc_node_align()", padded);
 	}
 }
 

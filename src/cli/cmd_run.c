@@ -27,14 +27,17 @@ static const char run_help[] =
 	"      --json             the caches as JSON after the trace\n"
 	"      --check-bytes-alloc  compare each ftrace kmalloc event's bytes_alloc with the\n"
 	"                         model; the last line is 'bytes_alloc agreement: M/N'\n"
+	"      --validate         after the trace, validate every cache with debug flags, as\n"
+	"                         writing 1 to /sys/kernel/slab/CACHE/validate does; the last\n"
+	"                         line is 'validate: N caches, M errors'\n"
 	"  -k, --keep-going       go on past errors in the trace and count them\n"
 	"  -q, --quiet            do not print SLUB's reports\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"Exit status: 0, 1 if the trace had errors, failed expectations or bytes_alloc\n"
-	"mismatches, 2 for usage errors or an unreadable trace.\n";
+	"Exit status: 0, 1 if the trace had errors, failed expectations, bytes_alloc\n"
+	"mismatches or validation errors, 2 for usage errors or an unreadable trace.\n";
 
-enum { OPT_UNTIL = 256, OPT_SLABINFO, OPT_SYSFS, OPT_JSON, OPT_CHECK_BYTES };
+enum { OPT_UNTIL = 256, OPT_SLABINFO, OPT_SYSFS, OPT_JSON, OPT_CHECK_BYTES, OPT_VALIDATE };
 
 struct run_ctx {
 	bool events;
@@ -142,6 +145,31 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 	}
 }
 
+/*
+ * --validate: validate_slab_cache() of every cache with debug flags, as a
+ * script writing 1 to each /sys/kernel/slab/CACHE/validate after a workload
+ * would. Prints what is found; the number of errors the kernel's KUnit
+ * suite would count.
+ */
+static uint64_t validate_all(FILE *out, struct sim *sim, bool quiet)
+{
+	uint64_t before = sim_slab_errors(sim);
+	unsigned caches = 0;
+	struct kmem_cache *s;
+	struct sim_op op;
+
+	for (unsigned i = 0; (s = sim_cache_slabinfo_order(sim, i)); i++) {
+		if (!kmem_cache_debug(s) || sim_validate_cache(sim, s, &op) < 0)
+			continue;
+		caches++;
+		if (op.nr_faults && !quiet)
+			fprintf(stderr, "validate %s:\n%s", s->name, op.fault_text);
+	}
+	fprintf(out, "validate: %u caches, %llu errors\n", caches,
+		(unsigned long long)(sim_slab_errors(sim) - before));
+	return sim_slab_errors(sim) - before;
+}
+
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -153,6 +181,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		{ "sysfs", no_argument, NULL, OPT_SYSFS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "check-bytes-alloc", no_argument, NULL, OPT_CHECK_BYTES },
+		{ "validate", no_argument, NULL, OPT_VALIDATE },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -160,7 +189,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	};
 	struct replay_opts opts = { .cli_set = cli->cfg_set };
 	struct run_ctx rc = { .out = stdout };
-	bool summary = false, slabinfo = false, sysfs = false, json = false, keep_going = false;
+	bool summary = false, slabinfo = false, sysfs = false, json = false, keep_going = false, validate = false;
 	int fmt = TRACE_FMT_AUTO, c, ret = 0;
 	uint64_t until = 0;
 	struct replay rp;
@@ -188,6 +217,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		case OPT_SYSFS: sysfs = true; break;
 		case OPT_JSON: json = true; break;
 		case OPT_CHECK_BYTES: opts.check_bytes_alloc = true; break;
+		case OPT_VALIDATE: validate = true; break;
 		case 'k': keep_going = true; break;
 		case 'q': opts.quiet_faults = true; break;
 		case 'h':
@@ -223,6 +253,8 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 			report_json(stdout, rp.sim);
 	}
 	if (rp.st.errors || rd.stats.errors || rp.st.expect_fail)
+		ret = EXIT_INPUT_ERRORS;
+	if (validate && (replay_boot(&rp) || validate_all(stdout, rp.sim, opts.quiet_faults)))
 		ret = EXIT_INPUT_ERRORS;
 	if (keep_going && (rp.st.errors || rd.stats.errors))
 		fprintf(stderr, "%s: %llu errors\n", rd.name, (unsigned long long)(rp.st.errors + rd.stats.errors));

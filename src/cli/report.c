@@ -4,6 +4,7 @@
 
 #include "sim/kver.h"
 #include "sim/slub.h"
+#include "sim/sysfs.h"
 
 int report_parse_format(const char *s)
 {
@@ -58,50 +59,25 @@ static void slabs_cpu_partial(FILE *out, const struct sim *sim, const struct kme
 	}
 }
 
-/* mm/slub.c slab_attrs[], alphabetically as ls lists them */
+/* /sys/kernel/slab/<cache>/ as NAME<TAB>ATTRIBUTE<TAB>VALUE lines, in ls order */
 static void sysfs_cache(FILE *out, const struct sim *sim, const struct kmem_cache *s)
 {
-	const unsigned char *kc = sim->cfg.kconfig;
-	const char *n = s->name;
+	const struct sysfs_attr *a;
 	struct cache_stats st;
 
 	kmem_cache_stats(sim, s, &st);
-#define ATTR(name, fmt, val) fprintf(out, "%s\t%s\t" fmt "\n", n, name, val)
-	ATTR("aliases", "%d", aliases(s));
-	ATTR("align", "%u", s->align);
-	if (kc[KC_ZONE_DMA])
-		ATTR("cache_dma", "%d", flag(s, SLAB_CACHE_DMA));
-	ATTR("cpu_partial", "%u", s->cpu_partial);
-	ATTR("cpu_slabs", "%llu", (unsigned long long)st.cpu_slabs);
-	if (s->has_ctor)
-		fprintf(out, "%s\tctor\t%s_ctor+0x0/0x20\n", n, n);
-	ATTR("destroy_by_rcu", "%d", flag(s, SLAB_TYPESAFE_BY_RCU));
-	ATTR("hwcache_align", "%d", flag(s, SLAB_HWCACHE_ALIGN));
-	ATTR("min_partial", "%u", s->min_partial);
-	ATTR("object_size", "%u", s->object_size);
-	ATTR("objects", "%llu", (unsigned long long)st.objects);
-	ATTR("objects_partial", "%llu", (unsigned long long)st.objects_partial);
-	ATTR("objs_per_slab", "%u", s->oo.objects);
-	ATTR("order", "%u", s->oo.order);
-	ATTR("partial", "%llu", (unsigned long long)st.partial);
-	ATTR("poison", "%d", flag(s, SLAB_POISON));
-	ATTR("reclaim_account", "%d", flag(s, SLAB_RECLAIM_ACCOUNT));
-	ATTR("red_zone", "%d", flag(s, SLAB_RED_ZONE));
-	if (kc[KC_NUMA])
-		ATTR("remote_node_defrag_ratio", "%d", 100);
-	ATTR("sanity_checks", "%d", flag(s, SLAB_CONSISTENCY_CHECKS));
-	if (sim->env.kver >= KV(6, 18))
-		ATTR("sheaf_capacity", "%u", s->sheaf_capacity);
-	ATTR("slab_size", "%u", s->size);
-	ATTR("slabs", "%llu", (unsigned long long)st.slabs);
-	fprintf(out, "%s\tslabs_cpu_partial\t", n);
-	slabs_cpu_partial(out, sim, s);
-	fputc('\n', out);
-	ATTR("store_user", "%d", flag(s, SLAB_STORE_USER));
-	ATTR("total_objects", "%llu", (unsigned long long)st.total_objects);
-	ATTR("trace", "%d", flag(s, SLAB_TRACE));
-	ATTR("usersize", "%u", s->usersize);
-#undef ATTR
+	for (unsigned i = 0; (a = kmem_cache_sysfs_attr_at(i)); i++) {
+		if (a->present && !a->present(sim, s))
+			continue;
+		fprintf(out, "%s\t%s\t", s->name, a->name);
+		if (a->show)
+			fprintf(out, "%llu", (unsigned long long)a->show(sim, s, &st));
+		else if (!strcmp(a->name, "ctor"))
+			fprintf(out, "%s_ctor+0x0/0x20", s->name);
+		else
+			slabs_cpu_partial(out, sim, s);
+		fputc('\n', out);
+	}
 }
 
 void report_sysfs(FILE *out, const struct sim *sim)

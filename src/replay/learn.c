@@ -218,7 +218,8 @@ int learn_freeze(struct learn *ln)
 			ln->objs[n++] = ln->objs[i];
 	}
 	ln->nr_objs = n;
-	qsort(ln->objs, n, sizeof(*ln->objs), obj_cmp);
+	if (n)	/* a trace without such objects has no array: qsort(NULL, 0) is undefined */
+		qsort(ln->objs, n, sizeof(*ln->objs), obj_cmp);
 	name_table_release(&ln->ptrs);
 	name_table_init_payload(&ln->ptrs, sizeof(struct learn_ptr));
 	ln->frozen = true;

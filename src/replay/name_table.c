@@ -205,7 +205,7 @@ struct name_entry *name_table_lookup(const struct name_table *nt, const void *ke
 }
 
 /*
- * The first three cells of the probe (a third of the keys sit past their
+ * The first three cells of the probe (at load 1/2 many keys sit past their
  * own cell), chosen from without a branch: the cells are usually a cache
  * miss, and a mispredicted branch on one would throw away the work done
  * while it was on its way. Then the slot: the entry, its key and the hot
@@ -230,10 +230,10 @@ void name_table_prefetch(const struct name_table *nt, uint32_t h)
 }
 
 /*
- * Keep the load at most 1/2: a lookup reads 2.5 cells on the native bench,
- * 3.6 at 3/4. The bigger index once cost more cache misses than that saved
- * (7 % more, cachegrind), but the replayer now fetches the cells ahead
- * (name_table_prefetch()): 1/2 was faster in paired runs (docs/PERFORMANCE.md).
+ * Keep the load at most 1/2: linear probing reads fewer cells per lookup
+ * than at 3/4. The bigger index costs more cache misses, but the replayer
+ * fetches the cells ahead (name_table_prefetch()), which hides them, and
+ * the shorter probes remain (docs/PERFORMANCE.md, the name table).
  */
 static int grow_index(struct name_table *nt)
 {

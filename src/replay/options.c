@@ -12,7 +12,7 @@ const char options_model_help[] =
 	"  --cmdline=STR       kernel boot parameters, verbatim (slub_debug=..., slub_max_order=...)\n"
 	"  --kconfig=LIST      OPT=y|n,... for slab Kconfig options (default: Debian 12's 6.1)\n"
 	"  --page-size=SZ      4K (default), 16K or 64K where the arch allows it\n"
-	"  --mem=SZ            simulated RAM (default 256M)\n"
+	"  --mem=SZ            simulated RAM (default 256M; up to 16T with 4K pages)\n"
 	"  --seed=N            seed for every random choice (default 1)\n";
 
 int options_model_arg(struct sim_config *cfg, int argc, char **argv, int *i, const char *prog,

@@ -8,6 +8,7 @@
 #include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/sysfs.h"
 #include "sim/util.h"
 
 /* ------------------------------------------------------------------ messages */
@@ -294,8 +295,8 @@ static uint64_t hash_str(const char *s)
 
 /*
  * kmalloc and kfree lines are nearly all a long trace has: flatten inlines
- * what they call in this file (the lookup, the checks, the binding), which
- * saves about 35 instructions of calls and register saves an event.
+ * what they call in this file (the lookup, the checks, the binding), so an
+ * event pays no calls and register saves for them.
  */
 static __attribute__((flatten)) int
 do_kmalloc(struct replay *rp, const struct trace_event *ev, unsigned cpu, struct sim_op *op)
@@ -906,35 +907,6 @@ static int do_expect_pair(struct replay *rp, const struct trace_event *ev, bool 
 }
 
 /* The /sys/kernel/slab attribute @attr of @s; -1 if slubsim does not know it. */
-static int cache_attr(struct replay *rp, const struct kmem_cache *s, const char *attr, uint64_t *v)
-{
-	struct cache_stats st;
-
-	kmem_cache_stats(rp->sim, s, &st);
-#define A(n, val) if (!strcmp(attr, n)) { *v = (val); return 0; }
-	A("objects", st.objects)
-	A("total_objects", st.total_objects)
-	A("slabs", st.slabs)
-	A("partial", st.partial)
-	A("objects_partial", st.objects_partial)
-	A("cpu_slabs", st.cpu_slabs)
-	A("object_size", s->object_size)
-	A("slab_size", s->size)
-	A("objs_per_slab", s->oo.objects)
-	A("order", s->oo.order)
-	A("align", s->align)
-	A("min_partial", s->min_partial)
-	A("cpu_partial", s->cpu_partial)
-	A("usersize", s->usersize)
-	A("sheaf_capacity", s->sheaf_capacity)
-	A("aliases", s->refcount < 0 ? 0 : (uint64_t)(s->refcount - 1))
-	A("red_zone", (s->flags & SLAB_RED_ZONE) != 0)
-	A("poison", (s->flags & SLAB_POISON) != 0)
-	A("store_user", (s->flags & SLAB_STORE_USER) != 0)
-	A("sanity_checks", (s->flags & SLAB_CONSISTENCY_CHECKS) != 0)
-#undef A
-	return -1;
-}
 
 static int do_expect_cache(struct replay *rp, const struct trace_event *ev)
 {
@@ -953,7 +925,7 @@ static int do_expect_cache(struct replay *rp, const struct trace_event *ev)
 		const struct trace_expect_key *k = &ev->keys[i];
 		uint64_t v;
 
-		if (k->key != TX_ATTR || !k->text || cache_attr(rp, s, k->text, &v))
+		if (k->key != TX_ATTR || !k->text || kmem_cache_sysfs_attr(rp->sim, s, k->text, &v))
 			return trace_error(rp, ev, k->col, "unknown cache attribute '%s'", k->text ? k->text : "?");
 		expect_num(rp, ev, k->col, k->text, k->num, v, false);
 	}
@@ -1018,9 +990,37 @@ static void ptr_unbind_stale(struct replay *rp, unsigned cpu, struct name_entry 
 	name_table_remove(&rp->ptrs, &ptr, sizeof(ptr));
 }
 
-static struct replay_obj *ptr_bind(struct replay *rp, uint64_t ptr, uint64_t addr, uint64_t size,
+/* The id of @ev's call site, interned for the TUI (opts.keep_call_sites); 0 when not kept. */
+static uint32_t call_site_id(struct replay *rp, const struct trace_event *ev)
+{
+	struct name_entry *e;
+	int r;
+
+	if (!rp->opts.keep_call_sites || !ev->ft.call_site)
+		return 0;
+	r = name_table_bind(&rp->call_sites, ev->ft.call_site, strlen(ev->ft.call_site) + 1, 0, &e);
+	return r == NT_OK || r == NT_ELIVE ? e->slot + 1 : 0;
+}
+
+const char *replay_call_site(const struct replay *rp, uint32_t id)
+{
+	const struct name_entry *e = id ? name_table_slot(&rp->call_sites, id - 1) : NULL;
+	size_t len;
+
+	return e ? name_table_key(&rp->call_sites, e, &len) : NULL;
+}
+
+const struct replay_obj *replay_lookup_ptr(const struct replay *rp, uint64_t ptr)
+{
+	const struct name_entry *e = name_table_lookup(&rp->ptrs, &ptr, sizeof(ptr));
+
+	return e && e->live ? name_table_payload(&rp->ptrs, e) : NULL;
+}
+
+static struct replay_obj *ptr_bind(struct replay *rp, const struct trace_event *ev, uint64_t addr, uint64_t size,
 				   struct kmem_cache *s, enum replay_obj_kind kind)
 {
+	uint64_t ptr = ev->ft.ptr;
 	struct name_entry *e;
 	struct replay_obj *o;
 
@@ -1033,6 +1033,8 @@ static struct replay_obj *ptr_bind(struct replay *rp, uint64_t ptr, uint64_t add
 	o->cache = s;
 	o->event = rp->st.events;
 	o->site = LEARN_NO_SITE;
+	o->line = ev->line;
+	o->call_site = call_site_id(rp, ev);
 	return o;
 }
 
@@ -1081,6 +1083,9 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
 		return false;
 	}
 	o->relogged = true;
+	/* the allocation is the caller's: its call site and line, not the large-kmalloc path's */
+	o->line = ev->line;
+	o->call_site = call_site_id(rp, ev);
 	rp->st.relogged++;
 	snprintf(rp->msg, sizeof(rp->msg),
 		 "the caller's record of the large kmalloc of event %llu (6.10+ traces it twice): one allocation",
@@ -1263,7 +1268,7 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		addr = sim_kmalloc(rp->sim, cpu, ft->bytes_req, ft->gfp,
 				   sim_kmalloc_uses_caller(rp->sim) ? hash_str(ft->call_site) : 0, op);
 		check_bytes_alloc(rp, ev, op);
-		ptr_bind(rp, ft->ptr, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
+		ptr_bind(rp, ev, addr, ft->bytes_req, NULL, ROBJ_KMALLOC);
 		return OP_MODEL;
 	case TEV_FT_CACHE_ALLOC:
 	case TEV_FT_CACHE_ALLOC_NODE:
@@ -1274,7 +1279,7 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
 		ptr_unbind_stale(rp, cpu, ptr_entry(rp, ft->ptr), ft->ptr);
 		addr = sim_kmem_cache_alloc(rp->sim, cpu, s, ft->gfp, op);
-		o = ptr_bind(rp, ft->ptr, addr, s->object_size, s, ROBJ_CACHE_OBJ);
+		o = ptr_bind(rp, ev, addr, s->object_size, s, ROBJ_CACHE_OBJ);
 		if (o)
 			o->site = site;
 		return OP_MODEL;
@@ -1456,6 +1461,7 @@ int replay_init(struct replay *rp, const struct sim_config *base, const struct r
 	name_table_init_payload(&rp->names, sizeof(struct replay_obj));
 	name_table_init_payload(&rp->ptrs, sizeof(struct replay_obj));
 	name_table_init_payload(&rp->traced, sizeof(uint32_t));
+	name_table_init(&rp->call_sites);
 	if (config_copy(&rp->cfg, base, NULL))
 		return -1;
 	/* labels[0]: no label yet */
@@ -1474,6 +1480,7 @@ void replay_release(struct replay *rp)
 	name_table_release(&rp->names);
 	name_table_release(&rp->ptrs);
 	name_table_release(&rp->traced);
+	name_table_release(&rp->call_sites);
 	if (rp->own_learn) {
 		learn_release(rp->opts.learn);
 		free(rp->opts.learn);
@@ -1530,10 +1537,11 @@ int replay_clone(struct replay *dst, const struct replay *src)
 	name_table_init(&dst->names);
 	name_table_init(&dst->ptrs);
 	name_table_init(&dst->traced);
+	name_table_init(&dst->call_sites);
 	config_init(&dst->cfg);
 	if (config_copy(&dst->cfg, &src->cfg, NULL) || (src->sim && !(dst->sim = sim_clone(src->sim))) ||
 	    name_table_clone(&dst->names, &src->names) || name_table_clone(&dst->ptrs, &src->ptrs) ||
-	    name_table_clone(&dst->traced, &src->traced) ||
+	    name_table_clone(&dst->traced, &src->traced) || name_table_clone(&dst->call_sites, &src->call_sites) ||
 	    clone_labels(dst, src))
 		goto fail;
 	if (src->sim) {

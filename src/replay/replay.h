@@ -37,6 +37,8 @@ struct replay_obj {
 		int32_t buckets;	/* kmem_buckets_create: the set's id (sim_kmem_buckets()) */
 		uint32_t site;		/* ftrace kmem_cache_alloc: its learn site, while names are learnt as they go */
 	};
+	uint32_t call_site;	/* ftrace, with opts.keep_call_sites: replay_call_site()'s id, 0 if none */
+	uint32_t line;		/* ftrace: the trace line of the allocation */
 };
 
 _Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "kmalloc's fields share the entry's line");
@@ -99,6 +101,7 @@ struct replay_opts {
 	 * a kmem_cache_alloc without name= goes to a traced-* cache.
 	 */
 	struct learn *learn;
+	bool keep_call_sites;		/* ftrace objects remember their call site (the TUI): replay_call_site() */
 };
 
 struct replay {
@@ -133,6 +136,7 @@ struct replay {
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
 	struct name_table traced;	/* traced-* cache name -> the learn site that fed it (uint32_t) */
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
+	struct name_table call_sites;	/* opts.keep_call_sites: the call sites seen, NUL-terminated keys */
 };
 
 /* @base: the command line's configuration (copied). 0, or -1 out of memory. */
@@ -147,6 +151,10 @@ int replay_boot(struct replay *rp);
 /* The object a name is bound to (live or not) and, if @kind, its kind; NULL if never bound. */
 const struct replay_obj *replay_lookup(const struct replay *rp, const char *name, enum replay_obj_kind *kind);
 const char *replay_label(const struct replay *rp, uint32_t i);
+/* The live object an ftrace pointer maps to, NULL if none. */
+const struct replay_obj *replay_lookup_ptr(const struct replay *rp, uint64_t ptr);
+/* The call site of an ftrace object (struct replay_obj call_site), NULL if not kept. */
+const char *replay_call_site(const struct replay *rp, uint32_t id);
 /* The label in force at event @event (numbered from 1, as struct replay_obj's), "" before the first. */
 const char *replay_label_at(const struct replay *rp, uint64_t event);
 

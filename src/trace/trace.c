@@ -479,7 +479,7 @@ static int io_error(struct trace_reader *rd)
 	return TRACE_IOERR;
 }
 
-/* Once per line of a long trace: flatten inlines the line splitting (16 instructions a line). */
+/* Once per line of a long trace: flatten inlines the line splitting, sparing two calls a line. */
 __attribute__((flatten)) int trace_next(struct trace_reader *rd, struct trace_event *ev)
 {
 	for (;;) {

@@ -318,6 +318,8 @@ const char *trace_kind_name(enum trace_kind kind);
  * only the slab allocator, whose own pages it allocates itself.
  */
 bool trace_kind_is_event(enum trace_kind kind);
+/* Cache flags as a trace spells them, "SLAB_HWCACHE_ALIGN|SLAB_RED_ZONE": 0, or -1 for a name it does not know. */
+int trace_slab_flags_parse(const char *s, slab_flags_t *out);
 const char *trace_wrapper_name(enum trace_wrapper w);
 const char *trace_config_key_name(enum config_opt key);
 

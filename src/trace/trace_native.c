@@ -311,6 +311,22 @@ static int one_slab_flag(const char *s, size_t len, unsigned *out)
 	return -1;
 }
 
+int trace_slab_flags_parse(const char *s, slab_flags_t *out)
+{
+	*out = 0;
+	for (const char *end; *s; s = *end ? end + 1 : end) {
+		unsigned f;
+
+		end = strchr(s, '|');
+		if (!end)
+			end = s + strlen(s);
+		if (one_slab_flag(s, (size_t)(end - s), &f))
+			return -1;
+		*out |= f;
+	}
+	return 0;
+}
+
 static int one_gfp_flag(const char *s, size_t len, unsigned *out)
 {
 	gfp_t g;

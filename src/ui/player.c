@@ -168,6 +168,27 @@ static void line_text(const struct player *pl, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/*
+ * An ftrace event in the trace's own words without the columns' padding,
+ * flags and timestamp, so that the verdict after it fits: the task, the
+ * event, its pointer and call site, what it asked for.
+ */
+static void step_ftrace(struct player_step *s, const struct trace_event *ev)
+{
+	const struct trace_ftrace *ft = &ev->ft;
+	int n;
+
+	s->has_tptr = (ft->fields & FTF_PTR) != 0;
+	s->tptr = ft->ptr;
+	snprintf(s->call_site, sizeof(s->call_site), "%s", ft->call_site ? ft->call_site : "");
+	n = snprintf(s->text, sizeof(s->text), "%s-%d %s ptr=%llx call_site=%s", ft->comm ? ft->comm : "?", ft->pid,
+		     s->op_name, (unsigned long long)ft->ptr, s->call_site);
+	if (n > 0 && (size_t)n < sizeof(s->text) && (ft->fields & FTF_BYTES_REQ))
+		n += snprintf(s->text + n, sizeof(s->text) - (size_t)n, " bytes_req=%llu", (unsigned long long)ft->bytes_req);
+	if (n > 0 && (size_t)n < sizeof(s->text) && ft->name)
+		snprintf(s->text + n, sizeof(s->text) - (size_t)n, " name=%s", ft->name);
+}
+
 static void step_begin(struct player *pl, const struct trace_event *ev)
 {
 	struct player_step *s = &pl->live.step;
@@ -183,6 +204,7 @@ static void step_begin(struct player *pl, const struct trace_event *ev)
 	snprintf(s->op_name, sizeof(s->op_name), "%s", ev->op ? ev->op : trace_kind_name(ev->kind));
 	if (ev->kind >= TEV_FT_KMALLOC) {
 		s->size = ev->ft.bytes_req;
+		step_ftrace(s, ev);
 	} else {
 		s->size = ev->size;
 		if (ev->kind >= TEV_RUST_ALLOC && ev->kind <= TEV_RUST_FREE)
@@ -317,7 +339,7 @@ static uint64_t state_bytes(const struct player_state *st)
 	const struct page_alloc *pa = &sim->pa;
 
 	return ((uint64_t)(pa->nr_pages - pa->free_pages) << pa->page_shift) +
-	       (uint64_t)pa->nr_pages * sizeof(*pa->pages) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
+	       page_frame_bytes(pa) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
 }
 
 /* Over the memory budget: keep every other coarse checkpoint and double the interval. */
@@ -529,10 +551,36 @@ int player_step(struct player *pl, int64_t delta)
 /* ------------------------------------------------------------------ breakpoints */
 
 static const char *const break_words[NR_PLAYER_BREAK] = {
-	[PB_CACHE] = "cache", [PB_OBJECT] = "obj", [PB_EVENT] = "event", [PB_NEW_SLAB] = "new",
+	[PB_CACHE] = "cache", [PB_OBJECT] = "obj", [PB_EVENT] = "event", [PB_SITE] = "site", [PB_PTR] = "ptr",
+	[PB_NEW_SLAB] = "new",
 	[PB_DISCARD_SLAB] = "discard", [PB_MISALIGNED] = "misaligned", [PB_FAULT] = "fault",
 	[PB_EXPECT_FAIL] = "expect",
 };
+
+int player_parse_ptr(const char *s, uint64_t *ptr)
+{
+	char *end;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		s += 2;
+	if (!*s || strlen(s) > 16 || strspn(s, "0123456789abcdefABCDEF") != strlen(s))
+		return -1;
+	*ptr = strtoull(s, &end, 16);
+	return 0;
+}
+
+/*
+ * Does the call site @cs ("getname_flags.part.0+0x2b/0x1c0") match @want: the
+ * whole site, its function+offset, or its function with or without the
+ * compiler's .part/.isra/.constprop suffixes.
+ */
+bool player_site_matches(const char *cs, const char *want)
+{
+	size_t n = strlen(want);
+
+	return n && !strncmp(cs, want, n) && (cs[n] == '\0' || cs[n] == '+' || cs[n] == '.' || cs[n] == '/' ||
+					      cs[n] == ' ');
+}
 
 /* Whether @name is an event's operation: a kind of event or one of the trace's words for one. */
 static bool event_name(const char *name)
@@ -584,9 +632,9 @@ int player_break_parse(const struct player *pl, const char *s, struct player_bre
 		while (*s == ' ')
 			s++;
 		snprintf(b->arg, sizeof(b->arg), "%.*s", (int)strcspn(s, " "), s);
-		/* the first three need an argument, the others take none */
-		if ((k <= PB_EVENT) != (b->arg[0] != '\0')) {
-			snprintf(why, len, k <= PB_EVENT ? "'%s' needs an argument" : "'%s' takes no argument", break_words[k]);
+		/* the first five need an argument, the others take none */
+		if ((k <= PB_PTR) != (b->arg[0] != '\0')) {
+			snprintf(why, len, k <= PB_PTR ? "'%s' needs an argument" : "'%s' takes no argument", break_words[k]);
 			return -1;
 		}
 		if (k == PB_EVENT && !event_name(b->arg)) {
@@ -596,6 +644,10 @@ int player_break_parse(const struct player *pl, const char *s, struct player_bre
 		}
 		if (k == PB_CACHE && !cache_known(pl, b->arg)) {
 			snprintf(why, len, "no cache '%s' in this trace's kernel (/ searches for part of a name)", b->arg);
+			return -1;
+		}
+		if (k == PB_PTR && player_parse_ptr(b->arg, &b->ptr)) {
+			snprintf(why, len, "'%s' is no trace pointer (hex, as ftrace prints ptr=)", b->arg);
 			return -1;
 		}
 		return 0;
@@ -631,6 +683,10 @@ bool player_break_hit(const struct player *pl, const struct player_break *b)
 		return o && s->has_op && o->addr > ZERO_SIZE_PTR && (s->op.addr == o->addr || s->op.old_addr == o->addr);
 	case PB_EVENT:
 		return !strcmp(s->op_name, b->arg) || !strcmp(trace_kind_name(s->kind), b->arg);
+	case PB_SITE:
+		return s->has_tptr && player_site_matches(s->call_site, b->arg);
+	case PB_PTR:
+		return s->has_tptr && s->tptr == b->ptr;
 	case PB_NEW_SLAB:
 		return s->has_op && s->op.new_slabs;
 	case PB_DISCARD_SLAB:
@@ -782,7 +838,8 @@ static int boot(struct player *pl, char *err, size_t errlen)
 int player_open(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set, char *err,
 		size_t errlen)
 {
-	struct replay_opts opts = { .cli_set = cli_set, .quiet_faults = true, .hook = hook, .hook_ctx = pl };
+	struct replay_opts opts = { .cli_set = cli_set, .quiet_faults = true, .hook = hook, .hook_ctx = pl,
+				    .keep_call_sites = true };
 	const char *slash = strrchr(path, '/');
 
 	memset(pl, 0, sizeof(*pl));

@@ -58,6 +58,9 @@ struct player_step {
 	char text[PLAYER_TEXT];		/* the trace line as written */
 	char op_name[32];		/* "kzalloc", "rust_alloc", "kmalloc" (ftrace) */
 	char name[64];			/* the bound name, "" if none */
+	bool has_tptr;			/* ftrace: the trace's own pointer and call site */
+	uint64_t tptr;
+	char call_site[96];
 	uint64_t size, align;		/* requested size; Rust: the Layout's alignment (0 otherwise) */
 	bool has_op;			/* the event reached the model */
 	struct sim_op op;		/* op.cache is NULL: see cache_index */
@@ -95,6 +98,8 @@ enum player_break_kind {
 	PB_CACHE,		/* an operation on cache @arg */
 	PB_OBJECT,		/* an event naming object @arg */
 	PB_EVENT,		/* an event of kind @arg ("kfree", "rust_alloc", "label") */
+	PB_SITE,		/* an ftrace event from call site @arg (a function, or function+offset) */
+	PB_PTR,			/* an ftrace event on the trace's pointer @arg (hex) */
 	PB_NEW_SLAB,
 	PB_DISCARD_SLAB,
 	PB_MISALIGNED,		/* a Rust allocation not aligned to its Layout */
@@ -106,6 +111,7 @@ enum player_break_kind {
 struct player_break {
 	enum player_break_kind kind;
 	char arg[64];
+	uint64_t ptr;		/* PB_PTR: arg as a number */
 };
 
 struct player {
@@ -179,11 +185,15 @@ static inline uint32_t player_mistakes(const struct player *pl)
 /* Whether the current step hits @b. */
 bool player_break_hit(const struct player *pl, const struct player_break *b);
 /*
- * Parse "cache NAME", "obj NAME", "event KIND", "new", "discard",
- * "misaligned", "fault", "expect": 0, or -1 with the reason in @why (an
- * unknown kind, a cache the model does not have, a name the trace never binds).
+ * Parse "cache NAME", "obj NAME", "event KIND", "site FUNCTION", "ptr HEX", "new", "discard",
+ * "misaligned", "fault", "expect": 0, or -1 with the reason in @why (an unknown kind, a cache the
+ * trace's kernel does not have, a pointer that is no hex number).
  */
 int player_break_parse(const struct player *pl, const char *s, struct player_break *b, char *why, size_t len);
+/* A trace pointer as ftrace prints it (hex, 0x optional): 0, or -1 if @s is not one. */
+int player_parse_ptr(const char *s, uint64_t *ptr);
+/* Whether call site @cs is @want's: the function (any .part/.isra suffix), function+offset or the whole site. */
+bool player_site_matches(const char *cs, const char *want);
 /* "cache kmalloc-96" */
 void player_break_describe(const struct player_break *b, char *buf, size_t len);
 /*

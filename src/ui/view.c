@@ -867,6 +867,8 @@ static void object_facts(const struct view *v, const struct sim_obj_info *info, 
 	if (o)
 		vl_text(out, VA_NORMAL, "name %s, requested %llu bytes, allocated by event %llu, label: %s", name,
 			(unsigned long long)o->size, (unsigned long long)o->event, replay_label_at(rp, o->event));
+	if (o && o->line && replay_call_site(rp, o->call_site))
+		vl_text(out, VA_NORMAL, "allocated at trace line %u by %s", o->line, replay_call_site(rp, o->call_site));
 	if (info->free) {
 		uint64_t raw = 0;
 		const unsigned char *p = info->slab->data + (info->object + s->offset - info->slab_addr);
@@ -933,6 +935,8 @@ static void wrapper_table(const struct view *v, const struct player_step *st, st
 			  KV_MAJOR(since), KV_MINOR(since), (unsigned long long)wv.c_size, cache,
 			  (unsigned long long)wv.addr_align);
 		vl_puts(l, a, !wv.ok ? "MISALIGNED" : wv.guaranteed ? "aligned, guaranteed" : "aligned by luck");
+		/* the function a reader of the Rust-for-Linux source finds */
+		vl_text(out, VA_DIM, "    %s", rust_wrapper_function((enum rust_wrapper)w));
 	}
 	vl_text(out, VA_DIM, "> the wrapper this event used   * the one Linux %s ships", KV_STR(sim->env.kver));
 }
@@ -1062,12 +1066,14 @@ static const char *const help_text[] = {
 	"  Home / End    event 0 / the last      g / :          go to event N",
 	"  r             run to a breakpoint or the end (any key stops)",
 	"Breakpoints",
-	"  B             add: cache NAME, obj NAME, event KIND, new, discard,",
-	"                misaligned, fault, expect        C  clear them all",
+	"  B             add: cache NAME, obj NAME, event KIND, site FUNCTION,",
+	"                ptr HEX (ftrace), new, discard, misaligned, fault,",
+	"                expect                           C  clear them all",
 	"Panes",
 	"  Tab / S-Tab   next / previous pane    \u2191 / \u2193  select a cache or scroll",
 	"  Enter         inspect the current event's object",
-	"  / NAME        select a cache or inspect a named object",
+	"  / NAME        select a cache or inspect a named object; ftrace: the",
+	"                trace's pointer, or a call site's newest object",
 	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations)",
 	"  e             show/hide empty caches  f  freelist order in the slab map",
 	"  F             follow the current event's cache on/off",
@@ -1154,19 +1160,52 @@ void view_sync(struct view *v)
 		v->obj = st->op.addr;
 }
 
+/* Inspect the object at @addr and select its cache. */
+static void inspect(struct view *v, uint64_t addr)
+{
+	struct sim_obj_info info;
+
+	v->obj = addr;
+	sim_lookup(vsim(v), addr, &info);
+	if (info.kind == SIM_OBJ_SLAB)
+		v->sel_cache = (int)info.cache->index;
+}
+
+/* The live ftrace object last allocated from call site @site, NULL if none. */
+static const struct replay_obj *find_by_site(const struct replay *rp, const char *site)
+{
+	const struct replay_obj *best = NULL;
+
+	for (uint32_t i = 0; i < name_table_slots(&rp->ptrs); i++) {
+		const struct name_entry *e = name_table_slot(&rp->ptrs, i);
+		const struct replay_obj *o;
+		const char *cs;
+
+		if (!e || !e->live)
+			continue;
+		o = name_table_payload(&rp->ptrs, e);
+		cs = replay_call_site(rp, o->call_site);
+		if (cs && player_site_matches(cs, site) && (!best || o->event > best->event))
+			best = o;
+	}
+	return best;
+}
+
 int view_search(struct view *v, const char *name)
 {
 	enum replay_obj_kind kind;
-	const struct replay_obj *o = replay_lookup(player_replay(v->pl), name, &kind);
+	const struct replay *rp = player_replay(v->pl);
+	const struct replay_obj *o = replay_lookup(rp, name, &kind);
 	const struct sim *sim = vsim(v);
+	uint64_t ptr;
 
 	if (o && kind != ROBJ_CACHE && o->addr > ZERO_SIZE_PTR) {
-		struct sim_obj_info info;
-
-		v->obj = o->addr;
-		sim_lookup(sim, o->addr, &info);
-		if (info.kind == SIM_OBJ_SLAB)
-			v->sel_cache = (int)info.cache->index;
+		inspect(v, o->addr);
+		return 0;
+	}
+	/* an ftrace trace's own pointer */
+	if (!player_parse_ptr(name, &ptr) && (o = replay_lookup_ptr(rp, ptr))) {
+		inspect(v, o->addr);
 		return 0;
 	}
 	for (int exact = 1; sim && exact >= 0; exact--) {
@@ -1178,6 +1217,11 @@ int view_search(struct view *v, const char *name)
 				return 0;
 			}
 		}
+	}
+	/* a call site: its newest live object */
+	if ((o = find_by_site(rp, name))) {
+		inspect(v, o->addr);
+		return 0;
 	}
 	return -1;
 }

@@ -1,0 +1,167 @@
+/*
+ * A Check suite written as a user of the library writes one: only
+ * <slubsim/slubsim.h>, built with `pkg-config --cflags --libs slubsim`.
+ * make distcheck builds it against the installed tree and runs it.
+ *
+ *	cc -o check_slubsim check_slubsim.c $(pkg-config --cflags --libs slubsim check)
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <slubsim/slubsim.h>
+
+static struct slubsim *model(const char *kernel, const char *cmdline)
+{
+	struct slubsim *m;
+
+	ck_assert_int_eq(slubsim_new(&m), SLUBSIM_OK);
+	ck_assert_msg(slubsim_set(m, "kernel", kernel) == SLUBSIM_OK, "%s", slubsim_error(m));
+	if (cmdline)
+		ck_assert_msg(slubsim_set(m, "cmdline", cmdline) == SLUBSIM_OK, "%s", slubsim_error(m));
+	return m;
+}
+
+/* Does my driver's table of 16 descriptors fit in one slab under slub_debug on 6.12? */
+START_TEST(test_descriptors_in_one_slab)
+{
+	struct slubsim *m = model("6.12", "slub_debug=FZPU");
+	struct slubsim_object first, o;
+	uint64_t per_slab, p;
+
+	ck_assert_int_eq(slubsim_cache_attr(m, "kmalloc-192", "objs_per_slab", &per_slab), SLUBSIM_OK);
+	ck_assert_uint_ge(per_slab, 16);
+	ck_assert_int_eq(slubsim_kmalloc(m, 180, NULL, &p), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_object(m, p, &first), SLUBSIM_OK);
+	ck_assert_str_eq(first.cache, "kmalloc-192");
+	for (int i = 1; i < 16; i++) {
+		ck_assert_int_eq(slubsim_kmalloc(m, 180, NULL, &p), SLUBSIM_OK);
+		ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_OK);
+		ck_assert_uint_eq(o.slab, first.slab);
+	}
+	slubsim_free(m);
+}
+END_TEST
+
+/* ksize() and kmalloc_size_roundup() agree on what kmalloc(100) really gives. */
+START_TEST(test_ksize_and_roundup)
+{
+	struct slubsim *m = model("6.1", NULL);
+	uint64_t p, ks, rounded;
+
+	ck_assert_int_eq(slubsim_kzalloc(m, 100, "GFP_KERNEL", &p), SLUBSIM_OK);
+	ck_assert_uint_ne(p, 0);
+	ck_assert_int_eq(slubsim_ksize(m, p, &ks), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_kmalloc_size_roundup(m, 100, &rounded), SLUBSIM_OK);
+	ck_assert_uint_eq(ks, 128);
+	ck_assert_uint_eq(rounded, ks);
+	ck_assert_int_eq(slubsim_krealloc(m, p, 120, NULL, &p), SLUBSIM_OK);	/* fits: kept */
+	ck_assert_int_eq(slubsim_ksize(m, p, &ks), SLUBSIM_OK);
+	ck_assert_uint_eq(ks, 128);
+	ck_assert_int_eq(slubsim_kfree(m, p), SLUBSIM_OK);
+	ck_assert_uint_eq(slubsim_reports(m), 0);
+	slubsim_free(m);
+}
+END_TEST
+
+/* slub_debug catches a double free, and says so as the kernel would. */
+START_TEST(test_double_free_reported)
+{
+	struct slubsim *m = model("6.12", "slub_debug=FZPU");
+	uint64_t p;
+
+	ck_assert_int_eq(slubsim_kmalloc(m, 64, NULL, &p), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_kfree(m, p), SLUBSIM_OK);
+	ck_assert_uint_eq(slubsim_reports(m), 0);
+	ck_assert_int_eq(slubsim_kfree(m, p), SLUBSIM_OK);
+	ck_assert_uint_ge(slubsim_reports(m), 1);
+	ck_assert_msg(strstr(slubsim_report_text(m), "kmalloc-64") != NULL, "%s", slubsim_report_text(m));
+	ck_assert_uint_ge(slubsim_reports_total(m), 1);
+	slubsim_free(m);
+}
+END_TEST
+
+/* A cache of my own: its geometry, its objects, its destruction. */
+START_TEST(test_own_cache)
+{
+	struct slubsim *m = model("6.12", NULL);
+	struct slubsim_object o;
+	uint64_t size, p, objects;
+
+	ck_assert_msg(slubsim_cache_create(m, "my_desc", 180, 0, "SLAB_HWCACHE_ALIGN") == SLUBSIM_OK, "%s",
+		      slubsim_error(m));
+	ck_assert_int_eq(slubsim_cache_attr(m, "my_desc", "slab_size", &size), SLUBSIM_OK);
+	ck_assert_uint_eq(size, 192);	/* 180 aligned to the 64-byte cache line */
+	ck_assert_int_eq(slubsim_cache_alloc(m, "my_desc", NULL, &p), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_OK);
+	ck_assert_uint_eq(o.align % 64, 0);
+	ck_assert_int_eq(slubsim_cache_attr(m, "my_desc", "objects", &objects), SLUBSIM_OK);
+	ck_assert_uint_ge(objects, 1);
+	ck_assert_int_eq(slubsim_cache_free(m, "my_desc", p), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_OK);
+	ck_assert(o.free);
+	ck_assert_int_eq(slubsim_cache_destroy(m, "my_desc"), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_cache_alloc(m, "no_such_cache", NULL, &p), SLUBSIM_ENOENT);
+	slubsim_free(m);
+}
+END_TEST
+
+/* Bad options fail with a message, and options come before the first allocation. */
+START_TEST(test_errors)
+{
+	struct slubsim *m;
+	uint64_t p;
+
+	ck_assert_int_eq(slubsim_new(&m), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_set(m, "kernel", "5.4"), SLUBSIM_EINVAL);
+	ck_assert(strlen(slubsim_error(m)) > 0);
+	ck_assert_int_eq(slubsim_set(m, "colour", "blue"), SLUBSIM_EINVAL);
+	ck_assert_int_eq(slubsim_kmalloc(m, 8, "GFP_NOTHING", &p), SLUBSIM_EINVAL);
+	ck_assert_int_eq(slubsim_kmalloc(m, 8, NULL, &p), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_set(m, "cpus", "4"), SLUBSIM_EBUSY);
+	ck_assert_int_eq(slubsim_set_cpu(m, 1), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_set_cpu(m, 2), SLUBSIM_EINVAL);	/* two CPUs by default */
+	ck_assert_int_eq(slubsim_object(m, 0x1000, &(struct slubsim_object){ 0 }), SLUBSIM_ENOENT);
+	slubsim_free(m);
+}
+END_TEST
+
+/* A trace of the driver's pattern, self-checking, and the model it leaves. */
+START_TEST(test_run_trace)
+{
+	struct slubsim *m = model("6.12", NULL);
+	const char *dir = getenv("srcdir");
+	char path[4096];
+	uint64_t events, objects;
+
+	snprintf(path, sizeof(path), "%s/examples/driver.trace", dir ? dir : ".");
+	ck_assert_msg(slubsim_run_trace(m, path, &events) == SLUBSIM_OK, "%s", slubsim_error(m));
+	ck_assert_uint_eq(events, 7);
+	ck_assert_int_eq(slubsim_cache_attr(m, "kmalloc-2k", "objects", &objects), SLUBSIM_OK);
+	ck_assert_uint_ge(objects, 1);
+	ck_assert_int_eq(slubsim_run_trace(m, "no/such/file.trace", NULL), SLUBSIM_ETRACE);
+	slubsim_free(m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("slubsim");
+	TCase *tc = tcase_create("api");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_descriptors_in_one_slab);
+	tcase_add_test(tc, test_ksize_and_roundup);
+	tcase_add_test(tc, test_double_free_reported);
+	tcase_add_test(tc, test_own_cache);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_run_trace);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,125 @@
+/*
+ * slubsim: a userspace model of the Linux kernel's SLUB allocator, as a
+ * library for your own tests. One model is one simulated kernel: pick its
+ * version, architecture, CPUs, boot command line and Kconfig as the
+ * slubsim command line does, then allocate and free as kernel code would,
+ * and ask where an object landed and what SLUB reported.
+ *
+ *	struct slubsim *m;
+ *	uint64_t p;
+ *
+ *	if (slubsim_new(&m) || slubsim_set(m, "kernel", "6.12") ||
+ *	    slubsim_set(m, "cmdline", "slub_debug=FZPU") || slubsim_kmalloc(m, 96, NULL, &p))
+ *		fprintf(stderr, "%s\n", slubsim_error(m));
+ *	slubsim_free(m);
+ *
+ * Every function that can fail returns 0 or a negative SLUBSIM_E* code,
+ * and slubsim_error() says why. Addresses are the model's (64-bit, as the
+ * kernel would print them unhashed): 0 is NULL, 16 is ZERO_SIZE_PTR. An
+ * allocation the model cannot satisfy returns 0 in *addr, as the kernel
+ * returns NULL; that is not an error of the call.
+ *
+ * Link with `pkg-config --cflags --libs slubsim`.
+ */
+#ifndef SLUBSIM_SLUBSIM_H
+#define SLUBSIM_SLUBSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	SLUBSIM_OK = 0,
+	SLUBSIM_EINVAL = -1,	/* a bad option, argument or spelling */
+	SLUBSIM_ENOMEM = -2,	/* the host is out of memory */
+	SLUBSIM_EBUSY = -3,	/* a model option after the model has booted */
+	SLUBSIM_ENOENT = -4,	/* no such cache, attribute or object */
+	SLUBSIM_ETRACE = -5,	/* a trace could not be read, or had errors or failed expectations */
+};
+
+struct slubsim;
+
+/* A model with the default options (Debian 12's 6.1 on x86_64, 2 CPUs): 0 or SLUBSIM_ENOMEM. */
+int slubsim_new(struct slubsim **m);
+void slubsim_free(struct slubsim *m);
+/* Why the last call on @m failed ("" if none did). */
+const char *slubsim_error(const struct slubsim *m);
+
+/*
+ * A model option, named and spelt as the command line's --NAME=VALUE:
+ * kernel, arch, cpus, cmdline, kconfig, page-size, mem, seed. Only before
+ * the model boots, which it does at its first operation or slubsim_boot().
+ */
+int slubsim_set(struct slubsim *m, const char *option, const char *value);
+int slubsim_boot(struct slubsim *m);
+/* The CPU the following calls run on (0 at first); SLUBSIM_EINVAL past the model's CPUs. */
+int slubsim_set_cpu(struct slubsim *m, unsigned cpu);
+
+/*
+ * The allocation API. @gfp is spelt as in include/linux/gfp_types.h and in
+ * the trace language, "GFP_KERNEL|__GFP_ZERO"; NULL is GFP_KERNEL.
+ */
+int slubsim_kmalloc(struct slubsim *m, uint64_t size, const char *gfp, uint64_t *addr);
+int slubsim_kzalloc(struct slubsim *m, uint64_t size, const char *gfp, uint64_t *addr);
+int slubsim_krealloc(struct slubsim *m, uint64_t p, uint64_t size, const char *gfp, uint64_t *addr);
+int slubsim_kfree(struct slubsim *m, uint64_t p);
+/* ksize(): 0 for NULL, ZERO_SIZE_PTR and addresses no allocation owns. */
+int slubsim_ksize(struct slubsim *m, uint64_t p, uint64_t *size);
+/* kmalloc_size_roundup(): what kmalloc(@size) would really allocate. */
+int slubsim_kmalloc_size_roundup(struct slubsim *m, uint64_t size, uint64_t *rounded);
+
+/*
+ * kmem_cache_create() of @name (or the cache it merges into: its name then
+ * differs; see slubsim_object()), @flags spelt "SLAB_HWCACHE_ALIGN|..." or
+ * NULL, @align 0 for the default. Caches are named in the other calls.
+ */
+int slubsim_cache_create(struct slubsim *m, const char *name, uint64_t size, uint64_t align, const char *flags);
+int slubsim_cache_alloc(struct slubsim *m, const char *cache, const char *gfp, uint64_t *addr);
+int slubsim_cache_free(struct slubsim *m, const char *cache, uint64_t p);
+int slubsim_cache_destroy(struct slubsim *m, const char *cache);
+
+/*
+ * /sys/kernel/slab/@cache/@attr as a number (object_size, slab_size,
+ * objs_per_slab, order, align, objects, slabs, partial, red_zone, ...).
+ */
+int slubsim_cache_attr(struct slubsim *m, const char *cache, const char *attr, uint64_t *value);
+
+/* Where an address lives. */
+struct slubsim_object {
+	char cache[64];		/* its kmem_cache ("kmalloc-96"), "" for a large kmalloc's pages */
+	int slot;		/* its index in its slab, -1 for a large kmalloc */
+	uint64_t object;	/* the start of the object the address falls in */
+	uint64_t slab;		/* the slab's (or the large block's) address */
+	uint64_t align;		/* the largest power of two dividing the object's address */
+	uint64_t ksize;
+	int free;		/* on a freelist */
+};
+/* SLUBSIM_ENOENT if no slab or large kmalloc holds @addr. */
+int slubsim_object(struct slubsim *m, uint64_t addr, struct slubsim_object *o);
+
+/*
+ * SLUB's reports: how many the last operation made (a double free, a
+ * red zone overwritten), and their text as the kernel prints it.
+ */
+unsigned slubsim_reports(const struct slubsim *m);
+const char *slubsim_report_text(const struct slubsim *m);
+/* Every report since the model booted. */
+uint64_t slubsim_reports_total(const struct slubsim *m);
+
+/*
+ * Replay a trace file (slubsim-trace(5), or ftrace text) into a fresh model
+ * of @m's options, which then replaces @m's own: query it afterwards. Its
+ * errors and failed expectations go to the message stream, as with
+ * `slubsim run`; SLUBSIM_ETRACE if there were any. @events, if not NULL,
+ * gets the events applied.
+ */
+int slubsim_run_trace(struct slubsim *m, const char *path, uint64_t *events);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
