@@ -82,6 +82,38 @@ START_TEST(test_double_free_reported)
 }
 END_TEST
 
+/* What the Rust allocator of each generation asks kmalloc for, for Layout(96, 32). */
+START_TEST(test_rust_wrappers)
+{
+	struct slubsim *m = model("6.13", NULL);
+	struct slubsim_object o;
+	uint64_t p, q;
+
+	ck_assert_int_eq(slubsim_rust_alloc(m, 96, 32, "npot", &p), SLUBSIM_OK);	/* 6.5-6.10: 128 */
+	ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_OK);
+	ck_assert_str_eq(o.cache, "kmalloc-128");
+	ck_assert_int_eq(slubsim_rust_free(m, p, 96, "npot"), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_rust_alloc(m, 96, 32, "pad", &p), SLUBSIM_OK);	/* 6.11-6.12: 96 */
+	ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_OK);
+	ck_assert_str_eq(o.cache, "kmalloc-96");
+	ck_assert_int_eq(slubsim_rust_free(m, p, 96, "pad"), SLUBSIM_OK);
+	/* 6.13's own allocator: a zero-size layout is a dangling pointer, nothing allocated */
+	ck_assert_int_eq(slubsim_rust_alloc(m, 0, 64, NULL, &p), SLUBSIM_OK);
+	ck_assert_uint_eq(p, 64);
+	ck_assert_int_eq(slubsim_object(m, p, &o), SLUBSIM_ENOENT);
+	ck_assert_int_eq(slubsim_rust_realloc(m, p, 0, 200, 64, NULL, &q), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_object(m, q, &o), SLUBSIM_OK);
+	ck_assert_str_eq(o.cache, "kmalloc-256");
+	ck_assert_int_eq(slubsim_rust_free(m, q, 200, NULL), SLUBSIM_OK);
+	ck_assert_int_eq(slubsim_object(m, q, &o), SLUBSIM_OK);
+	ck_assert(o.free);
+	ck_assert_uint_eq(slubsim_reports_total(m), 0);
+	ck_assert_int_eq(slubsim_rust_alloc(m, 96, 3, NULL, &p), SLUBSIM_EINVAL);	/* no such Layout */
+	ck_assert_int_eq(slubsim_rust_alloc(m, 96, 8, "box", &p), SLUBSIM_EINVAL);
+	slubsim_free(m);
+}
+END_TEST
+
 /* A cache of my own: its geometry, its objects, its destruction. */
 START_TEST(test_own_cache)
 {
@@ -155,6 +187,7 @@ int main(void)
 	tcase_add_test(tc, test_descriptors_in_one_slab);
 	tcase_add_test(tc, test_ksize_and_roundup);
 	tcase_add_test(tc, test_double_free_reported);
+	tcase_add_test(tc, test_rust_wrappers);
 	tcase_add_test(tc, test_own_cache);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_run_trace);

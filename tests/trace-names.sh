@@ -88,6 +88,9 @@ for d in $(oracle_dirs kmem.trace.xz); do
 		[ "$n" -eq 1 ] && grep -q "bytes_alloc.*--cmdline=slub_debug=" "$tmp/err" && ok ||
 			{ not_ok "$name without slub_debug: $n configuration notes, expected one"; cat "$tmp/err" >&2; }
 		check "$name without slub_debug: the summary counts them" grep -q "^sizes the model's configuration does not give: [1-9]" "$out"
+		"$SLUBSIM" --kernel="$kernel" --arch="$arch" run -q --events "$trace" 2>/dev/null >"$out"
+		n=$(grep -c "configured otherwise" "$out")
+		[ "$n" -eq 1 ] && ok || not_ok "$name without slub_debug: $n event notes, expected one at the first event"
 		;;
 	esac
 	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name

@@ -72,6 +72,19 @@ int slubsim_ksize(struct slubsim *m, uint64_t p, uint64_t *size);
 int slubsim_kmalloc_size_roundup(struct slubsim *m, uint64_t size, uint64_t *rounded);
 
 /*
+ * The Rust-for-Linux kmalloc allocator (rust/kernel/alloc) for a
+ * Layout(@size, @align): @wrapper NULL for the one the model's kernel
+ * version ships, or "naive", "npot", "pad", "allocator", "node-align" as
+ * `slubsim verify --wrapper` names them. A layout it hands a dangling
+ * pointer for (size 0, 6.13+) gives *addr = @align and no allocation;
+ * realloc and free take the layout the object has now (@old_size, @size).
+ */
+int slubsim_rust_alloc(struct slubsim *m, uint64_t size, uint64_t align, const char *wrapper, uint64_t *addr);
+int slubsim_rust_realloc(struct slubsim *m, uint64_t p, uint64_t old_size, uint64_t size, uint64_t align,
+			 const char *wrapper, uint64_t *addr);
+int slubsim_rust_free(struct slubsim *m, uint64_t p, uint64_t size, const char *wrapper);
+
+/*
  * kmem_cache_create() of @name (or the cache it merges into: its name then
  * differs; see slubsim_object()), @flags spelt "SLAB_HWCACHE_ALIGN|..." or
  * NULL, @align 0 for the default. Caches are named in the other calls.

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/kmalloc.h"
+#include "sim/rust.h"
 #include "sim/sim.h"
 #include "sim/sysfs.h"
 #include "src/replay/options.h"
@@ -197,6 +198,80 @@ int slubsim_kmalloc_size_roundup(struct slubsim *m, uint64_t size, uint64_t *rou
 		return r;
 	*rounded = kmalloc_size_roundup(m->sim, size);
 	return SLUBSIM_OK;
+}
+
+/* Boot if need be, and read @name (NULL: the model's kernel version's own wrapper). */
+static int begin_rust(struct slubsim *m, const char *name, enum rust_wrapper *w)
+{
+	int r = begin(m, NULL, NULL);
+
+	if (r)
+		return r;
+	*w = rust_default_wrapper(m->sim->env.kver);
+	if (name && rust_wrapper_from_name(name, w))
+		return fail(m, SLUBSIM_EINVAL, "unknown Rust wrapper '%s' (naive, npot, pad, allocator, node-align)",
+			    name);
+	return SLUBSIM_OK;
+}
+
+/* What the wrapper passes C for the layout (rust_size_for()), or a Rust LayoutError. */
+static int rust_c_size(struct slubsim *m, enum rust_wrapper w, uint64_t size, uint64_t align, uint64_t *c_size)
+{
+	struct sim_err err;
+
+	if (rust_size_for(w, size, align, &m->sim->env, c_size, &err))
+		return fail(m, SLUBSIM_EINVAL, "Layout(%llu, %llu): %s", (unsigned long long)size,
+			    (unsigned long long)align, err.msg);
+	return SLUBSIM_OK;
+}
+
+int slubsim_rust_alloc(struct slubsim *m, uint64_t size, uint64_t align, const char *wrapper, uint64_t *addr)
+{
+	return slubsim_rust_realloc(m, 0, 0, size, align, wrapper, addr);
+}
+
+int slubsim_rust_realloc(struct slubsim *m, uint64_t p, uint64_t old_size, uint64_t size, uint64_t align,
+			 const char *wrapper, uint64_t *addr)
+{
+	enum rust_wrapper w;
+	uint64_t c_size;
+	int r = begin_rust(m, wrapper, &w);
+
+	if (!r)
+		r = rust_c_size(m, w, size, align, &c_size);
+	if (r)
+		return r;
+	/* 6.13+: a dangling pointer (old size 0) never reaches C */
+	if (w >= RUST_ALLOCATOR && !old_size)
+		p = 0;
+	memset(&m->op, 0, sizeof(m->op));
+	if (rust_returns_dangling(w, c_size)) {
+		if (p)
+			sim_krealloc(m->sim, m->cpu, p, 0, GFP_KERNEL, 1, &m->op);
+		*addr = align;	/* NonNull::dangling() */
+	} else {
+		/* krealloc(), or 6.18+ krealloc_node_align() with the alignment */
+		*addr = sim_krealloc(m->sim, m->cpu, p, c_size, GFP_KERNEL, w == RUST_NODE_ALIGN ? align : 1, &m->op);
+	}
+	return done(m);
+}
+
+int slubsim_rust_free(struct slubsim *m, uint64_t p, uint64_t size, const char *wrapper)
+{
+	enum rust_wrapper w;
+	int r = begin_rust(m, wrapper, &w);
+
+	if (r)
+		return r;
+	memset(&m->op, 0, sizeof(m->op));
+	if (w >= RUST_ALLOCATOR && !size)
+		return done(m);	/* dangling: nothing to free */
+	/* 6.13+ frees by reallocating to size 0; the older wrappers call kfree() */
+	if (w >= RUST_ALLOCATOR)
+		sim_krealloc(m->sim, m->cpu, p, 0, 0, 1, &m->op);
+	else
+		sim_kfree(m->sim, m->cpu, p, &m->op);
+	return done(m);
 }
 
 /* begin() for a call on the cache named @name, found into *@s. */

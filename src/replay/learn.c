@@ -188,13 +188,12 @@ int learn_event(struct learn *ln, const struct trace_event *ev)
 			r = learn_named_free(ln, &lp, ft->name);
 		name_table_remove(&ln->ptrs, &ft->ptr, sizeof(ft->ptr));
 		return r;
-	case TEV_FT_KMALLOC:
-	case TEV_FT_KMALLOC_NODE:
-	case TEV_FT_KFREE:
-		/* kfree() frees cache objects too; a kmalloc at the pointer means it was freed */
-		name_table_remove(&ln->ptrs, &ft->ptr, sizeof(ft->ptr));
-		return 0;
 	default:
+		/*
+		 * kmalloc and kfree need no look-up: a cache object kfree()d
+		 * stays here until the next kmem_cache_alloc at its pointer
+		 * replaces it, and only a kmem_cache_free could name it.
+		 */
 		return 0;
 	}
 }

@@ -976,6 +976,10 @@ config_mismatch(struct replay *rp, const struct trace_event *ev, const char *fmt
 		 "boot parameters (--kernel=VER, --arch=NAME, --cmdline=slub_debug=...)",
 		 rp->rd ? rp->rd->name : "-", ev->line, what);
 	fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
+	/* the event's own note too: run --events and the TUI show it where it happened */
+	if (!rp->msg[0])
+		snprintf(rp->msg, sizeof(rp->msg), "%s: the trace's kernel is configured otherwise (--kernel, --arch, "
+			 "--cmdline=slub_debug=...)", what);
 }
 
 /* An allocation at a pointer whose entry @e is still live: the free was not traced. Drop the old one. */

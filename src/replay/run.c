@@ -28,6 +28,20 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 	return 0;
 }
 
+/* The next item from the parsing thread, or from the reader itself when no thread could start. */
+static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
+		      const struct trace_event **ev, const char **err)
+{
+	int r;
+
+	if (tp)
+		return trace_pipe_next(tp, ev, err);
+	r = trace_next(rd, own);
+	*ev = own;
+	*err = rd->err.text;
+	return r;
+}
+
 /*
  * learn.h's look-ahead over a trace file: a pass of the parser alone
  * before the replay, so that every kmem_cache_alloc gets the name its
@@ -36,7 +50,10 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 static int learn_file(const char *path, int fmt, struct learn *ln)
 {
 	struct trace_reader rd;
-	struct trace_event ev;
+	struct trace_event own;
+	const struct trace_event *ev;
+	struct trace_pipe *tp = NULL;
+	const char *err;
 	FILE *fp = fopen(path, "r");
 	int r, ret = 0;
 
@@ -46,12 +63,14 @@ static int learn_file(const char *path, int fmt, struct learn *ln)
 		fclose(fp);
 		return -1;
 	}
-	while (!ln->native && (r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
-		if (r == TRACE_EVENT && learn_event(ln, &ev)) {
+	trace_pipe_open(&tp, &rd, NULL);	/* the other core parses, as in the replay */
+	while (!ln->native && (r = next_event(tp, &rd, &own, &ev, &err)) != TRACE_EOF && r != TRACE_IOERR) {
+		if (r == TRACE_EVENT && learn_event(ln, ev)) {
 			ret = -1;
 			break;
 		}
 	}
+	trace_pipe_close(tp);
 	trace_close(&rd);
 	fclose(fp);
 	return ret ? ret : learn_freeze(ln);
@@ -79,20 +98,6 @@ static int setup_learn(struct replay *rp, const char *path, int fmt, bool regula
 	rp->opts.learn = ln;
 	rp->own_learn = true;
 	return 0;
-}
-
-/* The next item from the parsing thread, or from the reader itself when no thread could start. */
-static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
-		      const struct trace_event **ev, const char **err)
-{
-	int r;
-
-	if (tp)
-		return trace_pipe_next(tp, ev, err);
-	r = trace_next(rd, own);
-	*ev = own;
-	*err = rd->err.text;
-	return r;
 }
 
 int replay_run(const char *prog, const struct sim_config *cfg, const char *path, int fmt,
