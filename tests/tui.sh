@@ -129,6 +129,25 @@ keys q
 wait_for "q quits the trace with mistakes" "slubsim exited 0"
 rm -f "$bad"
 
+# / finds an object by the trace's own pointer: the newest object the real trace leaves live
+real=$srcdir/traces/real/debian61-default.trace
+set -- $("$SLUBSIM" run -q --events "$real" | awk -F'\t' '
+	$4 ~ /^(kmem_cache_alloc|kmalloc)/ { live[$12] = $1 }
+	$4 ~ /free/ { delete live[$12] }
+	END { for (p in live) if (live[p] + 0 > best + 0) { best = live[p]; bp = p } print best, bp }')
+if [ -n "${2:-}" ]; then
+	start 120 30 "$real"
+	wait_for "the real trace opens" "event 1/"
+	keys End
+	keys / "${2#0x}" Enter Tab Tab
+	wait_for "/ by trace pointer: the object inspector" "ftrace ptr ${2#0x}"
+	wait_for "...allocated by the event run --events names" "allocated by event $1,"
+	keys q
+	wait_for "q quits the real trace" "slubsim exited 0"
+else
+	not_ok "no live object in run --events of $real"
+fi
+
 # event k is run --events' event k: the total and a few events' lines, on a lesson and a real trace
 same_events() { # same_events TRACE K...
 	trace=$1; shift
