@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "sim/kver.h"
+#include "src/replay/learn.h"
 #include "src/replay/name_table.h"
+#include "src/replay/replay.h"
 #include "src/trace/trace.h"
 #include "src/trace/trace_pipe.h"
 
@@ -1229,6 +1231,62 @@ START_TEST(test_pipe_early_close)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ the deferred look-ahead */
+
+static unsigned aheads;
+
+static int count_ahead(void *ctx, struct learn *ln)
+{
+	(void)ctx;
+	aheads++;
+	return learn_freeze(ln);
+}
+
+/*
+ * The look-ahead over a file (a whole pass of the parser) runs when the
+ * replay first needs a cache name, at the first kmem_cache_alloc without
+ * name=, and once: a trace of kmalloc and kfree never pays for it.
+ */
+START_TEST(test_learn_ahead_deferred)
+{
+	static const char text[] =
+		"            init-1       [000] .....     6.841203: kmalloc: call_site=f+0x7b/0x150 "
+		"ptr=ffff8d8241b2e0c0 bytes_req=56 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
+		"            init-1       [000] .....     6.841204: kfree: call_site=f+0x7b/0x150 ptr=ffff8d8241b2e0c0\n"
+		"            init-1       [000] .....     6.841205: kmem_cache_alloc: call_site=g+0x9d/0x880 "
+		"ptr=ffff8d8243200580 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
+		"            init-1       [000] .....     6.841206: kmem_cache_alloc: call_site=g+0x9d/0x880 "
+		"ptr=ffff8d8243200600 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false\n";
+	struct learn ln;
+	struct replay_opts opts = { .quiet_faults = true, .learn = &ln, .learn_ahead = count_ahead };
+	struct sim_config cfg;
+	struct replay rp;
+	struct trace_reader r;
+	struct trace_event e;
+	unsigned after[4], n = 0;
+
+	learn_init(&ln);
+	config_init(&cfg);
+	ck_assert_int_eq(replay_init(&rp, &cfg, &opts), 0);
+	ck_assert_int_eq(trace_open_mem(&r, text, sizeof(text) - 1, "t", TRACE_FMT_FTRACE), 0);
+	aheads = 0;
+	while (trace_next(&r, &e) == TRACE_EVENT && n < 4) {
+		ck_assert_int_eq(replay_event(&rp, &r, &e), 0);
+		after[n++] = aheads;
+	}
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(after[0], 0);	/* kmalloc */
+	ck_assert_uint_eq(after[1], 0);	/* kfree */
+	ck_assert_uint_eq(after[2], 1);	/* the first unnamed kmem_cache_alloc */
+	ck_assert_uint_eq(after[3], 1);	/* and only once */
+	ck_assert(ln.frozen);
+	trace_close(&r);
+	replay_release(&rp);
+	config_release(&cfg);
+	learn_release(&ln);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ names */
 
 /* The tests' tables carry a uint64_t per name (the payload): the value bound with it. */
@@ -1505,6 +1563,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_native_long_lines);
 	tcase_add_test(tc, test_native_file);
 	tcase_add_test(tc, test_native_quick_equals_full);
+	tcase_add_test(tc, test_learn_ahead_deferred);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ftrace");

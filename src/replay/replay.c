@@ -1152,6 +1152,22 @@ static void traced_fed(struct replay *rp, const struct kmem_cache *s, uint32_t s
 		*feeder = LEARN_NO_SITE;
 }
 
+/* The look-ahead over the trace, now that a name is needed; without it, nothing is learnt. */
+static void learn_ahead(struct replay *rp)
+{
+	int (*ahead)(void *, struct learn *) = rp->opts.learn_ahead;
+
+	rp->opts.learn_ahead = NULL;
+	if (!ahead(rp->opts.learn_ahead_ctx, rp->opts.learn))
+		return;
+	if (rp->own_learn) {
+		learn_release(rp->opts.learn);
+		free(rp->opts.learn);
+	}
+	rp->opts.learn = NULL;
+	rp->own_learn = false;
+}
+
 /*
  * A cache for a kmem_cache_alloc event: the one it names (6.19+), the one
  * the trace's frees name for its objects (learn.h), or a traced-REQ-ALLOC
@@ -1164,6 +1180,8 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 	struct kmem_cache *s;
 
 	*site = LEARN_NO_SITE;
+	if (!name && rp->opts.learn_ahead)
+		learn_ahead(rp);
 	if (!name && rp->opts.learn)
 		name = learn_alloc_name(rp->opts.learn, ev, site);
 	if (name && (s = sim_find_cache(rp->sim, name))) {
@@ -1211,7 +1229,7 @@ static void named_free(struct replay *rp, const struct trace_event *ev, const st
 
 	if (!o->cache || !strcmp(o->cache->name, ev->ft.name))
 		return;
-	if (ln && !ln->frozen) {
+	if (ln && !ln->frozen && !rp->opts.learn_ahead) {	/* learning as it goes */
 		learn_free(ln, o->site, ev->ft.name);
 		if (!strncmp(o->cache->name, "traced-", 7) && !rename_traced(rp, o->cache, o->site, ev->ft.name))
 			return;

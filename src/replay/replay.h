@@ -101,6 +101,13 @@ struct replay_opts {
 	 * a kmem_cache_alloc without name= goes to a traced-* cache.
 	 */
 	struct learn *learn;
+	/*
+	 * The look-ahead @learn still needs, run at the first kmem_cache_alloc
+	 * without name= (a trace without one never pays for it): fills and
+	 * freezes @learn, 0 or -1. NULL: none pending.
+	 */
+	int (*learn_ahead)(void *ctx, struct learn *ln);
+	void *learn_ahead_ctx;
 	bool keep_call_sites;		/* ftrace objects remember their call site (the TUI): replay_call_site() */
 };
 

@@ -76,27 +76,42 @@ static int learn_file(const char *path, int fmt, struct learn *ln)
 	return ret ? ret : learn_freeze(ln);
 }
 
+/* The file a deferred look-ahead reads (struct replay_opts.learn_ahead). */
+struct learn_ahead {
+	const char *path;
+	int fmt;
+};
+
+static int learn_ahead(void *ctx, struct learn *ln)
+{
+	const struct learn_ahead *la = ctx;
+
+	return learn_file(la->path, la->fmt, ln) || ln->native ? -1 : 0;
+}
+
 /*
  * Names of caches the trace prints only on frees: looked ahead for in a
  * file, learnt as the replay goes from a pipe. None for a native trace.
+ * The look-ahead is a whole pass of the parser: it runs when the replay
+ * first needs a name, so that a trace without an unnamed kmem_cache_alloc
+ * (one of kmalloc and kfree only, or 6.19+) is read once.
  */
-static int setup_learn(struct replay *rp, const char *path, int fmt, bool regular)
+static int setup_learn(struct replay *rp, struct learn_ahead *la, bool regular)
 {
 	struct learn *ln;
 
-	if (rp->opts.learn || fmt == TRACE_FMT_NATIVE)
+	if (rp->opts.learn || la->fmt == TRACE_FMT_NATIVE)
 		return 0;
 	ln = malloc(sizeof(*ln));
 	if (!ln)
 		return -1;
 	learn_init(ln);
-	if (regular && (learn_file(path, fmt, ln) || ln->native)) {
-		learn_release(ln);
-		free(ln);
-		return 0;	/* the replay reports an unreadable file */
-	}
 	rp->opts.learn = ln;
 	rp->own_learn = true;
+	if (regular) {
+		rp->opts.learn_ahead = learn_ahead;
+		rp->opts.learn_ahead_ctx = la;
+	}
 	return 0;
 }
 
@@ -114,6 +129,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	bool regular;
 	uint64_t n = 0;
 	uint32_t hint;
+	struct learn_ahead la = { .path = path, .fmt = fmt };
 
 	/* the caller releases both even when the trace cannot be opened */
 	memset(rp, 0, sizeof(*rp));
@@ -135,7 +151,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	tp = NULL;
 	regular = !fstat(fileno(fp), &st) && S_ISREG(st.st_mode);
 	/* standard input is read once even when it is a file: names are learnt as the replay goes */
-	if (setup_learn(rp, path, fmt, regular && strcmp(path, "-"))) {
+	if (setup_learn(rp, &la, regular && strcmp(path, "-"))) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		if (fp != stdin)
 			fclose(fp);
@@ -170,6 +186,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
 	}
 	trace_pipe_close(tp);	/* rd's counts are final from here */
+	rp->opts.learn_ahead = NULL;	/* @la ends with this call: nothing more to look ahead for */
 	if (progress && n > 0xfffff)
 		fputc('\n', stderr);
 	if (r != TRACE_IOERR)
