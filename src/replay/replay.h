@@ -141,7 +141,7 @@ struct replay {
 	uint32_t stop_line;		/* replay_run() stopped early at this line's error (no -k), or 0 */
 	uint64_t stop_until;		/* replay_run() stopped after these many events (--until), or 0 */
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
-	struct name_table traced;	/* traced-* cache name -> the learn site that fed it (uint32_t) */
+	struct name_table traced;	/* learning as it goes: a learn site -> its traced cache's index (uint32_t) */
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
 	struct name_table call_sites;	/* opts.keep_call_sites: the call sites seen, NUL-terminated keys */
 };
