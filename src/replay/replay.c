@@ -113,7 +113,7 @@ const char *replay_label_at(const struct replay *rp, uint64_t event)
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (rp->labels[mid].from <= event)
+		if (rp->labels[mid].from < event)
 			lo = mid;
 		else
 			hi = mid;
@@ -1093,7 +1093,7 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
 	rp->st.relogged++;
 	snprintf(rp->msg, sizeof(rp->msg),
 		 "the caller's record of the large kmalloc of event %llu (6.10+ traces it twice): one allocation",
-		 (unsigned long long)o->event + 1);	/* events are numbered from 1 */
+		 (unsigned long long)o->event);
 	return true;
 }
 
@@ -1466,6 +1466,9 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	default:
 		break;
 	}
+	/* numbered whatever becomes of it: the TUI counts events with the parser alone */
+	if (trace_kind_is_event(ev->kind))
+		rp->st.events++;
 	if (!rp->sim && replay_boot(rp))
 		return -1;
 	cpu = event_cpu(rp, ev, &bad_cpu);
@@ -1474,7 +1477,7 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	r = run_op(rp, ev, cpu, op);
 	if (r == OP_MODEL) {
 		/* the operation reached the model */
-		rp->st.events++;
+		rp->st.modelled++;
 		record_op(rp, ev, op);
 		if (op->path == PATH_FAILED)
 			rp->st.alloc_failed++;
