@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/replay/run.h"
 #include "src/ui/player.h"
 #include "src/ui/view.h"
 
@@ -79,18 +80,135 @@ static void caches_pane(const struct view *cv, unsigned width, struct view_lines
 
 /* ------------------------------------------------------------------ player */
 
+static int bp(const char *s, struct player_break *b)
+{
+	char why[200];
+
+	return player_break_parse(&pl, s, b, why, sizeof(why));
+}
+
+/* Events as `run --events` numbers them: labels and expectations go with the events around them. */
 START_TEST(counts_steps)
 {
 	open_lesson("02-alignment-rust.trace");
-	ck_assert_uint_eq(pl.total, 41);
+	ck_assert_uint_eq(pl.total, 17);
 	ck_assert_ptr_null(player_last(&pl));
-	go(2);
+	go(1);
 	ck_assert_str_eq(player_last(&pl)->text, "p = kmalloc 64");
 	ck_assert(player_last(&pl)->has_op);
-	go(1);
-	ck_assert_int_eq(player_last(&pl)->kind, TEV_LABEL);
+	ck_assert_uint_eq(player_last(&pl)->expect_pass, 1);
+	go(5);
+	ck_assert_str_eq(player_last(&pl)->text, "n3 = rust_alloc 96 align=64 wrapper=naive");
+	ck_assert_uint_eq(player_last(&pl)->expect_pass, 6);
+	ck_assert_uint_eq(player_last(&pl)->nr_notes, PLAYER_NOTES);
+	ck_assert_uint_eq(player_last(&pl)->notes[0].kind, PN_PASS);
+	ck_assert_str_eq(player_last(&pl)->notes[0].text, "expect n1 cache=kmalloc-96 ksize=96");
 	ck_assert_int_eq(player_goto(&pl, 1000), 0);
-	ck_assert_uint_eq(player_pos(&pl), 41);
+	ck_assert_uint_eq(player_pos(&pl), 17);
+}
+END_TEST
+
+/* What `run --events` numbers: each event's line, by its number (run.h's replay, as the command runs it). */
+struct run_lines {
+	uint32_t line[4096];
+	uint64_t n;
+};
+
+static void run_hook(void *ctx, const struct replay *rp, const struct replay_step *st)
+{
+	struct run_lines *rl = ctx;
+
+	if (!trace_kind_is_event(st->ev->kind))
+		return;
+	ck_assert_uint_eq(rp->st.events, rl->n + 1);
+	ck_assert_uint_lt(rl->n, 4096);
+	rl->line[rl->n++] = st->ev->line;
+}
+
+/* Event k of the TUI is event k of run --events, on a lesson and a real ftrace trace, for every k. */
+static void same_numbering(const char *file)
+{
+	static struct run_lines rl;
+	struct replay_opts opts = { .hook = run_hook, .hook_ctx = &rl, .quiet_faults = true };
+	struct sim_config cfg;
+	struct replay rp;
+	struct trace_reader rd;
+
+	rl.n = 0;
+	config_init(&cfg);
+	opts.err = fopen("/dev/null", "w");
+	ck_assert_int_eq(replay_run("check_view", &cfg, file, TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd), 0);
+	replay_release(&rp);
+	trace_close(&rd);
+	fclose(opts.err);
+	config_release(&cfg);
+	open_trace(file);
+	ck_assert_uint_eq(pl.total, rl.n);
+	for (uint64_t k = 1; k <= pl.total; k++) {
+		go(k);
+		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
+	}
+	/* and back, through the checkpoints */
+	for (uint64_t k = pl.total; k > 0; k -= k > 7 ? 7 : k) {
+		go(k);
+		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
+	}
+	teardown();
+}
+
+START_TEST(numbering_as_run)
+{
+	char real[4096];
+	const char *dir = getenv("srcdir");
+
+	same_numbering(lesson("02-alignment-rust.trace"));
+	same_numbering(lesson("04-slub-debug.trace"));
+	snprintf(real, sizeof(real), "%s/traces/real/debian61-default.trace", dir ? dir : ".");
+	same_numbering(real);
+}
+END_TEST
+
+/* A trace's mistakes, by line: rejected lines at once, the replay's as it meets them. */
+START_TEST(mistakes)
+{
+	static char name[] = "/tmp/check_view_mistakes_XXXXXX";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "a = kmalloc 64\n"			/* 1: event 1 */
+		   "b = kmallocc 32\n"			/* 2: unknown operation */
+		   "c = rust_alloc 96 align=48\n"		/* 3: not a power of two */
+		   "expect a cache=kmalloc-32\n"		/* 4: fails */
+		   "expect a cache=kmalloc-64\n"		/* 5: passes */
+		   "kfree zz\n"				/* 6: event 2, an unknown name */
+		   "kfree a\n");				/* 7: event 3 */
+	fclose(f);
+	open_trace(name);
+	ck_assert_uint_eq(pl.total, 3);
+	ck_assert_uint_eq(player_mistakes(&pl), 2);
+	ck_assert_uint_eq(pl.mistakes[0].line, 2);
+	ck_has(pl.mistakes[0].text, ":2:5: unknown operation 'kmallocc'");
+	ck_assert_uint_eq(pl.mistakes[1].line, 3);
+	ck_has(pl.mistakes[1].text, "align must be a power of two, not 48");
+	go(1);
+	ck_assert_uint_eq(player_last(&pl)->expect_fail, 1);
+	ck_assert_uint_eq(player_last(&pl)->expect_pass, 1);
+	ck_assert(player_last(&pl)->failed_expect);
+	ck_assert_int_eq(player_last(&pl)->notes[0].kind, PN_FAIL);
+	ck_assert_int_eq(player_last(&pl)->notes[1].kind, PN_PASS);
+	ck_has(text_of(view_header, 200), "\u2717 expectations after it: 1 FAILED, 1 passed");
+	go(3);
+	ck_assert_uint_eq(player_mistakes(&pl), 4);
+	ck_assert_uint_eq(pl.mistakes[2].line, 4);
+	ck_assert_uint_eq(pl.mistakes[3].line, 6);
+	ck_assert_uint_eq(pl.mistakes[3].event, 2);
+	/* the replay seen again adds none */
+	go(0);
+	go(3);
+	ck_assert_uint_eq(player_mistakes(&pl), 4);
+	ck_has(text_of(view_mistakes, 200), "4 mistakes: 2 lines rejected, 1 errors, 1 failed expectations");
+	unlink(name);
 }
 END_TEST
 
@@ -148,13 +266,18 @@ START_TEST(breakpoints)
 	struct player_break b[2];
 
 	open_lesson("02-alignment-rust.trace");
-	ck_assert_int_eq(player_break_parse("misaligned", &b[0]), 0);
-	ck_assert_int_eq(player_break_parse("cache kmalloc-128", &b[1]), 0);
-	ck_assert_int_eq(player_break_parse("cache", &b[1]), -1);
-	ck_assert_int_eq(player_break_parse("bogus", &b[1]), -1);
-	ck_assert_int_eq(player_break_parse("cache kmalloc-128", &b[1]), 0);
+	ck_assert_int_eq(bp("misaligned", &b[0]), 0);
+	ck_assert_int_eq(bp("cache kmalloc-128", &b[1]), 0);
+	ck_assert_int_eq(bp("cache", &b[1]), -1);
+	ck_assert_int_eq(bp("bogus", &b[1]), -1);
+	ck_assert_int_eq(bp("cache kmalloc-128", &b[1]), 0);
+	ck_assert_int_eq(bp("event kmallocc", &b[1]), -1);
+	ck_assert_int_eq(bp("event label", &b[1]), -1);
+	ck_assert_int_eq(bp("cache kmalloc-97", &b[1]), -1);
+	ck_assert_int_eq(bp("event rust_alloc", &b[1]), 0);
+	ck_assert_int_eq(bp("cache kmalloc-128", &b[1]), 0);
 	ck_assert_int_eq(player_run(&pl, b, 2, 0), 0);
-	ck_assert_uint_eq(player_pos(&pl), 8);
+	ck_assert_uint_eq(player_pos(&pl), 3);
 	ck_assert_str_eq(player_last(&pl)->name, "n1");
 	ck_assert_int_eq(player_run(&pl, b, 2, 0), 0);
 	ck_assert_str_eq(player_last(&pl)->name, "n3");
@@ -162,10 +285,10 @@ START_TEST(breakpoints)
 	ck_assert_str_eq(player_last(&pl)->name, "m");
 	teardown();
 	open_lesson("04-slub-debug.trace");
-	ck_assert_int_eq(player_break_parse("fault", &b[0]), 0);
+	ck_assert_int_eq(bp("fault", &b[0]), 0);
 	ck_assert_int_eq(player_run(&pl, b, 1, 0), 0);
 	ck_assert_str_eq(player_last(&pl)->text, "kfree a");
-	ck_assert_int_eq(player_break_parse("event kmalloc", &b[0]), 0);
+	ck_assert_int_eq(bp("event kmalloc", &b[0]), 0);
 	ck_assert_int_eq(player_run(&pl, b, 1, 0), 0);
 	ck_assert_str_eq(player_last(&pl)->text, "b = kmalloc 64");
 }
@@ -179,19 +302,24 @@ START_TEST(header_outcome)
 
 	open_lesson("02-alignment-rust.trace");
 	t = text_of(view_header, 200);
-	ck_has(t, "event 0/41");
+	ck_has(t, "event 0/17");
 	ck_has(t, "Linux 6.1.192 x86_64 2 CPUs debug off");
-	ck_has(t, "start: the kernel has booted");
-	go(5);
+	ck_has(t, "event 0: the kernel has booted");
+	ck_has(t, "label: Power-of-two classes are naturally aligned");
+	go(2);
 	t = text_of(view_header, 200);
-	ck_has(t, "event 5/41");
+	ck_has(t, "event 2/17");
 	ck_has(t, "label: kmalloc-96 slots are only guaranteed 32-aligned");
-	ck_has(t, "q = kmalloc 96 \u2192 kmalloc-96, cpu 0 new slab, slot ");
-	ck_has(t, " of slab 0xffff888001006000");
-	go(9);
-	ck_has(text_of(view_header, 200), "n2 = rust_alloc 96 align=64 wrapper=naive \u2192 kmalloc-96, cpu 0 fast path");
-	go(8);
-	ck_has(text_of(view_header, 200), "misaligned: 0xffff888001006120 is not 64-aligned");
+	ck_has(t, "event 2, line 23: q = kmalloc 96\n\u2192 kmalloc-96 slot ");
+	ck_has(t, "; new slab, cpu 0\n");
+	ck_has(t, "\u2713 expectations after it: 1 passed");
+	go(4);
+	ck_has(text_of(view_header, 200), "n2 = rust_alloc 96 align=64 wrapper=naive\n\u2192 kmalloc-96 slot ");
+	go(3);
+	ck_has(text_of(view_header, 200), ", MISALIGNED for align=64 (32-aligned); fast path, cpu 0");
+	/* the label of the next section comes with its first event, not with the last of this one */
+	go(5);
+	ck_has(text_of(view_header, 200), "label: Layout(96, 64) through the naive wrapper");
 	/* the header fits the screen it is drawn on */
 	ls.n = 0;
 	view_header(&v, 80, &ls);
@@ -206,16 +334,21 @@ START_TEST(cache_table)
 	char first[VIEW_COLS * 4];
 
 	open_lesson("02-alignment-rust.trace");
-	go(5);
+	go(2);
 	t = text_of(caches_pane, 80);
-	ck_has(t, "  OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME");
-	ck_has(t, "    42     42 100%    0.09K      1       42         4K kmalloc-96");
+	ck_has(t, "  OBJS   USED ACTIVE  USE OBJ SIZE  SLABS CACHE SIZE NAME");
+	ck_has(t, "    42      1     42 100%    0.09K      1         4K kmalloc-96");
+	/* empty caches are hidden from the start */
+	ck_lacks(t, "dma-kmalloc-");
+	t = text_of(caches_pane, 120);
+	ck_has(t, "  OBJS   USED ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME");
 	/* the touched cache is selected and marked */
 	ck_assert_int_eq(v.sel_cache, (int)player_step_cache(&pl)->index);
 	for (unsigned i = 1; i < ls.n; i++)
 		if (ls.v[i].cache == v.sel_cache)
 			ck_assert_int_eq(ls.v[i].attr[0], VA_SELECTED);
 	/* sort by name: dma-kmalloc caches first */
+	v.hide_empty = false;
 	ck_assert_int_eq(view_set_sort(&v, 'n'), 0);
 	ck_assert_int_eq(view_set_sort(&v, 'x'), -1);
 	text_of(caches_pane, 80);
@@ -238,13 +371,13 @@ START_TEST(slab_map)
 	const char *t;
 
 	open_lesson("02-alignment-rust.trace");
-	go(5);
+	go(2);
 	t = text_of(view_slabs, 80);
 	ck_has(t, "kmalloc-96: 42 objects per slab of order 0, slot 96 B, object 96 B");
 	ck_has(t, "0xffff888001006000  cpu slab of CPU 0    1/42 used new");
 	/* one used slot, marked as this event's, 41 on the cpu freelist */
 	ck_has(t, "\u2592\u2592\u2588\u2592");
-	go(10);
+	go(5);
 	t = text_of(view_slabs, 80);
 	ck_has(t, "4/42 used");
 	v.show_freelist = true;
@@ -262,7 +395,7 @@ START_TEST(slab_map_debug_layout)
 	const char *t;
 
 	open_lesson("04-slub-debug.trace");
-	go(2);
+	go(1);
 	t = text_of(view_slabs, 120);
 	ck_has(t, "kmalloc-64: 16 objects per slab of order 0, slot 256 B, object 64 B");
 	ck_has(t, "slot: [red zone 64][object 64][red zone 8][free ptr 8][tracks 64][orig size 4][pad 44]");
@@ -274,17 +407,17 @@ START_TEST(object_inspector)
 	const char *t;
 
 	open_lesson("04-slub-debug.trace");
-	go(2);
+	go(1);
 	t = text_of(view_object, 80);
 	ck_has(t, "kmalloc-64  allocated");
 	ck_has(t, "ksize 64, aligned to 64");
-	ck_has(t, "name a, requested 64 bytes, allocated by operation #1, label: A 64-byte object");
+	ck_has(t, "name a, requested 64 bytes, allocated by event 1, label: A 64-byte object");
 	/* left red zone inactive-active 0xcc, object poisoned in use (0x5a? no: kmalloc doesn't poison in use) */
 	ck_has(t, "+0000  cc cc cc cc");
-	go(6);	/* write a 64 1 0x41: one byte into the right red zone */
+	go(2);	/* write a 64 1 0x41: one byte into the right red zone */
 	t = text_of(view_object, 80);
 	ck_has(t, "+0080  41 cc cc cc");
-	go(15);	/* kfree a again: freed, poisoned */
+	go(4);	/* kfree a again: freed, poisoned */
 	t = text_of(view_object, 80);
 	ck_has(t, "free");
 	ck_has(t, "free pointer at +");
@@ -297,9 +430,9 @@ START_TEST(alignment_pane)
 	const char *t;
 
 	open_lesson("02-alignment-rust.trace");
-	go(3);
+	go(17);
 	ck_has(text_of(view_align, 80), "The current event allocates nothing");
-	go(8);
+	go(3);
 	t = text_of(view_align, 80);
 	ck_has(t, "Layout(size 96, align 64) via rust_alloc");
 	ck_has(t, "result 0xffff888001006120, aligned to 32  MISALIGNED for the Layout");
@@ -310,7 +443,7 @@ START_TEST(alignment_pane)
 	ck_has(t, "aligned, guaranteed\n    krealloc_aligned()\n");
 	ck_has(t, "KernelAllocator::alloc()");
 	ck_has(t, "<Kmalloc as Allocator>::realloc()");
-	go(2);
+	go(1);
 	t = text_of(view_align, 80);
 	ck_has(t, "kmalloc(64) \u2192 kmalloc-64, ksize 64, slots aligned to 64");
 	ck_has(t, "Linux 6.1.192 guarantees kmalloc(64) alignment 64");
@@ -322,20 +455,23 @@ START_TEST(fault_pane)
 	const char *t;
 
 	open_lesson("04-slub-debug.trace");
-	go(8);
+	go(2);
 	ck_has(text_of(view_fault, 80), "No SLUB report at this event (0 so far");
-	go(9);
+	go(3);
 	t = text_of(view_fault, 200);
 	ck_has(t, "BUG kmalloc-64 (Not tainted): Right Redzone overwritten");
 	ck_has(t, "First byte 0x41 instead of 0xcc");
 	/* on a narrow screen the long lines wrap, nothing is lost */
 	t = text_of(view_fault, 40);
 	ck_has(t, "\nFIX kmalloc-64: Object at 0xffff88800100\na140 not freed\n");
-	ck_has(text_of(view_header, 200), "kfree a \u2192 kmalloc-64, cpu 0 not freed: SLUB reported it");
+	ck_has(text_of(view_header, 200), "kfree a\n\u2192 kmalloc-64 slot 1, 64-aligned, SLUB: Redzone overwritten;");
+	ck_has(text_of(view_header, 200), "; not freed: SLUB reported it, cpu 0");
+	/* the expectations after it, passed */
+	ck_has(text_of(view_fault, 200), "\u2713 passed  line 24: expect fault \"Right Redzone overwritten\"");
 	/* back one event: the report is gone, forward again: it is back */
-	go(8);
+	go(2);
 	ck_lacks(text_of(view_fault, 80), "Redzone");
-	go(9);
+	go(3);
 	ck_has(text_of(view_fault, 80), "Right Redzone overwritten");
 }
 END_TEST
@@ -396,24 +532,24 @@ START_TEST(record_of_reused_name)
 		   "c = kmalloc 24\n");			/* 13 */
 	fclose(f);
 	open_trace(name);
-	go(2);
+	go(1);
 	o = replay_lookup(player_replay(&pl), "x", &kind);
 	ck_assert_int_eq(kind, ROBJ_RUST);
 	ck_assert_uint_eq(o->align, 64);
+	go(3);
+	ck_assert_int_eq(view_search(&v, "x"), 0);
+	ck_has(text_of(view_object, 80), "name x, requested 40 bytes, allocated by event 3, label: two");
+	kmalloc_record("x");
 	go(5);
 	ck_assert_int_eq(view_search(&v, "x"), 0);
-	ck_has(text_of(view_object, 80), "name x, requested 40 bytes, allocated by operation #3, label: two");
+	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by event 5, label: four");
 	kmalloc_record("x");
 	go(9);
-	ck_assert_int_eq(view_search(&v, "x"), 0);
-	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by operation #5, label: four");
-	kmalloc_record("x");
-	go(13);
 	ck_assert_uint_eq(kmalloc_record("c")->size, 24);
 	/* back again: the checkpoints keep labels and records */
-	go(9);
+	go(5);
 	ck_assert_int_eq(view_search(&v, "x"), 0);
-	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by operation #5, label: four");
+	ck_has(text_of(view_object, 80), "name x, requested 72 bytes, allocated by event 5, label: four");
 	unlink(name);
 }
 END_TEST
@@ -471,7 +607,7 @@ static void run_from_start(const char *spec, uint64_t want)
 	struct player_break b;
 
 	go(0);
-	ck_assert_int_eq(player_break_parse(spec, &b), 0);
+	ck_assert_int_eq(bp(spec, &b), 0);
 	ck_assert_int_eq(player_run(&pl, &b, 1, 0), 0);
 	ck_assert_uint_eq(player_pos(&pl), want);
 }
@@ -499,8 +635,8 @@ START_TEST(trace_pointer_and_call_site)
 	/* breakpoints on a call site and on a trace pointer */
 	run_from_start("site delayed_put_task_struct", 3);
 	run_from_start("ptr 0xffff8d8241b36600", 2);
-	ck_assert_int_eq(player_break_parse("ptr xyz", &b), -1);
-	ck_assert_int_eq(player_break_parse("site", &b), -1);
+	ck_assert_int_eq(bp("ptr xyz", &b), -1);
+	ck_assert_int_eq(bp("site", &b), -1);
 	/* a function matches with the compiler's suffixes, not as a prefix of another name */
 	ck_assert(player_site_matches("getname_flags.part.0+0x2b/0x1c0", "getname_flags"));
 	ck_assert(!player_site_matches("getname_flags_x+0x2b/0x1c0", "getname_flags"));
@@ -517,6 +653,8 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, counts_steps);
 	tcase_add_test(tc, back_equals_forward);
 	tcase_add_test(tc, breakpoints);
+	tcase_add_test(tc, mistakes);
+	tcase_add_test(tc, numbering_as_run);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("panes");
 	tcase_add_checked_fixture(tc, NULL, teardown);

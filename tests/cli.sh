@@ -48,7 +48,7 @@ if mkfifo "$fifo"; then
 	if wait $pid; then ok; else not_ok "run --until=2 on a FIFO whose writer stays: exit $?"; cat "$out" >&2; fi
 	exec 3>&-
 	rm -f "$fifo"
-	grep -q '^events: *2 applied' "$out" && ok || { not_ok 'run --until=2 on a FIFO: not 2 events'; cat "$out" >&2; }
+	grep -q '^events: *2 (2 applied' "$out" && ok || { not_ok 'run --until=2 on a FIFO: not 2 events'; cat "$out" >&2; }
 else
 	skip "run --until=2 on a FIFO: mkfifo failed"
 fi

@@ -52,8 +52,9 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	pre=$(awk -F'\t' '$9 == "before-trace"' "$tmp/events" | wc -l)
 	check "$name: $pre frees from before the trace counted" \
 		grep -qx "frees of objects allocated before the trace: $pre" "$tmp/summary"
-	check "$name: before-trace rows have no model address" \
-		awk -F'\t' '$9 == "before-trace" && ($1 != "-" || $6 != "-") { exit 1 }' "$tmp/events"
+	# numbered like every event (the TUI's numbers), with no model address
+	check "$name: before-trace rows have an event number and no model address" \
+		awk -F'\t' '$9 == "before-trace" && ($1 !~ /^[0-9]+$/ || $6 != "-") { exit 1 }' "$tmp/events"
 	lost=$(sed -n 's/^allocations over a live pointer (lost frees): //p' "$tmp/summary")
 	twice=$(sed -n 's/^large kmallocs traced twice (6.10+), counted once: //p' "$tmp/summary")
 	case $kernel in
@@ -96,4 +97,22 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	oracle_slubsim run -q --slabinfo - <"$trace" >"$out" 2>&1
 	check "$name from a pipe: task_struct named" grep -q '^task_struct  *[1-9]' "$out"
 done
+# from a pipe each call site has a traced cache of its own: two caches of the same sizes take their names
+ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2"; }
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=alloc_a+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 3 'kmem_cache_alloc: call_site=alloc_a+0x10/0x80 ptr=ffff888000001040 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 4 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002040 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 5 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001000 name=cache_a'
+	ft 6 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002000 name=cache_b'
+	ft 7 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001040 name=cache_a'
+} >"$tmp/sites.trace"
+"$SLUBSIM" run -s --slabinfo - <"$tmp/sites.trace" >"$out" 2>&1
+check 'pipe: every named free found its cache' grep -qx 'named frees of objects counted in another cache: 0' "$out"
+check 'pipe: both caches named' sh -c "grep -q '^cache_a ' '$out' && grep -q '^cache_b ' '$out'"
+check 'pipe: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
+"$SLUBSIM" run -s --slabinfo "$tmp/sites.trace" >"$out" 2>&1
+check 'file: both caches named, none traced' sh -c "grep -q '^cache_b ' '$out' && ! grep -q '^traced-' '$out'"
 finish

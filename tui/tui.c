@@ -13,6 +13,7 @@ struct tui {
 	struct player *pl;
 	struct view v;
 	bool color, help, moved;
+	unsigned help_top;		/* the help screen's first line */
 	enum view_pane focus, detail;
 	unsigned scroll[NR_VP];
 	struct player_break bps[TUI_MAX_BREAKS];
@@ -80,6 +81,8 @@ static wchar_t ascii_of(uint32_t c)
 	case 0x2014: return '-';
 	case 0x2026: return '~';
 	case 0x00b1: return '+';
+	case 0x2713: return '+';	/* a check passed */
+	case 0x2717: return 'x';	/* a check failed */
 	default: return c < 0x80 ? (wchar_t)c : '?';
 	}
 }
@@ -104,18 +107,24 @@ static void put_line(const struct tui *t, int y, const struct view_line *l, int 
 
 /* ------------------------------------------------------------------ drawing */
 
-static void layout(const struct tui *t, int *caches_h, int *pane_y, int *pane_h)
+/*
+ * Below the header (@head rows): the cache table gets the rows its caches
+ * need, up to two fifths; the pane below gets the rest (tab bar and footer
+ * take one row each).
+ */
+static void layout(const struct tui *t, int head, int *caches_h, int *pane_y, int *pane_h)
 {
-	int rest = LINES - 5;	/* header 3, tab bar 1, footer 1 */
+	int rest = LINES - head - 2, need = (int)view_cache_rows(&t->v) + 1;
 
 	*caches_h = rest < 8 ? rest / 2 : rest * 2 / 5;
+	if (*caches_h > need)
+		*caches_h = need;
 	if (*caches_h < 2)
-		*caches_h = rest > 1 ? 1 : 0;
-	*pane_y = 3 + *caches_h + 1;
+		*caches_h = rest > 1 ? (rest > 3 ? 2 : 1) : 0;
+	*pane_y = head + *caches_h + 1;
 	*pane_h = LINES - 1 - *pane_y;
 	if (*pane_h < 0)
 		*pane_h = 0;
-	(void)t;
 }
 
 static void draw_tabs(struct tui *t, int y)
@@ -148,15 +157,16 @@ static void text_line(const struct tui *t, int y, int a, const char *s)
 
 static void draw_footer(struct tui *t)
 {
-	char buf[300];
+	char buf[300], mistakes[40] = "";
 
+	if (player_mistakes(t->pl))
+		snprintf(mistakes, sizeof(mistakes), "  m mistakes(%u)", player_mistakes(t->pl));
 	if (t->status[0])
 		snprintf(buf, sizeof(buf), "%s", t->status);
 	else
-		snprintf(buf, sizeof(buf),
-			 "q quit  h help  \u2190\u2192 step  PgUp/PgDn \u00b1100  g goto  r run  B break(%u)  Tab pane",
-			 t->nr_bps);
-	text_line(t, LINES - 1, VA_HEAD, buf);
+		snprintf(buf, sizeof(buf), "q quit  h help%s  \u2190\u2192 step  g goto  r run  B break(%u)  Tab pane  e empty",
+			 mistakes, t->nr_bps);
+	text_line(t, LINES - 1, player_mistakes(t->pl) && !t->status[0] ? VA_BAD : VA_HEAD, buf);
 }
 
 /* Keep the slot the current event changed in sight after a move. */
@@ -178,12 +188,16 @@ static void follow_change(struct tui *t)
 static void draw_help(struct tui *t)
 {
 	struct view_lines ls = { 0 };
+	bool more;
 
 	erase();
 	view_help(&t->v, (unsigned)COLS, &ls);
-	for (unsigned i = 0; i < ls.n && (int)i < LINES - 1; i++)
-		put_line(t, (int)i, &ls.v[i], COLS);
-	text_line(t, LINES - 1, VA_HEAD, "press any key to return");
+	if (t->help_top + (unsigned)LINES - 1 > ls.n)
+		t->help_top = ls.n > (unsigned)LINES - 1 ? ls.n - ((unsigned)LINES - 1) : 0;
+	for (unsigned i = t->help_top; i < ls.n && (int)(i - t->help_top) < LINES - 1; i++)
+		put_line(t, (int)(i - t->help_top), &ls.v[i], COLS);
+	more = t->help_top + (unsigned)LINES - 1 < ls.n;
+	text_line(t, LINES - 1, VA_HEAD, more ? "\u2193 more below  any other key returns" : "press any key to return");
 	view_lines_free(&ls);
 }
 
@@ -198,17 +212,17 @@ static void draw(struct tui *t)
 		return;
 	}
 	erase();
-	layout(t, &caches_h, &t->pane_y, &t->pane_h);
 	view_header(&t->v, (unsigned)COLS, &head);
+	layout(t, (int)head.n, &caches_h, &t->pane_y, &t->pane_h);
 	for (unsigned i = 0; i < head.n && (int)i < LINES; i++)
 		put_line(t, (int)i, &head.v[i], COLS);
-	view_lines_free(&head);
 	t->caches.n = 0;
-	t->caches_y = 3;
+	t->caches_y = (int)head.n;
+	view_lines_free(&head);
 	if (caches_h > 0)
 		view_caches(&t->v, (unsigned)COLS, (unsigned)caches_h, &t->caches);
 	for (unsigned i = 0; i < t->caches.n; i++)
-		put_line(t, 3 + (int)i, &t->caches.v[i], COLS);
+		put_line(t, t->caches_y + (int)i, &t->caches.v[i], COLS);
 	if (t->pane_y - 1 < LINES - 1)
 		draw_tabs(t, t->pane_y - 1);
 	t->pane.n = 0;
@@ -280,23 +294,27 @@ static void go_to(struct tui *t)
 	if (!prompt(t, "Go to event: ", buf, sizeof(buf)))
 		return;
 	n = strtoull(buf, &end, 10);
-	if (*end || buf[0] == '-') {
-		snprintf(t->status, sizeof(t->status), "not an event number: %s", buf);
+	if (*end || buf[0] == '-' || !(buf[0] >= '0' && buf[0] <= '9')) {
+		snprintf(t->status, sizeof(t->status), "not an event number: '%s' (0 to %llu)", buf,
+			 (unsigned long long)t->pl->total);
 		return;
 	}
 	moved(t, player_goto(t->pl, n));
+	if (n > player_pos(t->pl))
+		snprintf(t->status, sizeof(t->status), "the trace has %llu events: went to the end, event %llu",
+			 (unsigned long long)t->pl->total, (unsigned long long)player_pos(t->pl));
 }
 
 static void add_break(struct tui *t)
 {
-	char buf[100], desc[100];
+	char buf[100], desc[100], why[160];
 	struct player_break b;
 
 	if (!prompt(t, "Break on (cache NAME|obj NAME|event KIND|site FN|ptr HEX|new|discard|misaligned|fault|expect): ", buf,
 		    sizeof(buf)))
 		return;
-	if (player_break_parse(buf, &b)) {
-		snprintf(t->status, sizeof(t->status), "unknown breakpoint '%s' (h for help)", buf);
+	if (player_break_parse(t->pl, buf, &b, why, sizeof(why))) {
+		snprintf(t->status, sizeof(t->status), "not a breakpoint: %s", why);
 		return;
 	}
 	if (t->nr_bps == TUI_MAX_BREAKS) {
@@ -400,7 +418,12 @@ static bool key(struct tui *t, int c)
 {
 	t->status[0] = '\0';
 	if (t->help) {
-		t->help = false;	/* any key leaves the help screen */
+		if (c == KEY_DOWN || c == KEY_NPAGE || c == ' ')
+			t->help_top += c == KEY_DOWN ? 1 : (unsigned)LINES / 2;
+		else if (c == KEY_UP)
+			t->help_top -= t->help_top > 0;
+		else if (c != KEY_RESIZE)
+			t->help = false;	/* any other key leaves the help screen */
 		return true;
 	}
 	switch (c) {
@@ -428,7 +451,15 @@ static bool key(struct tui *t, int c)
 		view_sync(&t->v);
 		t->detail = t->focus = VP_OBJECT;
 		break;
-	case 'e': t->v.hide_empty = !t->v.hide_empty; break;
+	case 'e':
+		t->v.hide_empty = !t->v.hide_empty;
+		snprintf(t->status, sizeof(t->status), "empty caches: %s", t->v.hide_empty ? "hidden" : "shown");
+		break;
+	case 'm':
+		t->detail = t->focus = VP_MISTAKES;
+		if (!player_mistakes(t->pl))
+			snprintf(t->status, sizeof(t->status), "no mistakes in the trace so far");
+		break;
 	case 'f': t->v.show_freelist = !t->v.show_freelist; break;
 	case 'F':
 		t->v.follow = !t->v.follow;
@@ -464,6 +495,14 @@ int tui_run(struct player *pl, const struct tui_opts *opts)
 	set_escdelay(25);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	colors_init(t);
+	/* a trace with mistakes opens with them in view */
+	if (player_mistakes(pl)) {
+		t->detail = VP_MISTAKES;
+		snprintf(t->status, sizeof(t->status), "%u mistakes in %s: listed below by line (m shows them again)",
+			 player_mistakes(pl), pl->name);
+	}
+	if (opts->status[0])
+		snprintf(t->status, sizeof(t->status), "%s", opts->status);
 	do
 		draw(t);
 	while (key(t, getch()));

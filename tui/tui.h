@@ -12,6 +12,7 @@
 struct tui_opts {
 	bool no_color;		/* --no-color or NO_COLOR */
 	bool ascii;		/* --ascii, or a locale that is not UTF-8 */
+	char status[200];	/* the first screen's status line, "" for none */
 };
 
 /* Run the TUI on an opened player until the user quits. Returns 0, or 2 if the terminal failed. */

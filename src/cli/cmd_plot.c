@@ -191,7 +191,8 @@ static void plot_hook(void *ctx, const struct replay *rp, const struct replay_st
 
 	if (pc->rank && st->op && st->op->cache)
 		plot_touch(pc, rp->sim, st->op->cache);
-	if (!st->op || pc->nomem || rp->st.events % pc->interval)
+	/* x is the event number, as everywhere: events that changed nothing are samples too */
+	if (!trace_kind_is_event(st->ev->kind) || pc->nomem || rp->st.events % pc->interval)
 		return;
 	if (plot_sample(pc, rp->sim, rp->st.events))
 		pc->nomem = true;

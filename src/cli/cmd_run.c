@@ -30,7 +30,8 @@ static const char run_help[] =
 	"      --validate         after the trace, validate every cache with debug flags, as\n"
 	"                         writing 1 to /sys/kernel/slab/CACHE/validate does; the last\n"
 	"                         line is 'validate: N caches, M errors'\n"
-	"  -k, --keep-going       go on past errors in the trace and count them\n"
+	"  -k, --keep-going       go on past errors in the trace and count them (without\n"
+	"                         it the replay stops at the first; --summary says where)\n"
 	"  -q, --quiet            do not print SLUB's reports\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -56,17 +57,18 @@ static void print_trace_ids(FILE *out, const struct trace_event *ev)
 }
 
 /*
- * An ftrace event that did not reach the model but says something (a free
- * of an object allocated before the trace, the second record of a large
- * kmalloc): no event number, no model address.
+ * An event that did not reach the model (a free of an object allocated
+ * before the trace, the second record of a large kmalloc, kfree(NULL), an
+ * error with -k): numbered like the others, no model address.
  */
-static void print_unmodelled(FILE *out, const struct replay_step *st)
+static void print_unmodelled(FILE *out, uint64_t n, const struct replay_step *st)
 {
 	const struct trace_event *ev = st->ev;
+	const char *cache = ev->kind >= TEV_FT_KMALLOC && ev->ft.name ? ev->ft.name : "-";
 
-	fprintf(out, "-\t%u\t%u\t%s\t%s\t-\t%s\t-\t%s\t-\t%s", ev->line, ev->cpu,
-		ev->op ? ev->op : trace_kind_name(ev->kind), st->name ? st->name : "-",
-		ev->ft.name ? ev->ft.name : "-", st->before_trace ? "before-trace" : "-", st->message);
+	fprintf(out, "%llu\t%u\t%u\t%s\t%s\t-\t%s\t-\t%s\t-\t%s", (unsigned long long)n, ev->line, ev->cpu,
+		ev->op ? ev->op : trace_kind_name(ev->kind), st->name ? st->name : "-", cache,
+		st->before_trace ? "before-trace" : "-", st->message && *st->message ? st->message : "-");
 	print_trace_ids(out, ev);
 }
 
@@ -76,14 +78,13 @@ static void events_hook(void *ctx, const struct replay *rp, const struct replay_
 	const struct sim_op *op = st->op;
 	const char *cache = "-";
 
-	if (!rc->events)
+	if (!rc->events || !trace_kind_is_event(st->ev->kind))
 		return;
+	rc->n = rp->st.events;
 	if (!op) {
-		if (st->ev->kind >= TEV_FT_KMALLOC && st->message && *st->message)
-			print_unmodelled(rc->out, st);
+		print_unmodelled(rc->out, rc->n, st);
 		return;
 	}
-	rc->n = rp->st.events;
 	if (op->cache)
 		cache = op->cache->name;
 	else if (op->path == PATH_LARGE || op->path == PATH_FREE_LARGE)
@@ -106,7 +107,8 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 		fprintf(out, "stopped early:  at line %u, the first error (-k goes on past errors)\n", rp->stop_line);
 	else if (rp->stop_until)
 		fprintf(out, "stopped early:  after %llu events (--until)\n", (unsigned long long)rp->stop_until);
-	fprintf(out, "events:         %llu applied to the model\n", (unsigned long long)st->events);
+	fprintf(out, "events:         %llu (%llu applied to the model)\n", (unsigned long long)st->events,
+		(unsigned long long)st->modelled);
 	fprintf(out, "errors:         %llu\n", (unsigned long long)(st->errors + rd->stats.errors));
 	fprintf(out, "SLUB reports:   %llu\n", (unsigned long long)st->faults);
 	/* the count lib/slub_kunit.c asserts on: each report and each FIX line */

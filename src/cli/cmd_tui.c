@@ -17,7 +17,8 @@ static const char tui_help[] =
 	"slots, the object an event touched, the alignment a Rust Layout got and SLUB's\n"
 	"reports. 'slubsim TRACE' does the same when standard output is a terminal.\n"
 	"\n"
-	"  -g, --goto=N        start at event N\n"
+	"  -g, --goto=N        start at event N (default 1; 0 is the booted kernel), numbered\n"
+	"                      as in 'run --events'\n"
 	"      --no-color      monochrome (also when NO_COLOR is set)\n"
 	"      --ascii         ASCII instead of UTF-8 blocks (also in a non-UTF-8 locale)\n"
 	"  -h, --help          show this help\n"
@@ -25,6 +26,8 @@ static const char tui_help[] =
 	"Inside, h or F1 lists the keys; q quits.\n";
 
 enum { OPT_NO_COLOR = 256, OPT_ASCII };
+
+#define TUI_SCAN_EVENTS 200000
 
 int cmd_tui(struct cli *cli, int argc, char **argv)
 {
@@ -36,7 +39,7 @@ int cmd_tui(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tui_opts opts = { .no_color = getenv("NO_COLOR") && *getenv("NO_COLOR") };
-	unsigned long long start = 0;
+	unsigned long long start = 1;	/* the first event's outcome on the first screen */
 	struct player pl;
 	char err[600], *end;
 	const char *cs;
@@ -75,6 +78,12 @@ int cmd_tui(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", cli->prog, err);
 		return EXIT_USAGE;
 	}
+	/* a trace that replays in a blink is replayed whole: its mistakes are all listed from the start */
+	if (pl.total <= TUI_SCAN_EVENTS && player_goto(&pl, pl.total))
+		fprintf(stderr, "%s: cannot replay %s\n", cli->prog, argv[optind]);
+	if (start > pl.total && start != 1)
+		snprintf(opts.status, sizeof(opts.status), "--goto=%llu: the trace has %llu events, went to the end",
+			 start, (unsigned long long)pl.total);
 	if (start && player_goto(&pl, start))
 		fprintf(stderr, "%s: cannot go to event %llu\n", cli->prog, start);
 	ret = tui_run(&pl, &opts);

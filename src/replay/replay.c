@@ -113,7 +113,7 @@ const char *replay_label_at(const struct replay *rp, uint64_t event)
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (rp->labels[mid].from <= event)
+		if (rp->labels[mid].from < event)
 			lo = mid;
 		else
 			hi = mid;
@@ -1093,7 +1093,7 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
 	rp->st.relogged++;
 	snprintf(rp->msg, sizeof(rp->msg),
 		 "the caller's record of the large kmalloc of event %llu (6.10+ traces it twice): one allocation",
-		 (unsigned long long)o->event + 1);	/* events are numbered from 1 */
+		 (unsigned long long)o->event);
 	return true;
 }
 
@@ -1136,20 +1136,10 @@ static void check_cache_sizes(struct replay *rp, const struct trace_event *ev, c
 			s->object_size, s->size);
 }
 
-/* Names learnt as the replay goes: which site fed the traced cache @s (LEARN_NO_SITE: several). */
-static void traced_fed(struct replay *rp, const struct kmem_cache *s, uint32_t site)
+/* Learning as the replay goes (from a pipe): names come from frees, not from a look-ahead. */
+static bool learning_as_it_goes(const struct replay *rp)
 {
-	struct name_entry *e;
-	uint32_t *feeder;
-	int r = name_table_bind(&rp->traced, s->name, strlen(s->name), 0, &e);
-
-	if (r != NT_OK && r != NT_ELIVE)
-		return;
-	feeder = name_table_payload(&rp->traced, e);
-	if (r == NT_OK)
-		*feeder = site;
-	else if (*feeder != site)
-		*feeder = LEARN_NO_SITE;
+	return rp->opts.learn && !rp->opts.learn->frozen && !rp->opts.learn_ahead;
 }
 
 /* The look-ahead over the trace, now that a name is needed; without it, nothing is learnt. */
@@ -1166,6 +1156,39 @@ static void learn_ahead(struct replay *rp)
 	}
 	rp->opts.learn = NULL;
 	rp->own_learn = false;
+}
+
+/*
+ * Learning as it goes, each call site not named yet has a traced cache of
+ * its own, so that the first named free of one of its objects can rename
+ * the cache, all its objects with it: traced-REQ-ALLOC, then -2, -3 ...
+ * for other sites of the same sizes.
+ */
+static struct kmem_cache *site_traced_cache(struct replay *rp, const struct trace_event *ev, uint32_t site)
+{
+	struct name_entry *e;
+	uint32_t *index;
+	char name[80];
+	struct kmem_cache *s;
+	int r = name_table_bind(&rp->traced, &site, sizeof(site), 0, &e);
+
+	if (r != NT_OK && r != NT_ELIVE)
+		return NULL;
+	index = name_table_payload(&rp->traced, e);
+	if (r == NT_ELIVE)
+		return rp->sim->caches[*index];
+	snprintf(name, sizeof(name), "traced-%llu-%llu", (unsigned long long)ev->ft.bytes_req,
+		 (unsigned long long)ev->ft.bytes_alloc);
+	for (unsigned n = 2; sim_find_cache(rp->sim, name); n++)
+		snprintf(name, sizeof(name), "traced-%llu-%llu-%u", (unsigned long long)ev->ft.bytes_req,
+			 (unsigned long long)ev->ft.bytes_alloc, n);
+	s = create_traced_cache(rp, ev, name);
+	if (!s) {
+		name_table_remove(&rp->traced, &site, sizeof(site));
+		return NULL;
+	}
+	*index = s->index;
+	return s;
 }
 
 /*
@@ -1192,32 +1215,28 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 		return NULL;
 	if (name)
 		return create_traced_cache(rp, ev, name);
+	if (learning_as_it_goes(rp) && *site != LEARN_NO_SITE)
+		return site_traced_cache(rp, ev, *site);
 	snprintf(traced, sizeof(traced), "traced-%llu-%llu", (unsigned long long)ev->ft.bytes_req,
 		 (unsigned long long)ev->ft.bytes_alloc);
 	s = sim_find_cache(rp->sim, traced);
-	if (!s)
-		s = create_traced_cache(rp, ev, traced);
-	if (s && rp->opts.learn && !rp->opts.learn->frozen)
-		traced_fed(rp, s, *site);
-	return s;
+	return s ? s : create_traced_cache(rp, ev, traced);
 }
 
 /*
- * Learning as it goes, a named free of an object in a traced-* cache: the
- * cache takes the name when only the object's site ever fed it. 0 if it
- * did.
+ * Learning as it goes, a named free of an object in its site's traced
+ * cache @s: the cache takes the name, unless another site's cache took it
+ * first. 0 if it did.
  */
 static int rename_traced(struct replay *rp, struct kmem_cache *s, uint32_t site, const char *name)
 {
-	struct name_entry *e = name_table_lookup(&rp->traced, s->name, strlen(s->name));
-	char old[64];
+	struct name_entry *e = name_table_lookup(&rp->traced, &site, sizeof(site));
 
-	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != site)
+	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != s->index ||
+	    sim_kmem_cache_rename(rp->sim, s, name))
 		return -1;
-	snprintf(old, sizeof(old), "%s", s->name);
-	if (sim_kmem_cache_rename(rp->sim, s, name))
-		return -1;
-	name_table_remove(&rp->traced, old, strlen(old));
+	/* the site has its name now: its next objects come to the cache by it */
+	name_table_remove(&rp->traced, &site, sizeof(site));
 	rp->st.renamed++;
 	return 0;
 }
@@ -1229,7 +1248,7 @@ static void named_free(struct replay *rp, const struct trace_event *ev, const st
 
 	if (!o->cache || !strcmp(o->cache->name, ev->ft.name))
 		return;
-	if (ln && !ln->frozen && !rp->opts.learn_ahead) {	/* learning as it goes */
+	if (learning_as_it_goes(rp)) {
 		learn_free(ln, o->site, ev->ft.name);
 		if (!strncmp(o->cache->name, "traced-", 7) && !rename_traced(rp, o->cache, o->site, ev->ft.name))
 			return;
@@ -1447,6 +1466,9 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	default:
 		break;
 	}
+	/* numbered whatever becomes of it: the TUI counts events with the parser alone */
+	if (trace_kind_is_event(ev->kind))
+		rp->st.events++;
 	if (!rp->sim && replay_boot(rp))
 		return -1;
 	cpu = event_cpu(rp, ev, &bad_cpu);
@@ -1455,7 +1477,7 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 	r = run_op(rp, ev, cpu, op);
 	if (r == OP_MODEL) {
 		/* the operation reached the model */
-		rp->st.events++;
+		rp->st.modelled++;
 		record_op(rp, ev, op);
 		if (op->path == PATH_FAILED)
 			rp->st.alloc_failed++;

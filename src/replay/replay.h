@@ -28,7 +28,7 @@
 struct replay_obj {
 	uint64_t addr;		/* the simulated address it holds (or last held) */
 	uint64_t size;		/* requested size (Rust: the Layout's size) */
-	uint64_t event;		/* the event that allocated it */
+	uint64_t event;		/* the event that allocated it (numbered from 1: trace_kind_is_event()) */
 	uint64_t align;		/* Rust: the Layout's alignment */
 	struct kmem_cache *cache;	/* kmem_cache_create: the cache; kmem_cache_alloc: its cache */
 	uint8_t wrapper;	/* Rust: enum rust_wrapper */
@@ -46,7 +46,7 @@ _Static_assert(offsetof(struct replay_obj, align) <= NAME_TABLE_HOT_PAYLOAD, "km
 /* A label and the first event it applies to. */
 struct replay_label {
 	char *text;
-	uint64_t from;		/* st.events when it was read */
+	uint64_t from;		/* st.events when it was read: it names the events after */
 };
 
 enum replay_obj_kind {
@@ -58,7 +58,8 @@ enum replay_obj_kind {
 };
 
 struct replay_stats {
-	uint64_t events;		/* events applied to the model */
+	uint64_t events;		/* events read (trace_kind_is_event()): the current event's number */
+	uint64_t modelled;		/* those that reached the model */
 	uint64_t errors;		/* trace errors (bad lines, unknown names, ...) */
 	uint64_t faults;		/* SLUB reports */
 	uint64_t expect_pass, expect_fail;
@@ -140,7 +141,7 @@ struct replay {
 	uint32_t stop_line;		/* replay_run() stopped early at this line's error (no -k), or 0 */
 	uint64_t stop_until;		/* replay_run() stopped after these many events (--until), or 0 */
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
-	struct name_table traced;	/* traced-* cache name -> the learn site that fed it (uint32_t) */
+	struct name_table traced;	/* learning as it goes: a learn site -> its traced cache's index (uint32_t) */
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
 	struct name_table call_sites;	/* opts.keep_call_sites: the call sites seen, NUL-terminated keys */
 };
@@ -161,7 +162,7 @@ const char *replay_label(const struct replay *rp, uint32_t i);
 const struct replay_obj *replay_lookup_ptr(const struct replay *rp, uint64_t ptr);
 /* The call site of an ftrace object (struct replay_obj call_site), NULL if not kept. */
 const char *replay_call_site(const struct replay *rp, uint32_t id);
-/* The label in force at event @event (struct replay_obj's), "" before the first. */
+/* The label in force at event @event (numbered from 1, as struct replay_obj's), "" before the first. */
 const char *replay_label_at(const struct replay *rp, uint64_t event);
 
 /*

@@ -178,7 +178,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 			rp->stop_line = ev->line;
 			break;
 		}
-		if (ev->kind != TEV_CONFIG && ++n == until) {
+		if (trace_kind_is_event(ev->kind) && ++n == until) {
 			rp->stop_until = n;
 			break;
 		}

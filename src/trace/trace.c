@@ -60,6 +60,19 @@ const char *trace_kind_name(enum trace_kind kind)
 	return (unsigned)kind < NR_TEV ? kind_names[kind] : "?";
 }
 
+bool trace_kind_is_event(enum trace_kind kind)
+{
+	switch (kind) {
+	case TEV_NONE: case TEV_CONFIG: case TEV_CPU: case TEV_LABEL: case TEV_SAVE:
+	case TEV_EXPECT_OBJ: case TEV_EXPECT_SAME: case TEV_EXPECT_DIFFERENT: case TEV_EXPECT_CACHE:
+	case TEV_EXPECT_FAULT: case TEV_EXPECT_NOFAULT: case TEV_EXPECT_ERRORS: case TEV_EXPECT_BYTES:
+	case TEV_FT_PAGE_ALLOC: case TEV_FT_PAGE_FREE: case TEV_FT_PAGE_FREE_BATCHED: case NR_TEV:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static const char *const format_names[] = { "auto", "native", "ftrace" };
 
 const char *trace_format_name(enum trace_format fmt)

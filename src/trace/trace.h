@@ -309,6 +309,15 @@ const char *trace_format_name(enum trace_format fmt);
 int trace_parse_format(const char *s);
 
 const char *trace_kind_name(enum trace_kind kind);
+/*
+ * Whether lines of @kind are events, the unit every view numbers (run
+ * --events, --until, plot, the TUI): a line that acts on the simulated
+ * kernel (an allocator call, a write into an object, validate, ksize).
+ * Lines that only set up, describe or check it (config, cpu, label, save,
+ * expect) are not, and neither are ftrace page events: the model replays
+ * only the slab allocator, whose own pages it allocates itself.
+ */
+bool trace_kind_is_event(enum trace_kind kind);
 /* Cache flags as a trace spells them, "SLAB_HWCACHE_ALIGN|SLAB_RED_ZONE": 0, or -1 for a name it does not know. */
 int trace_slab_flags_parse(const char *s, slab_flags_t *out);
 const char *trace_wrapper_name(enum trace_wrapper w);

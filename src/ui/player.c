@@ -1,9 +1,11 @@
 /* The trace player: a replay at any event, forward and back (player.h). */
 #include "player.h"
 #include "sim/array.h"
+#include "sim/usage.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +17,19 @@
 
 static void hist_release(struct player_hist *h)
 {
-	free(h->use);
+	free(h->used);
 	free(h->count);
+	free(h->now);
 	memset(h, 0, sizeof(*h));
 }
 
 static int hist_grow(struct player_hist *h, uint32_t need)
 {
-	uint32_t use_cap = h->cap;
+	uint32_t used_cap = h->cap, now_cap = h->cap;
 
-	/* two arrays, one capacity: it grows when both have */
-	if (ARRAY_GROW(h->use, use_cap, need) || ARRAY_GROW(h->count, h->cap, need))
+	/* three arrays, one capacity: it grows when all have */
+	if (ARRAY_GROW(h->used, used_cap, need) || ARRAY_GROW(h->now, now_cap, need) ||
+	    ARRAY_GROW(h->count, h->cap, need))
 		return -1;
 	return 0;
 }
@@ -36,21 +40,53 @@ static int hist_clone(struct player_hist *dst, const struct player_hist *src)
 	if (hist_grow(dst, src->cap))
 		return -1;
 	if (src->cap) {
-		memcpy(dst->use, src->use, (size_t)src->cap * sizeof(*src->use));
+		memcpy(dst->used, src->used, (size_t)src->cap * sizeof(*src->used));
 		memcpy(dst->count, src->count, src->cap);
+		memcpy(dst->now, src->now, (size_t)src->cap * sizeof(*src->now));
 	}
 	return 0;
 }
 
-static void hist_push(struct player_hist *h, unsigned index, uint8_t use)
+static void hist_push(struct player_hist *h, unsigned index)
 {
-	if (hist_grow(h, index + 1))
-		return;	/* out of memory: the history only misses a sample */
+	uint32_t v = h->now[index] > 0 ? (uint32_t)h->now[index] : 0;
+
 	if (h->count[index] == PLAYER_HIST)
-		memmove(h->use[index], h->use[index] + 1, PLAYER_HIST - 1);
+		memmove(h->used[index], h->used[index] + 1, (PLAYER_HIST - 1) * sizeof(**h->used));
 	else
 		h->count[index]++;
-	h->use[index][h->count[index] - 1] = use;
+	h->used[index][h->count[index] - 1] = v;
+}
+
+/* Every cache's objects in use, counted from the freelists: after operations that move many. */
+static void hist_recount(struct player_hist *h, const struct sim *sim)
+{
+	struct sim_cache_usage *u;
+
+	if (hist_grow(h, sim->nr_caches) || !(u = calloc(sim->nr_caches + 1, sizeof(*u))))
+		return;	/* out of memory: the history only misses a sample */
+	sim_cache_usage(sim, u);
+	for (unsigned i = 0; i < sim->nr_caches; i++)
+		h->now[i] = (int64_t)u[i].objects;
+	free(u);
+}
+
+/* What an operation does to its cache's objects in use: +1, -1, 0, or 2 when only a recount tells. */
+static int used_delta(const struct sim_op *op)
+{
+	switch (op->path) {
+	case PATH_FASTPATH: case PATH_REFILL: case PATH_CPU_PARTIAL: case PATH_NODE_PARTIAL: case PATH_NEW_SLAB:
+	case PATH_NEW_SLAB_FALLBACK: case PATH_DEBUG_PARTIAL: case PATH_DEBUG_NEW_SLAB:
+		return 1;
+	case PATH_FREE_FAST: case PATH_FREE_FROZEN: case PATH_FREE_CPU_PARTIAL: case PATH_FREE_PARTIAL:
+	case PATH_FREE_ADD_PARTIAL: case PATH_FREE_DISCARD: case PATH_FREE_DEBUG:
+		return -1;
+	case PATH_LARGE: case PATH_ZERO: case PATH_FAILED: case PATH_FREE_LARGE: case PATH_FREE_NOOP:
+	case PATH_FREE_RCU: case PATH_FREE_REJECTED: case PATH_REALLOC_IN_PLACE:
+		return 0;
+	default:
+		return 2;	/* krealloc moved, rcu_barrier, a cache created or destroyed */
+	}
 }
 
 static void state_release(struct player_state *st)
@@ -78,7 +114,59 @@ static int state_clone(struct player_state *dst, const struct player_state *src)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ mistakes */
+
+#define PLAYER_MAX_MISTAKES 10000
+
+/* Keep @text as a mistake, in line order. */
+static void add_mistake(struct player *pl, enum player_note_kind kind, uint32_t line, uint64_t event, const char *text)
+{
+	struct player_mistake *m;
+	uint32_t i = pl->nr_mistakes;
+
+	if (kind == PN_FAIL)
+		pl->expect_failures++;
+	else
+		pl->replay_errors++;
+	if (pl->nr_mistakes == PLAYER_MAX_MISTAKES || ARRAY_GROW(pl->mistakes, pl->mistakes_cap, pl->nr_mistakes + 1))
+		return;
+	while (i && pl->mistakes[i - 1].line > line)
+		i--;
+	m = &pl->mistakes[i];
+	memmove(m + 1, m, (pl->nr_mistakes - i) * sizeof(*m));
+	m->text = strdup(text);
+	m->kind = kind;
+	m->line = line;
+	m->event = event;
+	pl->nr_mistakes += m->text != NULL;
+	if (!m->text)
+		memmove(m, m + 1, (pl->nr_mistakes - i) * sizeof(*m));
+}
+
+/* A mistake of the replay at @line: the first time the replay passes it. */
+static void replay_mistake(struct player *pl, enum player_note_kind kind, uint32_t line, const char *text)
+{
+	if (line <= pl->mistakes_line)
+		return;
+	pl->mistakes_line = line;
+	add_mistake(pl, kind, line, pl->live.n, text);
+}
+
 /* ------------------------------------------------------------------ the step record */
+
+/* The trace line being parsed, as written, without its indentation. */
+static void line_text(const struct player *pl, char *buf, size_t len)
+{
+	size_t off = trace_line_start(&pl->rd), n = 0;
+	const char *p = pl->data + off;
+
+	while (off < pl->len && (*p == ' ' || *p == '\t'))
+		p++, off++;
+	while (off + n < pl->len && p[n] != '\n' && p[n] != '\r' && n < len - 1)
+		n++;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
 
 /*
  * An ftrace event in the trace's own words without the columns' padding,
@@ -104,57 +192,108 @@ static void step_ftrace(struct player_step *s, const struct trace_event *ev)
 static void step_begin(struct player *pl, const struct trace_event *ev)
 {
 	struct player_step *s = &pl->live.step;
-	size_t off = trace_line_start(&pl->rd), n = 0;
-	const char *p = pl->data + off;
 
-	memset(s, 0, sizeof(*s));
+	memset(s, 0, offsetof(struct player_step, message));
+	s->message[0] = '\0';
+	s->nr_notes = s->more_notes = s->expect_pass = s->expect_fail = 0;
 	s->kind = ev->kind;
 	s->line = ev->line;
 	s->cpu = ev->cpu;
 	s->cache_index = -1;
-	while (off + n < pl->len && (p[n] == ' ' || p[n] == '\t'))
-		p++, off++;
-	while (off + n < pl->len && p[n] != '\n' && p[n] != '\r' && n < sizeof(s->text) - 1)
-		n++;
-	memcpy(s->text, p, n);
+	line_text(pl, s->text, sizeof(s->text));
 	snprintf(s->op_name, sizeof(s->op_name), "%s", ev->op ? ev->op : trace_kind_name(ev->kind));
 	if (ev->kind >= TEV_FT_KMALLOC) {
 		s->size = ev->ft.bytes_req;
 		step_ftrace(s, ev);
-	} else if (ev->kind != TEV_CONFIG) {
+	} else {
 		s->size = ev->size;
 		if (ev->kind >= TEV_RUST_ALLOC && ev->kind <= TEV_RUST_FREE)
 			s->align = ev->align;
 	}
 }
 
+static bool is_expect(enum trace_kind k)
+{
+	return (k >= TEV_EXPECT_OBJ && k <= TEV_EXPECT_NOFAULT) || k == TEV_EXPECT_ERRORS || k == TEV_EXPECT_BYTES;
+}
+
+/* A line after the event: its expectation's verdict or its error, with the step and in the mistakes. */
+static void note_line(struct player *pl, const struct trace_event *ev, int r)
+{
+	struct player_step *s = &pl->live.step;
+	const struct replay *rp = &pl->live.rp;
+	enum player_note_kind kind;
+	struct player_note *n;
+
+	if (rp->failed_expect)
+		kind = PN_FAIL;
+	else if (r < 0)
+		kind = PN_ERROR;
+	else if (is_expect(ev->kind))
+		kind = PN_PASS;
+	else
+		return;	/* a label, a cpu line, an ftrace page event: nothing to say */
+	if (kind != PN_PASS)
+		replay_mistake(pl, kind, ev->line, rp->msg);
+	if (!pl->recording)
+		return;
+	s->expect_pass += kind == PN_PASS;
+	s->expect_fail += kind == PN_FAIL;
+	s->failed_expect |= kind == PN_FAIL;
+	if (s->nr_notes == PLAYER_NOTES) {
+		s->more_notes++;
+		return;
+	}
+	n = &s->notes[s->nr_notes++];
+	n->kind = kind;
+	n->line = ev->line;
+	if (kind == PN_PASS)
+		line_text(pl, n->text, sizeof(n->text));
+	else
+		snprintf(n->text, sizeof(n->text), "%.*s", (int)sizeof(n->text) - 1, rp->msg);
+}
+
 static void hook(void *ctx, const struct replay *rp, const struct replay_step *st)
 {
 	struct player *pl = ctx;
 	struct player_step *s = &pl->live.step;
-	struct cache_stats cs;
+	struct player_hist *h = &pl->live.hist;
+	int d;
 
-	if (st->name)
-		snprintf(s->name, sizeof(s->name), "%s", st->name);
-	s->ksize = st->ksize;
-	s->failed_expect = st->failed_expect;
+	if (!pl->in_event)
+		return;
+	if (pl->recording) {
+		if (st->name)
+			snprintf(s->name, sizeof(s->name), "%s", st->name);
+		s->ksize = st->ksize;
+	}
 	if (!st->op)
 		return;
-	s->has_op = true;
-	s->op = *st->op;
-	s->op.cache = NULL;
-	s->op.fault_text = NULL;
-	if (!st->op->cache)
-		return;
-	s->cache_index = (int)st->op->cache->index;
-	kmem_cache_stats(rp->sim, st->op->cache, &cs);
-	hist_push(&pl->live.hist, st->op->cache->index,
-		  (uint8_t)(cs.total_objects ? cs.objects * 100 / cs.total_objects : 0));
+	if (pl->recording) {
+		s->has_op = true;
+		s->op = *st->op;
+		s->op.cache = NULL;
+		s->op.fault_text = NULL;
+		s->cache_index = st->op->cache ? (int)st->op->cache->index : -1;
+	}
+	d = used_delta(st->op);
+	if (d == 2)
+		hist_recount(h, rp->sim);
+	if (!st->op->cache || hist_grow(h, st->op->cache->index + 1))
+		return;	/* out of memory: the history only misses a sample */
+	if (d != 2)
+		h->now[st->op->cache->index] += d;
+	hist_push(h, st->op->cache->index);
 }
 
 const struct player_step *player_last(const struct player *pl)
 {
 	return pl->live.n ? &pl->live.step : NULL;
+}
+
+const struct player_step *player_notes(const struct player *pl)
+{
+	return &pl->live.step;
 }
 
 const struct kmem_cache *player_step_cache(const struct player *pl)
@@ -174,13 +313,13 @@ const char *player_fault_text(const struct player *pl)
 	return s && s->has_op && s->op.nr_faults ? pl->live.rp.last_fault : "";
 }
 
-unsigned player_history(const struct player *pl, unsigned index, const uint8_t **use)
+unsigned player_history(const struct player *pl, unsigned index, const uint32_t **used)
 {
 	const struct player_hist *h = &pl->live.hist;
 
 	if (index >= h->cap)
 		return 0;
-	*use = h->use[index];
+	*used = h->used[index];
 	return h->count[index];
 }
 
@@ -220,18 +359,33 @@ static void thin_coarse(struct player *pl)
 		pl->coarse[i].used = false;
 	pl->nr_coarse = kept;
 	pl->k *= 2;
-	pl->fine_k = pl->k / PLAYER_FINE;
+	pl->fine_k = pl->k / pl->nr_fine;
 	drop_fine(pl, pl->fine_target / pl->k);
+}
+
+/* Whether the replay lays a checkpoint at position @n as it passes. */
+static bool checkpoint_due(const struct player *pl, uint64_t n)
+{
+	uint64_t seg = n / pl->k, j;
+
+	if (!(n % pl->k))
+		return seg == pl->nr_coarse && seg < PLAYER_COARSE + 1;
+	if (seg != pl->fine_seg || n % pl->fine_k)
+		return false;
+	j = n % pl->k / pl->fine_k;
+	return j && j < pl->nr_fine && !pl->fine[j].used;
 }
 
 static void keep_checkpoints(struct player *pl)
 {
-	uint64_t n = pl->live.n, seg = n / pl->k, j;
+	uint64_t n = pl->live.n, seg = n / pl->k;
 	struct player_state *c;
 
-	if (!(n % pl->k) && seg == pl->nr_coarse && seg < PLAYER_COARSE + 1) {
+	if (!checkpoint_due(pl, n))
+		return;
+	if (!(n % pl->k)) {
 		c = &pl->coarse[seg];
-		if (trace_tell(&pl->rd, &pl->live.pos) || state_clone(c, &pl->live))
+		if (state_clone(c, &pl->live))
 			return;
 		pl->nr_coarse++;
 		pl->coarse_bytes += state_bytes(c);
@@ -239,36 +393,63 @@ static void keep_checkpoints(struct player *pl)
 			thin_coarse(pl);
 		return;
 	}
-	if (seg != pl->fine_seg || n % pl->fine_k)
-		return;
-	j = n % pl->k / pl->fine_k;
-	if (j && j < PLAYER_FINE && !pl->fine[j].used && trace_tell(&pl->rd, &pl->live.pos) == 0)
-		state_clone(&pl->fine[j], &pl->live);
+	state_clone(&pl->fine[n % pl->k / pl->fine_k], &pl->live);
 }
 
-/* Apply the next step: 1, 0 at the end of the trace, -1 on a read error. */
-static int advance(struct player *pl)
+/*
+ * The next line the reader accepts into pl->ev, live.pos left before it:
+ * TRACE_EVENT, TRACE_EOF or TRACE_IOERR. Rejected lines were listed when
+ * the trace was opened.
+ */
+static int next_line(struct player *pl)
 {
-	struct trace_event ev;
 	int r;
 
-	while ((r = trace_next(&pl->rd, &ev)) != TRACE_EOF) {
-		if (r == TRACE_IOERR)
-			return -1;
-		if (r == TRACE_ERROR)
-			continue;
-		if (ev.kind == TEV_CONFIG) {
-			replay_event(&pl->live.rp, &pl->rd, &ev);	/* misplaced: an error the replayer counts */
-			continue;
+	do {
+		trace_tell(&pl->rd, &pl->live.pos);
+		r = trace_next(&pl->rd, &pl->ev);
+	} while (r == TRACE_ERROR);
+	return r;
+}
+
+/* Apply the lines after the current event up to the next one, which is left pending. 0, or -1 on a read error. */
+static int settle(struct player *pl)
+{
+	int r;
+
+	while ((r = next_line(pl)) == TRACE_EVENT) {
+		if (trace_kind_is_event(pl->ev.kind)) {
+			pl->pending = true;
+			return 0;
 		}
-		step_begin(pl, &ev);
-		replay_event(&pl->live.rp, &pl->rd, &ev);
-		snprintf(pl->live.step.message, sizeof(pl->live.step.message), "%s", pl->live.rp.msg);
-		pl->live.n++;
-		keep_checkpoints(pl);
-		return 1;
+		note_line(pl, &pl->ev, replay_event(&pl->live.rp, &pl->rd, &pl->ev));
 	}
-	return 0;
+	return r == TRACE_IOERR ? -1 : 0;
+}
+
+/* Apply the next event and the lines after it: 1, 0 at the end of the trace, -1 on a read error. */
+static int advance(struct player *pl, bool record)
+{
+	int r;
+
+	if (!pl->pending)
+		return 0;
+	pl->pending = false;
+	pl->recording = record;
+	if (record)
+		step_begin(pl, &pl->ev);
+	pl->in_event = true;
+	r = replay_event(&pl->live.rp, &pl->rd, &pl->ev);
+	pl->in_event = false;
+	pl->live.n++;
+	if (r < 0)
+		replay_mistake(pl, PN_ERROR, pl->ev.line, pl->live.rp.msg);
+	if (record)
+		snprintf(pl->live.step.message, sizeof(pl->live.step.message), "%s", pl->live.rp.msg);
+	if (settle(pl))
+		return -1;
+	keep_checkpoints(pl);
+	return 1;
 }
 
 /* Make @c the live state, with the reader where it was. */
@@ -288,6 +469,11 @@ static int restore(struct player *pl, const struct player_state *c)
 	pl->rd_open = true;
 	state_release(&pl->live);
 	pl->live = tmp;
+	/* the checkpoint stands before its next event: read it again */
+	pl->pending = false;
+	if (next_line(pl) == TRACE_EVENT)
+		pl->pending = true;
+	pl->live.pos = c->pos;
 	return 0;
 }
 
@@ -301,7 +487,7 @@ static const struct player_state *best_start(const struct player *pl, uint64_t n
 		seg = pl->nr_coarse - 1;
 	best = &pl->coarse[seg];
 	if (pl->fine_seg == seg) {
-		for (unsigned j = PLAYER_FINE; j-- > 1;) {
+		for (unsigned j = pl->nr_fine; j-- > 1;) {
 			if (pl->fine[j].used && pl->fine[j].n <= n && pl->fine[j].n > best->n) {
 				best = &pl->fine[j];
 				break;
@@ -315,7 +501,7 @@ static const struct player_state *best_start(const struct player *pl, uint64_t n
 
 static bool fine_empty(const struct player *pl)
 {
-	for (unsigned j = 1; j < PLAYER_FINE; j++)
+	for (unsigned j = 1; j < pl->nr_fine; j++)
 		if (pl->fine[j].used)
 			return false;
 	return true;
@@ -341,10 +527,13 @@ int player_goto(struct player *pl, uint64_t n)
 	start = best_start(pl, fine_empty(pl) ? pl->fine_target : n);
 	if (start && restore(pl, start))
 		return -1;
-	while (pl->live.n < n && (r = advance(pl)) > 0)
+	/* the step record only where it is kept: the target and the checkpoints */
+	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_due(pl, pl->live.n + 1))) > 0)
 		;
 	if (r == 0)
 		pl->total = pl->live.n;	/* the trace ended early: believe the reader */
+	if (pl->live.n > pl->max_pos)
+		pl->max_pos = pl->live.n;
 	return r < 0 ? -1 : 0;
 }
 
@@ -393,7 +582,40 @@ bool player_site_matches(const char *cs, const char *want)
 					      cs[n] == ' ');
 }
 
-int player_break_parse(const char *s, struct player_break *b)
+/* Whether @name is an event's operation: a kind of event or one of the trace's words for one. */
+static bool event_name(const char *name)
+{
+	static const char *const aliases[] = { "kzalloc", "kmem_cache_zalloc", "kmalloc_node", "kmem_cache_alloc_node" };
+
+	for (int k = 0; k < NR_TEV; k++) {
+		const char *kn = trace_kind_name((enum trace_kind)k);
+
+		if (!strncmp(kn, "ftrace ", 7))
+			kn += 7;
+		if (trace_kind_is_event((enum trace_kind)k) && !strcmp(kn, name))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(aliases[i], name))
+			return true;
+	return false;
+}
+
+/* Whether the trace has a cache named @name: the model's now, one the trace creates, or one it names. */
+static bool cache_known(const struct player *pl, const char *name)
+{
+	const struct sim *sim = pl->live.rp.sim;
+
+	for (unsigned i = 0; sim && i < sim->nr_caches; i++)
+		if (!strcmp(sim->caches[i]->name, name))
+			return true;
+	for (uint32_t i = 0; i < pl->learn.nr_names; i++)
+		if (!strcmp(pl->learn.name[i], name))
+			return true;
+	return name_table_lookup(&pl->created, name, strlen(name)) != NULL;
+}
+
+int player_break_parse(const struct player *pl, const char *s, struct player_break *b, char *why, size_t len)
 {
 	size_t wl;
 
@@ -401,6 +623,7 @@ int player_break_parse(const char *s, struct player_break *b)
 		s++;
 	wl = strcspn(s, " ");
 	memset(b, 0, sizeof(*b));
+	snprintf(why, len, "unknown breakpoint '%s' (h for help)", s);
 	for (int k = 0; k < NR_PLAYER_BREAK; k++) {
 		if (strlen(break_words[k]) != wl || strncmp(s, break_words[k], wl))
 			continue;
@@ -410,9 +633,24 @@ int player_break_parse(const char *s, struct player_break *b)
 			s++;
 		snprintf(b->arg, sizeof(b->arg), "%.*s", (int)strcspn(s, " "), s);
 		/* the first five need an argument, the others take none */
-		if ((k <= PB_PTR) != (b->arg[0] != '\0'))
+		if ((k <= PB_PTR) != (b->arg[0] != '\0')) {
+			snprintf(why, len, k <= PB_PTR ? "'%s' needs an argument" : "'%s' takes no argument", break_words[k]);
 			return -1;
-		return k == PB_PTR ? player_parse_ptr(b->arg, &b->ptr) : 0;
+		}
+		if (k == PB_EVENT && !event_name(b->arg)) {
+			snprintf(why, len, "'%s' is no event: kmalloc, kfree, rust_alloc, kmem_cache_alloc, ... (labels and "
+				 "expectations are not events)", b->arg);
+			return -1;
+		}
+		if (k == PB_CACHE && !cache_known(pl, b->arg)) {
+			snprintf(why, len, "no cache '%s' in this trace's kernel (/ searches for part of a name)", b->arg);
+			return -1;
+		}
+		if (k == PB_PTR && player_parse_ptr(b->arg, &b->ptr)) {
+			snprintf(why, len, "'%s' is no trace pointer (hex, as ftrace prints ptr=)", b->arg);
+			return -1;
+		}
+		return 0;
 	}
 	return -1;
 }
@@ -515,21 +753,33 @@ static int map_file(struct player *pl, const char *path, char *err, size_t errle
 	return 0;
 }
 
-/* Steps in the whole trace: one pass of the parser alone, which learns the caches' names too. */
-static int count_steps(struct player *pl, char *err, size_t errlen)
+/*
+ * Events in the whole trace: one pass of the parser alone, which lists the
+ * lines it rejects and learns the caches' names too.
+ */
+static int count_events(struct player *pl, char *err, size_t errlen)
 {
 	struct trace_reader rd;
 	struct trace_event ev;
+	struct name_entry *e;
 	int r;
 
 	if (trace_open_mem(&rd, pl->data, pl->len, pl->name, TRACE_FMT_AUTO))
 		return -1;
 	while ((r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
-		if (r == TRACE_ERROR)
+		if (r == TRACE_ERROR) {
 			pl->parse_errors++;
-		else if (ev.kind != TEV_CONFIG)
-			pl->total++;
-		if (r == TRACE_EVENT && !pl->learn.native && learn_event(&pl->learn, &ev)) {
+			add_mistake(pl, PN_ERROR, rd.err.line, pl->total, rd.err.text);
+			continue;
+		}
+		pl->total += trace_kind_is_event(ev.kind);
+		if (ev.kind == TEV_CACHE_CREATE && ev.text &&
+		    name_table_bind(&pl->created, ev.text, strlen(ev.text), 0, &e) == NT_ENOMEM) {
+			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
+			r = TRACE_IOERR;
+			break;
+		}
+		if (!pl->learn.native && learn_event(&pl->learn, &ev)) {
 			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
 			r = TRACE_IOERR;
 			break;
@@ -579,7 +829,10 @@ static int boot(struct player *pl, char *err, size_t errlen)
 		return -1;
 	pl->rd_open = true;
 	pl->live.pos = pos;
-	return 0;
+	hist_recount(&pl->live.hist, pl->live.rp.sim);
+	/* position 0: the lines before event 1 */
+	pl->recording = true;
+	return settle(pl);
 }
 
 int player_open(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set, char *err,
@@ -597,12 +850,14 @@ int player_open(struct player *pl, const char *path, const struct sim_config *ba
 	if (!pl->name || !pl->devnull || !pl->coarse)
 		goto fail;
 	learn_init(&pl->learn);
-	if (map_file(pl, path, err, errlen) || count_steps(pl, err, errlen))
+	name_table_init(&pl->created);
+	if (map_file(pl, path, err, errlen) || count_events(pl, err, errlen))
 		goto fail;
 	if (!pl->learn.native)
 		opts.learn = &pl->learn;
 	pl->k = pl->total / PLAYER_COARSE > 256 ? (pl->total + PLAYER_COARSE - 1) / PLAYER_COARSE : 256;
-	pl->fine_k = pl->k / PLAYER_FINE ? pl->k / PLAYER_FINE : 1;
+	pl->nr_fine = PLAYER_FINE;
+	pl->fine_k = pl->k / pl->nr_fine ? pl->k / pl->nr_fine : 1;
 	opts.err = pl->devnull;
 	if (replay_init(&pl->live.rp, base, &opts))
 		goto fail;
@@ -636,6 +891,10 @@ void player_close(struct player *pl)
 	if (pl->devnull)
 		fclose(pl->devnull);
 	learn_release(&pl->learn);
+	name_table_release(&pl->created);
+	for (uint32_t i = 0; i < pl->nr_mistakes; i++)
+		free(pl->mistakes[i].text);
+	free(pl->mistakes);
 	free(pl->name);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -1,16 +1,19 @@
 /*
  * The trace player: a trace held in memory, replayed to any event and back.
  *
- * A step is one trace event other than a config pair (labels, expectations
- * and "cpu N" lines are steps too, so that a lesson reads line by line).
- * Position n means the first n steps are applied; 0 is the booted kernel.
+ * Events are numbered as everywhere (trace_kind_is_event()): allocator
+ * calls and writes, not labels, expectations, config or "cpu N" lines, nor
+ * ftrace page events. Position n means events 1..n are applied, and the
+ * lines after event n up to the next event (its expectations, the next
+ * section's label): they only look at the model, so position n is the model
+ * of `run --until=n`. 0 is the booted kernel with the lines before event 1.
  *
  * Going back restores the nearest checkpoint at or before the target and
- * replays forward. Coarse checkpoints sit every player->k steps (k grows
+ * replays forward. Coarse checkpoints sit every player->k events (k grows
  * with the trace, so at most PLAYER_COARSE of them exist, and doubles when
  * they outgrow PLAYER_BUDGET); fine ones split the coarse segment last
- * visited into PLAYER_FINE parts, so stepping back near where one stands
- * replays at most k / PLAYER_FINE events.
+ * visited into player->nr_fine parts, so stepping back near where one
+ * stands replays at most k / nr_fine events.
  */
 #ifndef SLUBSIM_PLAYER_H
 #define SLUBSIM_PLAYER_H
@@ -27,6 +30,25 @@
 #define PLAYER_BUDGET (768ull << 20)	/* coarse checkpoints: bytes before they are thinned */
 #define PLAYER_HIST 16		/* occupancy samples kept per cache */
 #define PLAYER_TEXT 160
+#define PLAYER_NOTES 6		/* lines after an event kept with it */
+#define PLAYER_NOTE_TEXT 200
+
+/* A line after the event (an expectation, an error), as the step shows it. */
+enum player_note_kind { PN_PASS, PN_FAIL, PN_ERROR };
+
+struct player_note {
+	enum player_note_kind kind;
+	uint32_t line;
+	char text[PLAYER_NOTE_TEXT];	/* the line as written (a pass) or the message */
+};
+
+/* What is wrong in the trace: a line the reader rejected, an error of the replay, a failed expectation. */
+struct player_mistake {
+	enum player_note_kind kind;	/* PN_ERROR or PN_FAIL */
+	uint32_t line;
+	uint64_t event;			/* the position that shows it */
+	char *text;			/* "file:line:column: message" */
+};
 
 /* What the step that led to the current position did (copied out of the replayer's hook). */
 struct player_step {
@@ -44,14 +66,22 @@ struct player_step {
 	struct sim_op op;		/* op.cache is NULL: see cache_index */
 	int cache_index;		/* index in sim->caches of op.cache, -1 if none */
 	uint64_t ksize;
-	bool failed_expect;
-	char message[600];		/* an error, failed expectation or note */
+	bool failed_expect;		/* one of the notes is a failed expectation */
+	char message[600];		/* the event's error or note */
+	struct player_note notes[PLAYER_NOTES];	/* the lines after it, in order */
+	unsigned nr_notes, more_notes;	/* notes kept, and left out */
+	unsigned expect_pass, expect_fail;	/* the expectations after it */
 };
 
-/* Occupancy history: USE% of a cache after each of its last PLAYER_HIST operations. */
+/*
+ * History: the objects in use in a cache (the slab map's count) after each
+ * of its last PLAYER_HIST operations, kept up to date from each
+ * operation's path.
+ */
 struct player_hist {
-	uint8_t (*use)[PLAYER_HIST];	/* by cache index */
+	uint32_t (*used)[PLAYER_HIST];	/* by cache index */
 	uint8_t *count;			/* samples held, at most PLAYER_HIST; newest last */
+	int64_t *now;			/* objects in use now */
 	uint32_t cap;
 };
 
@@ -89,9 +119,18 @@ struct player {
 	const char *data;		/* the whole trace */
 	size_t len;
 	bool mapped;
-	uint64_t total;			/* steps in the trace */
+	uint64_t total;			/* events in the trace */
 	uint64_t parse_errors;		/* lines the reader rejected */
-	struct learn learn;		/* cache names learnt by count_steps()'s pass (src/replay/learn.h) */
+	struct player_mistake *mistakes;	/* by line */
+	uint32_t nr_mistakes, mistakes_cap;
+	uint32_t mistakes_line;		/* the replay has reported the mistakes up to this line */
+	uint64_t max_pos;		/* the furthest event the replay has been to */
+	uint64_t replay_errors, expect_failures;	/* among the mistakes */
+	struct trace_event ev;		/* the line read last */
+	bool pending;			/* ev is the next event, read and not applied */
+	bool in_event, recording;	/* the hook: the event itself, and the step is wanted */
+	struct learn learn;		/* cache names learnt by count_events()'s pass (src/replay/learn.h) */
+	struct name_table created;	/* names of the caches the trace creates (kmem_cache_create) */
 	uint64_t k;			/* coarse checkpoint interval */
 	struct player_state live;
 	struct trace_reader rd;
@@ -99,7 +138,8 @@ struct player {
 	struct player_state *coarse;	/* coarse[i] is at i * k, dense from 0 */
 	unsigned nr_coarse;
 	uint64_t coarse_bytes;		/* their estimated size */
-	struct player_state fine[PLAYER_FINE];	/* fine[j] at seg * k + j * fine_k */
+	struct player_state fine[PLAYER_FINE];	/* fine[j] at seg * k + j * fine_k, j < nr_fine */
+	unsigned nr_fine;
 	uint64_t fine_seg, fine_k;
 	uint64_t fine_target;		/* the event the fine checkpoints are for */
 	FILE *devnull;			/* the replayer's messages: the step keeps them */
@@ -126,22 +166,30 @@ static inline const struct replay *player_replay(const struct player *pl)
 {
 	return &pl->live.rp;
 }
-/* The step that led here, NULL at position 0. */
+/* The step that led here, NULL at position 0 (player_notes() has the lines before event 1). */
 const struct player_step *player_last(const struct player *pl);
 /* The current step's cache in the live model, NULL if none. */
 const struct kmem_cache *player_step_cache(const struct player *pl);
 /* The current step's SLUB report text, "" if none. */
 const char *player_fault_text(const struct player *pl);
-/* The history of cache @index: samples into *@use, count returned. */
-unsigned player_history(const struct player *pl, unsigned index, const uint8_t **use);
+/* The lines after the current event (at 0: before event 1). */
+const struct player_step *player_notes(const struct player *pl);
+/* The history of cache @index: samples into *@used, count returned. */
+unsigned player_history(const struct player *pl, unsigned index, const uint32_t **used);
+/* The mistakes found so far: every line the reader rejected, the replay's as far as it went. */
+static inline uint32_t player_mistakes(const struct player *pl)
+{
+	return pl->nr_mistakes;
+}
 
 /* Whether the current step hits @b. */
 bool player_break_hit(const struct player *pl, const struct player_break *b);
 /*
  * Parse "cache NAME", "obj NAME", "event KIND", "site FUNCTION", "ptr HEX", "new", "discard",
- * "misaligned", "fault", "expect".
+ * "misaligned", "fault", "expect": 0, or -1 with the reason in @why (an unknown kind, a cache the
+ * trace's kernel does not have, a pointer that is no hex number).
  */
-int player_break_parse(const char *s, struct player_break *b);
+int player_break_parse(const struct player *pl, const char *s, struct player_break *b, char *why, size_t len);
 /* A trace pointer as ftrace prints it (hex, 0x optional): 0, or -1 if @s is not one. */
 int player_parse_ptr(const char *s, uint64_t *ptr);
 /* Whether call site @cs is @want's: the function (any .part/.isra suffix), function+offset or the whole site. */

@@ -96,6 +96,15 @@ static void vl_cut(struct view_line *l, unsigned width)
 		l->len = width;
 }
 
+/* Cut to @width with an ellipsis where text was left out. */
+static void vl_ellipsis(struct view_line *l, unsigned width)
+{
+	if (!l || l->len <= width || !width)
+		return;
+	l->len = width;
+	l->ch[width - 1] = 0x2026;
+}
+
 static struct view_line *vl_text(struct view_lines *out, enum view_attr a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static struct view_line *vl_text(struct view_lines *out, enum view_attr a, const char *fmt, ...)
@@ -199,6 +208,16 @@ static const char *dest_name(const struct view *v, const struct sim_op *op, char
 	return buf;
 }
 
+void view_event_text(const struct view *v, char *buf, size_t len)
+{
+	const struct player_step *s = player_last(v->pl);
+
+	if (!s)
+		snprintf(buf, len, "event 0: the kernel has booted; \u2192 steps to event 1");
+	else
+		snprintf(buf, len, "event %llu, line %u: %s", (unsigned long long)player_pos(v->pl), s->line, s->text);
+}
+
 void view_outcome(const struct view *v, char *buf, size_t len)
 {
 	const struct player_step *s = player_last(v->pl);
@@ -206,34 +225,92 @@ void view_outcome(const struct view *v, char *buf, size_t len)
 	size_t o;
 
 	if (!s) {
-		snprintf(buf, len, "start: the kernel has booted; press \u2192 to step");
+		snprintf(buf, len, "%llu events in the trace", (unsigned long long)v->pl->total);
 		return;
 	}
 	if (!s->has_op) {
-		snprintf(buf, len, "%s%s%s", s->text, s->message[0] ? " \u2014 " : "", s->message);
+		snprintf(buf, len, "\u2192 %s", s->message[0] ? s->message : "the model is unchanged");
 		return;
 	}
-	o = (size_t)snprintf(buf, len, "%s \u2192 %s, cpu %u %s", s->text, dest_name(v, &s->op, dest, sizeof(dest)),
-			     s->op.cpu, path_words[s->op.path]);
+	/* what a reader checks first: where it went, which slot, aligned or not */
+	o = (size_t)snprintf(buf, len, "\u2192 %s", dest_name(v, &s->op, dest, sizeof(dest)));
 	if (o < len && s->op.slot >= 0)
-		o += (size_t)snprintf(buf + o, len - o, ", slot %d of slab 0x%llx", s->op.slot,
-				      (unsigned long long)s->op.slab);
-	if (o < len && s->op.new_slabs)
-		o += (size_t)snprintf(buf + o, len - o, ", %u new slab%s", s->op.new_slabs, s->op.new_slabs > 1 ? "s" : "");
+		o += (size_t)snprintf(buf + o, len - o, " slot %d", s->op.slot);
+	if (o < len && s->op.addr > ZERO_SIZE_PTR && s->align)
+		o += (size_t)snprintf(buf + o, len - o, ", %s for align=%llu (%llu-aligned)",
+				      s->op.addr & (s->align - 1) ? "MISALIGNED" : "aligned", (unsigned long long)s->align,
+				      (unsigned long long)lowest_bit(s->op.addr));
+	else if (o < len && s->op.addr > ZERO_SIZE_PTR && s->op.slot >= 0)
+		o += (size_t)snprintf(buf + o, len - o, ", %llu-aligned", (unsigned long long)lowest_bit(s->op.addr));
 	if (o < len && s->op.nr_faults)
 		o += (size_t)snprintf(buf + o, len - o, ", SLUB: %s", sim_fault_name(s->op.fault));
+	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; %s, cpu %u", path_words[s->op.path], s->op.cpu);
+	/* a new slab is the path's own word unless the operation took more */
+	if (o < len && s->op.new_slabs > (s->op.path == PATH_NEW_SLAB || s->op.path == PATH_DEBUG_NEW_SLAB ||
+					  s->op.path == PATH_NEW_SLAB_FALLBACK))
+		o += (size_t)snprintf(buf + o, len - o, ", %u new slab%s", s->op.new_slabs, s->op.new_slabs > 1 ? "s" : "");
 	if (o < len && s->message[0])
 		snprintf(buf + o, len - o, " \u2014 %s", s->message);
 }
 
+void view_checks(const struct view *v, char *buf, size_t len)
+{
+	const struct player_step *s = player_notes(v->pl);
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (s->expect_fail)
+		o = (size_t)snprintf(buf, len, "\u2717 expectations after it: %u FAILED, %u passed", s->expect_fail,
+				     s->expect_pass);
+	else if (s->expect_pass)
+		o = (size_t)snprintf(buf, len, "\u2713 expectations after it: %u passed", s->expect_pass);
+	for (unsigned i = 0; i < s->nr_notes && o < len; i++) {
+		if (s->notes[i].kind == PN_PASS)
+			continue;
+		/* the first failure or error in words: the Fault pane lists them all */
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " \u2014 " : "\u2717 ", s->notes[i].text);
+		break;
+	}
+	if (!(s->expect_pass || s->expect_fail) && o)
+		return;
+	if (!o && s->more_notes)
+		snprintf(buf, len, "%u more lines after it", s->more_notes);
+}
+
 /* ------------------------------------------------------------------ header */
+
+/* The header's lines after the title: the label, the event, its verdict, the checks after it. */
+static void header_event(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct replay *rp = player_replay(v->pl);
+	const struct player_step *s = player_last(v->pl);
+	uint64_t n = player_pos(v->pl);
+	char buf[VIEW_COLS * 4];
+	struct view_line *l;
+	const char *label = replay_label_at(rp, n ? n : 1);
+
+	l = vl_text(out, VA_NORMAL, "label: %s", *label ? label : "-");
+	vl_cut(l, width);
+	view_event_text(v, buf, sizeof(buf));
+	l = vl_text(out, VA_NORMAL, "%s", buf);
+	vl_ellipsis(l, width);
+	view_outcome(v, buf, sizeof(buf));
+	l = vl_text(out, s && ((s->has_op && s->op.nr_faults) || strstr(buf, "MISALIGNED")) ? VA_BAD : VA_CURRENT, "%s",
+		    buf);
+	vl_ellipsis(l, width);
+	view_checks(v, buf, sizeof(buf));
+	if (buf[0]) {
+		l = vl_text(out, player_notes(v->pl)->failed_expect || strstr(buf, "\u2717") ? VA_BAD : VA_GOOD, "%s", buf);
+		vl_ellipsis(l, width);
+	}
+}
 
 void view_header(const struct view *v, unsigned width, struct view_lines *out)
 {
 	const struct replay *rp = player_replay(v->pl);
 	const struct sim *sim = rp->sim;
 	struct view_line *l = vl_new(out);
-	char buf[VIEW_COLS * 4];
 	char dbg[16] = "off";
 
 	if (sim && sim->env.slub_debug) {
@@ -251,17 +328,11 @@ void view_header(const struct view *v, unsigned width, struct view_lines *out)
 	vl_printf(l, VA_TITLE, "slubsim %s  event %llu/%llu", v->pl->name, (unsigned long long)player_pos(v->pl),
 		  (unsigned long long)v->pl->total);
 	if (sim)
-		vl_printf(l, VA_TITLE, "  Linux %s %s %u CPUs debug %s", KV_STR(sim->env.kver), sim->cfg.arch->name, sim->env.cpus, dbg);
+		vl_printf(l, VA_TITLE, "  Linux %s %s %u CPUs debug %s", KV_STR(sim->env.kver), sim->cfg.arch->name,
+			  sim->env.cpus, dbg);
 	vl_pad(l, VA_TITLE, width);
 	vl_cut(l, width);
-	l = vl_text(out, VA_NORMAL, "label: %s", rp->nr_labels > 1 ? replay_label(rp, rp->nr_labels - 1) : "-");
-	vl_cut(l, width);
-	view_outcome(v, buf, sizeof(buf));
-	l = vl_new(out);
-	vl_puts(l, player_last(v->pl) && player_last(v->pl)->has_op && player_last(v->pl)->op.nr_faults ? VA_BAD
-												       : VA_CURRENT,
-		buf);
-	vl_cut(l, width);
+	header_event(v, width, out);
 }
 
 /* ------------------------------------------------------------------ cache table */
@@ -269,6 +340,7 @@ void view_header(const struct view *v, unsigned width, struct view_lines *out)
 struct cache_row {
 	const struct kmem_cache *s;
 	struct cache_stats st;
+	uint64_t used;		/* allocated and not freed: the slab map's count */
 	uint64_t cache_kb;
 	uint64_t key;		/* the sort key's value: bigger first, then by name */
 };
@@ -344,6 +416,7 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 	const struct kmem_cache *s;
 	const struct sort_key *sort = find_sort(v->sort);
 	struct cache_row *rows;
+	struct sim_cache_usage *usage;
 	unsigned n = 0;
 
 	*nr = 0;
@@ -351,10 +424,16 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 		sort = find_sort('o');
 	if (!sim || !(rows = calloc(sim->nr_caches + 1, sizeof(*rows))))
 		return NULL;
+	if (!(usage = calloc(sim->nr_caches + 1, sizeof(*usage)))) {
+		free(rows);
+		return NULL;
+	}
+	sim_cache_usage(sim, usage);
 	for (unsigned i = 0; (s = sim_cache_slabinfo_order(sim, i)); i++) {
 		struct cache_row *r = &rows[n];
 
 		kmem_cache_stats(sim, s, &r->st);
+		r->used = usage[s->index].objects;
 		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache)
 			continue;
 		r->s = s;
@@ -362,21 +441,32 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 		r->key = sort->key(r);
 		n++;
 	}
+	free(usage);
 	qsort(rows, n, sizeof(*rows), row_cmp);
 	*nr = n;
 	return rows;
 }
 
+/*
+ * The objects in use after each of the cache's last operations, from the
+ * fewest (the lowest block) to the most of them: a change shows whatever
+ * the cache's size, a flat line says none.
+ */
 static void sparkline(const struct view *v, struct view_line *l, unsigned index, unsigned cells, enum view_attr a)
 {
 	static const char ascii_levels[] = " .:-=+*#";
-	const uint8_t *use;
-	unsigned n = player_history(v->pl, index, &use), skip = n > cells ? n - cells : 0;
+	const uint32_t *used;
+	unsigned n = player_history(v->pl, index, &used), skip = n > cells ? n - cells : 0;
+	uint32_t lo = UINT32_MAX, hi = 0;
 
+	for (unsigned i = skip; i < n; i++) {
+		lo = used[i] < lo ? used[i] : lo;
+		hi = used[i] > hi ? used[i] : hi;
+	}
 	for (unsigned i = n - skip; i < cells; i++)
 		vl_putc(l, a, ' ');
 	for (unsigned i = skip; i < n; i++) {
-		unsigned lvl = use[i] * 7 / 100;
+		unsigned lvl = hi > lo ? (unsigned)((uint64_t)(used[i] - lo) * 7 / (hi - lo)) : used[i] ? 3 : 0;
 
 		vl_putc(l, a, v->ascii ? (uint32_t)ascii_levels[lvl] : 0x2581 + lvl);
 	}
@@ -387,29 +477,56 @@ static void size_k(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%.2fK", (double)bytes / 1024);
 }
 
+/* "↑3 ↓12" at the right end of the heading: rows of the table off screen. */
+static void scroll_marker(struct view_line *l, unsigned width, unsigned above, unsigned below)
+{
+	char buf[48];
+	struct view_line m = { .len = 0 };
+
+	if (!above && !below)
+		return;
+	snprintf(buf, sizeof(buf), " %s%.0u%s%s%.0u more ", above ? "\u2191" : "", above, above && below ? " " : "",
+		 below ? "\u2193" : "", below);
+	vl_puts(&m, VA_HEAD, buf);
+	if (m.len >= width)
+		return;
+	vl_pad(l, VA_HEAD, width);
+	l->len = width - m.len;
+	for (unsigned i = 0; i < m.len; i++)
+		vl_putc(l, VA_HEAD, m.ch[i]);
+}
+
 void view_caches(struct view *v, unsigned width, unsigned height, struct view_lines *out)
 {
-	unsigned nr, sel = 0, hist = width >= 80 ? 8 : 0, name_w = width > 64 + hist ? width - 56 - hist : 8;
+	/* OBJ/SLAB (the slab map says it too) only where the names keep their room */
+	bool per_slab = width >= 100;
+	unsigned nr, sel = 0, hist = width >= 80 ? 8 : 0, fixed = 53 + (per_slab ? 9 : 0) + hist;
+	unsigned name_w = width > fixed + 8 ? width - fixed : 8, shown;
 	struct cache_row *rows = cache_rows(v, &nr);
 	const struct kmem_cache *cur = player_step_cache(v->pl);
-	struct view_line *l = vl_new(out);
+	unsigned head_i = out->n;
+	struct view_line *head = vl_new(out), *l;
 
-	vl_printf(l, VA_HEAD, "%6s %6s %4s %8s %6s %8s %10s %-*s", "OBJS", "ACTIVE", "USE", "OBJ SIZE", "SLABS",
-		  "OBJ/SLAB", "CACHE SIZE", (int)name_w, "NAME");
+	vl_printf(head, VA_HEAD, "%6s %6s %6s %4s %8s %6s ", "OBJS", "USED", "ACTIVE", "USE", "OBJ SIZE", "SLABS");
+	if (per_slab)
+		vl_printf(head, VA_HEAD, "%8s ", "OBJ/SLAB");
+	vl_printf(head, VA_HEAD, "%10s %-*s", "CACHE SIZE", (int)name_w, "NAME");
 	if (hist)
-		vl_printf(l, VA_HEAD, "%-*s", (int)hist, "HISTORY");
-	vl_pad(l, VA_HEAD, width);
-	vl_cut(l, width);
+		vl_printf(head, VA_HEAD, "%-*s", (int)hist, "HISTORY");
+	vl_pad(head, VA_HEAD, width);
+	vl_cut(head, width);
 	for (unsigned i = 0; i < nr; i++)
 		if ((int)rows[i].s->index == v->sel_cache)
 			sel = i;
-	if (height > 1) {
+	/* the selection in view, and no blank rows below the last while rows above are hidden */
+	shown = height > 1 ? height - 1 : 0;
+	if (shown) {
 		if (sel < v->cache_top)
 			v->cache_top = sel;
-		if (sel >= v->cache_top + height - 1)
-			v->cache_top = sel - (height - 2);
-		if (v->cache_top + height - 1 > nr)
-			v->cache_top = nr > height - 1 ? nr - (height - 1) : 0;
+		if (sel >= v->cache_top + shown)
+			v->cache_top = sel - (shown - 1);
+		if (v->cache_top + shown > nr)
+			v->cache_top = nr > shown ? nr - shown : 0;
 	}
 	for (unsigned i = v->cache_top; i < nr && out->n < height; i++) {
 		const struct cache_row *r = &rows[i];
@@ -420,10 +537,12 @@ void view_caches(struct view *v, unsigned width, unsigned height, struct view_li
 		l = vl_new(out);
 		l->cache = (int)r->s->index;
 		size_k(osz, sizeof(osz), r->s->size);
-		vl_printf(l, a, "%6llu %6llu %3llu%% %8s %6llu %8u %9lluK %-*.*s", (unsigned long long)r->st.total_objects,
-			  (unsigned long long)r->st.objects, (unsigned long long)use_pct(r), osz,
-			  (unsigned long long)r->st.slabs, r->s->oo.objects, (unsigned long long)r->cache_kb,
-			  (int)name_w, (int)name_w, r->s->name);
+		vl_printf(l, a, "%6llu %6llu %6llu %3llu%% %8s %6llu ", (unsigned long long)r->st.total_objects,
+			  (unsigned long long)r->used, (unsigned long long)r->st.objects, (unsigned long long)use_pct(r), osz,
+			  (unsigned long long)r->st.slabs);
+		if (per_slab)
+			vl_printf(l, a, "%8u ", r->s->oo.objects);
+		vl_printf(l, a, "%9lluK %-*.*s", (unsigned long long)r->cache_kb, (int)name_w, (int)name_w, r->s->name);
 		if (hist) {
 			vl_putc(l, a, ' ');
 			sparkline(v, l, r->s->index, hist - 1, a);
@@ -431,7 +550,17 @@ void view_caches(struct view *v, unsigned width, unsigned height, struct view_li
 		vl_pad(l, a, width);
 		vl_cut(l, width);
 	}
+	if (shown && head_i < out->n)
+		scroll_marker(&out->v[head_i], width, v->cache_top, nr - v->cache_top > shown ? nr - v->cache_top - shown : 0);
 	free(rows);
+}
+
+unsigned view_cache_rows(const struct view *v)
+{
+	unsigned nr;
+
+	free(cache_rows(v, &nr));
+	return nr;
 }
 
 void view_move_selection(struct view *v, int delta)
@@ -736,8 +865,8 @@ static void object_facts(const struct view *v, const struct sim_obj_info *info, 
 	vl_text(out, VA_NORMAL, "ksize %u, aligned to %llu", info->free ? 0 : slab_ksize(s),
 		(unsigned long long)lowest_bit(info->object));
 	if (o)
-		vl_text(out, VA_NORMAL, "name %s, requested %llu bytes, allocated by operation #%llu, label: %s", name,
-			(unsigned long long)o->size, (unsigned long long)o->event + 1, replay_label_at(rp, o->event));
+		vl_text(out, VA_NORMAL, "name %s, requested %llu bytes, allocated by event %llu, label: %s", name,
+			(unsigned long long)o->size, (unsigned long long)o->event, replay_label_at(rp, o->event));
 	if (o && o->line && replay_call_site(rp, o->call_site))
 		vl_text(out, VA_NORMAL, "allocated at trace line %u by %s", o->line, replay_call_site(rp, o->call_site));
 	if (info->free) {
@@ -866,8 +995,20 @@ void view_fault(const struct view *v, unsigned width, struct view_lines *out)
 	const char *t = player_fault_text(v->pl);
 	const struct player_step *st = player_last(v->pl);
 
+	const struct player_step *ns = player_notes(v->pl);
+
 	if (st && st->message[0])
-		vl_cut(vl_text(out, st->failed_expect ? VA_BAD : VA_CURRENT, "%s", st->message), width);
+		vl_cut(vl_text(out, VA_CURRENT, "%s", st->message), width);
+	for (unsigned i = 0; i < ns->nr_notes; i++) {
+		const struct player_note *n = &ns->notes[i];
+
+		if (n->kind == PN_PASS)
+			vl_cut(vl_text(out, VA_GOOD, "✓ passed  line %u: %s", n->line, n->text), width);
+		else
+			vl_cut(vl_text(out, VA_BAD, "✗ %s  %s", n->kind == PN_FAIL ? "FAILED" : "error ", n->text), width);
+	}
+	if (ns->more_notes)
+		vl_text(out, VA_DIM, "… and %u more lines after this event", ns->more_notes);
 	if (!*t) {
 		vl_text(out, VA_DIM, "No SLUB report at this event (%llu so far in the trace).",
 			(unsigned long long)player_replay(v->pl)->st.faults);
@@ -888,15 +1029,41 @@ void view_fault(const struct view *v, unsigned width, struct view_lines *out)
 	}
 }
 
+/* ------------------------------------------------------------------ mistakes */
+
+void view_mistakes(const struct view *v, unsigned width, struct view_lines *out)
+{
+	const struct player *pl = v->pl;
+
+	if (!pl->nr_mistakes) {
+		vl_text(out, VA_GOOD, "No mistakes: every line parses%s.",
+			pl->max_pos == pl->total ? ", and the replay met no error and no failed expectation"
+						 : "; the replay met none so far");
+		return;
+	}
+	vl_cut(vl_text(out, VA_TITLE, "%u mistakes: %llu lines rejected, %llu errors, %llu failed expectations%s",
+		       pl->nr_mistakes, (unsigned long long)pl->parse_errors,
+		       (unsigned long long)(pl->replay_errors - pl->parse_errors), (unsigned long long)pl->expect_failures,
+		       pl->max_pos < pl->total ? " so far (End finds the rest)" : ""),
+	       width);
+	for (uint32_t i = 0; i < pl->nr_mistakes; i++) {
+		const struct player_mistake *m = &pl->mistakes[i];
+
+		vl_cut(vl_text(out, m->kind == PN_FAIL ? VA_CURRENT : VA_BAD, "event %-5llu %s",
+			       (unsigned long long)m->event, m->text), width);
+	}
+}
+
 /* ------------------------------------------------------------------ help */
 
 static const char *const help_text[] = {
 	"slubsim tui: step through a trace and watch SLUB's slabs fill and drain",
-	"",
+	"An event is a line that acts on the kernel (kmalloc, kfree, rust_alloc, write, ...), numbered",
+	"as in 'slubsim run --events'; labels and expectations belong to the events around them.",
 	"Moving",
 	"  \u2192 / Space     next event            \u2190 / Backspace  previous event",
 	"  > / <         10 events forward/back  PgDn / PgUp    100 events",
-	"  Home / End    start / end             g / :          go to event N",
+	"  Home / End    event 0 / the last      g / :          go to event N",
 	"  r             run to a breakpoint or the end (any key stops)",
 	"Breakpoints",
 	"  B             add: cache NAME, obj NAME, event KIND, site FUNCTION,",
@@ -907,9 +1074,16 @@ static const char *const help_text[] = {
 	"  Enter         inspect the current event's object",
 	"  / NAME        select a cache or inspect a named object; ftrace: the",
 	"                trace's pointer, or a call site's newest object",
-	"  e             hide/show empty caches  f  freelist order in the slab map",
+	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations)",
+	"  e             show/hide empty caches  f  freelist order in the slab map",
 	"  F             follow the current event's cache on/off",
 	"  mouse         click a cache row to select it, a slot to inspect it",
+	"The cache table",
+	"  OBJS, ACTIVE, USE  as /proc/slabinfo: a cpu slab's objects all count as active,",
+	"                     since SLUB hands the whole slab to its CPU",
+	"  USED          objects allocated and not freed: the slab map's count",
+	"  HISTORY       USED after each of the cache's last operations, lowest to highest",
+	"                of them: a flat line is no change    \u2191N \u2193N  rows off screen",
 	"Sorting (slabtop's letters)",
 	"  a active  b objs/slab  c cache size  l slabs  v active slabs",
 	"  n name    o objects    p pages/slab  s object size  u use",
@@ -927,7 +1101,7 @@ void view_help(const struct view *v, unsigned width, struct view_lines *out)
 
 /* ------------------------------------------------------------------ panes */
 
-static const char *const pane_names[NR_VP] = { "Caches", "Slabs", "Object", "Alignment", "Fault" };
+static const char *const pane_names[NR_VP] = { "Caches", "Slabs", "Object", "Alignment", "Report", "Mistakes" };
 
 const char *view_pane_name(enum view_pane p)
 {
@@ -941,6 +1115,7 @@ void view_pane(struct view *v, enum view_pane p, unsigned width, unsigned height
 	case VP_SLABS: view_slabs(v, width, out); break;
 	case VP_OBJECT: view_object(v, width, out); break;
 	case VP_ALIGN: view_align(v, width, out); break;
+	case VP_MISTAKES: view_mistakes(v, width, out); break;
 	default: view_fault(v, width, out); break;
 	}
 }
@@ -953,6 +1128,7 @@ void view_init(struct view *v, struct player *pl, bool ascii)
 	v->pl = pl;
 	v->ascii = ascii;
 	v->follow = true;
+	v->hide_empty = true;	/* a booted kernel has dozens of empty caches: 'e' shows them */
 	v->sort = 'o';
 	v->sel_cache = -1;
 	view_sync(v);

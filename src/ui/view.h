@@ -51,7 +51,7 @@ struct view_lines {
 	unsigned n, cap;
 };
 
-enum view_pane { VP_CACHES, VP_SLABS, VP_OBJECT, VP_ALIGN, VP_FAULT, NR_VP };
+enum view_pane { VP_CACHES, VP_SLABS, VP_OBJECT, VP_ALIGN, VP_FAULT, VP_MISTAKES, NR_VP };
 
 struct view {
 	struct player *pl;
@@ -80,12 +80,20 @@ void view_slabs(const struct view *v, unsigned width, struct view_lines *out);
 void view_object(const struct view *v, unsigned width, struct view_lines *out);
 void view_align(const struct view *v, unsigned width, struct view_lines *out);
 void view_fault(const struct view *v, unsigned width, struct view_lines *out);
+/* The trace's mistakes by line: rejected lines, the replay's errors and failed expectations. */
+void view_mistakes(const struct view *v, unsigned width, struct view_lines *out);
 void view_help(const struct view *v, unsigned width, struct view_lines *out);
 void view_pane(struct view *v, enum view_pane p, unsigned width, unsigned height, struct view_lines *out);
 const char *view_pane_name(enum view_pane p);
 
-/* The current event and its outcome in words. */
+/* "event 3, line 27: n1 = rust_alloc 96 align=64": the current event as the trace writes it. */
+void view_event_text(const struct view *v, char *buf, size_t len);
+/* Its verdict: "→ kmalloc-96 slot 3, MISALIGNED for align=64 (32-aligned); fast path, cpu 0". */
 void view_outcome(const struct view *v, char *buf, size_t len);
+/* The expectations and errors after it, "" if none. */
+void view_checks(const struct view *v, char *buf, size_t len);
+/* Rows of the cache table as shown (empty caches hidden or not). */
+unsigned view_cache_rows(const struct view *v);
 /* Move the cache selection by @delta rows of the table as shown (sorted, filtered). */
 void view_move_selection(struct view *v, int delta);
 /* Select the cache named @name (or containing it), or inspect the object bound to @name: 0, or -1. */
