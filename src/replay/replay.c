@@ -18,7 +18,8 @@ static FILE *err_stream(const struct replay *rp)
 	return rp->opts.err ? rp->opts.err : stderr;
 }
 
-static void vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0)))
+vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
 {
 	char text[400];
 
