@@ -148,6 +148,17 @@ static void add_partial(struct sim *sim, struct kmem_cache *s, struct slab *slab
 {
 	struct slub_node *n = node_of(s);
 
+	/*
+	 * Only a freelist broken by a stray write makes a slab on the partial
+	 * list look full: the kernel's list_add() would corrupt the list
+	 * (lib/list_debug.c reports "list_add double add"); the model reports
+	 * it and keeps its list whole.
+	 */
+	if (slab->state == SLAB_NODE_PARTIAL) {
+		report_fault(sim, FAULT_FREECHAIN, s, slab, 0, "list_add double add",
+			     "the slab is on the partial list already: its freelist said it was full", NULL);
+		return;
+	}
 	list_link(sim, &n->partial_head, &n->partial_tail, slab, tail == DEACTIVATE_TO_TAIL);
 	n->nr_partial++;
 	slab_set_state(sim, slab, SLAB_NODE_PARTIAL);
@@ -182,7 +193,17 @@ static void remove_full(struct sim *sim, struct kmem_cache *s, struct slab *slab
 
 	if (slab->state == SLAB_DEBUG_FULL)
 		list_unlink(sim, &n->full_head, &n->full_tail, slab);
-	slab_set_state(sim, slab, SLAB_FULL);
+	if (slab->state != SLAB_NODE_PARTIAL)	/* see add_partial() */
+		slab_set_state(sim, slab, SLAB_FULL);
+}
+
+/* Off whichever node list the slab is on, before it is discarded: a broken freelist can make prior lie. */
+static void remove_node_list(struct sim *sim, struct kmem_cache *s, struct slab *slab)
+{
+	if (slab->state == SLAB_NODE_PARTIAL)
+		remove_partial(sim, s, slab);
+	else
+		remove_full(sim, s, slab);
 }
 
 /* ------------------------------------------------------------------ slabs */
@@ -707,12 +728,11 @@ void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *sl
 	slab->freelist = object;
 	empty = slab->inuse == 0 && n->nr_partial >= s->min_partial;
 	sim->op->path = PATH_FREE_DEBUG;
-	if (!prior) {
+	if (empty) {
+		remove_node_list(sim, s, slab);
+	} else if (!prior) {
 		remove_full(sim, s, slab);
-		if (!empty)
-			add_partial(sim, s, slab, DEACTIVATE_TO_TAIL);
-	} else if (empty) {
-		remove_partial(sim, s, slab);
+		add_partial(sim, s, slab, DEACTIVATE_TO_TAIL);
 	}
 	if (empty) {
 		sim->op->path = PATH_FREE_DISCARD;
@@ -753,10 +773,7 @@ void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, ui
 	}
 	on_node_partial = prior != 0;
 	if (!slab->inuse && n->nr_partial >= s->min_partial) {
-		if (on_node_partial)
-			remove_partial(sim, s, slab);
-		else
-			remove_full(sim, s, slab);
+		remove_node_list(sim, s, slab);
 		note_path(sim, PATH_FREE_DISCARD);
 		discard_slab(sim, s, slab);
 		return;

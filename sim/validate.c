@@ -281,6 +281,11 @@ void list_slab_objects(struct sim *sim, struct kmem_cache *s, struct slab *slab)
 
 		if (map[i / 64] >> (i % 64) & 1)
 			continue;
+		/* the body is bounded: past its end only the count matters */
+		if (sb.len >= sb.size) {
+			listed++;
+			continue;
+		}
 		if (listed++)
 			sb_putc(&sb, '\n');
 		sb_puts(&sb, "Object ");
