@@ -61,6 +61,10 @@ check 'a cache allocated at the first event and never again is plotted' grep -qx
 "$SLUBSIM" plot --unchanged --top=20 -o "$dir/l.svg" "$lesson1" >"$out" 2>&1
 check '--unchanged plots kmem_cache' grep -q '^kmem_cache	' "$out"
 check '--unchanged plots kmem_cache_node' grep -q '^kmem_cache_node	' "$out"
+# a real trace creates the caches it names as it goes: kmem_cache grows, but no event of the trace uses it
+"$SLUBSIM" plot --top=20 -o "$dir/r.svg" "$real" >"$out" 2>&1
+check 'real trace: kmem_cache left out' sh -c "! grep -q '^kmem_cache' '$out'"
+check 'real trace: its named caches plotted' grep -q '^task_struct	' "$out"
 
 expect_exit 2 plot "$lesson1"
 expect_output 'where to?' plot "$lesson1"

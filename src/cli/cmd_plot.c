@@ -20,14 +20,15 @@ static const char plot_help[] =
 	"Usage: slubsim [MODEL OPTIONS] plot [OPTIONS] -o FILE.svg|FILE.png TRACE\n"
 	"Replay TRACE and draw how many objects (allocated, not freed) and pages the\n"
 	"busiest caches hold as the trace goes on: the --top caches by peak objects, one\n"
-	"line each, sampled every max(1, events/1000) events. Caches whose object count\n"
-	"never changes (kmem_cache, kmem_cache_node) are left out unless --unchanged.\n"
+	"line each, sampled every max(1, events/1000) events. Caches no operation of the\n"
+	"trace allocates from or frees to (kmem_cache, kmem_cache_node: they change only\n"
+	"as caches are created) are left out unless --unchanged.\n"
 	"Standard output lists the plotted caches, tab separated after a '#' header:\n"
 	"cache, peak_objects, peak_pages.\n"
 	"\n"
 	"  -o, --output=FILE      the picture: .png or .svg (required)\n"
 	"      --top=N            how many caches (1-20, default 8)\n"
-	"      --unchanged        plot caches whose object count never changes too\n"
+	"      --unchanged        plot the caches no operation used too\n"
 	"      --metric=WHAT      objects (default), pages, or both (two panels)\n"
 	"      --width=PX         picture width (200-10000, default 1000)\n"
 	"      --height=PX        picture height (150-10000, default 560, 860 for both)\n"
@@ -52,15 +53,12 @@ struct plot_args {
 struct plot_cache {
 	char *name;
 	uint64_t peak_objects, peak_pages;
-	uint64_t first_objects;		/* at the first sample that saw it */
-	uint64_t first_n, last_n;	/* the first and last samples that saw it (pc->rank_n) */
-	bool changed;			/* its objects differed between two samples */
+	bool used;			/* an operation of the trace allocated from it or freed to it */
 };
 
 struct plot_ctx {
 	uint64_t interval;		/* sample every this many events */
 	bool rank;			/* first replay: every cache's peak, interval doubling */
-	uint64_t rank_n;		/* first replay: samples taken */
 	bool *touched;			/* first replay: by cache index, an operation used the cache */
 	unsigned touched_cap;
 	struct plot_cache *caches;
@@ -89,7 +87,6 @@ static struct plot_cache *plot_cache(struct plot_ctx *pc, const char *name)
 	memset(c, 0, sizeof(*c));
 	if (!(c->name = strdup(name)))
 		return NULL;
-	c->first_n = UINT64_MAX;
 	pc->nr_caches++;
 	return c;
 }
@@ -113,18 +110,12 @@ static int plot_rank_sample(struct plot_ctx *pc, const struct sim *sim)
 			continue;
 		if (!(c = plot_cache(pc, sim->caches[k]->name)))
 			return -1;
-		if (c->first_n == UINT64_MAX) {
-			c->first_n = pc->rank_n;
-			c->first_objects = pc->occ[k].objects;
-		}
-		c->changed |= pc->occ[k].objects != c->first_objects || (k < pc->touched_cap && pc->touched[k]);
-		c->last_n = pc->rank_n;
+		c->used |= k < pc->touched_cap && pc->touched[k];
 		if (pc->occ[k].objects > c->peak_objects)
 			c->peak_objects = pc->occ[k].objects;
 		if (pc->occ[k].pages > c->peak_pages)
 			c->peak_pages = pc->occ[k].pages;
 	}
-	pc->rank_n++;
 	/* ~1000-2000 samples whatever the length, without knowing it yet */
 	if (++pc->nr_samples == 1000) {
 		pc->nr_samples = 0;
@@ -248,16 +239,6 @@ static int plot_by_peak(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-/*
- * A cache that held the same objects at every sample, from the first to
- * the last (kmem_cache and kmem_cache_node after boot), draws a flat line
- * that tells nothing about the trace.
- */
-static bool plot_unchanged(const struct plot_ctx *pc, const struct plot_cache *c)
-{
-	return !c->changed && c->first_n == 0 && c->last_n + 1 == pc->rank_n;
-}
-
 /* The first replay ranks the caches by peak objects and counts the events; keeps the top ones. */
 static int plot_rank(struct cli *cli, const struct plot_args *pa, struct plot_ctx *pc, uint64_t *events)
 {
@@ -277,7 +258,12 @@ static int plot_rank(struct cli *cli, const struct plot_args *pa, struct plot_ct
 		unsigned n = 0;
 
 		for (unsigned i = 0; i < pc->nr_caches; i++) {
-			if (plot_unchanged(pc, &pc->caches[i]))
+			/*
+			 * No operation of the trace used it: what it holds came
+			 * from boot or from creating caches (kmem_cache,
+			 * kmem_cache_node), a line that tells nothing about the trace
+			 */
+			if (!pc->caches[i].used)
 				free(pc->caches[i].name);
 			else
 				pc->caches[n++] = pc->caches[i];

@@ -6,13 +6,13 @@
  * names it; so does, for the objects never freed in the trace, the call
  * site that allocates them (one call site allocates from one cache).
  *
- * Two ways to learn (man/slubsim-trace.5, "Cache names"):
+ * Two ways to learn (man/slubsim-trace.5, "Replaying ftrace events"):
  *  - a look-ahead: learn_event() on every event of the whole trace before
  *    the replay, then learn_freeze(); every allocation then gets its name
  *    from the event that allocated it;
- *  - as it goes (a pipe, standard input): learn_site() at each allocation,
- *    learn_free() at each named free; an allocation gets a name once an
- *    object of its call site has been freed.
+ *  - as it goes (a pipe, standard input): learn_alloc_name() at each
+ *    allocation, learn_free() at each named free; an allocation gets a name
+ *    once an object of its call site has been freed.
  * A site is a call site with the traced bytes_req and bytes_alloc.
  */
 #ifndef SLUBSIM_LEARN_H

@@ -18,7 +18,8 @@ static FILE *err_stream(const struct replay *rp)
 	return rp->opts.err ? rp->opts.err : stderr;
 }
 
-static void vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0)))
+vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
 {
 	char text[400];
 
@@ -959,8 +960,8 @@ static struct name_entry *ptr_entry(struct replay *rp, uint64_t ptr)
  * what to change, and counted every time. Another layout computed
  * silently would be wrong everywhere after.
  */
-static void __attribute__((format(printf, 3, 4)))
-config_mismatch(struct replay *rp, const struct trace_event *ev, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 5)))
+config_mismatch(struct replay *rp, const struct trace_event *ev, const char *hint, const char *fmt, ...)
 {
 	char what[200];
 	va_list ap;
@@ -972,14 +973,27 @@ config_mismatch(struct replay *rp, const struct trace_event *ev, const char *fmt
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	snprintf(rp->mismatch_note, sizeof(rp->mismatch_note),
-		 "%s:%u: %s: the trace's kernel is configured otherwise than the model; give its version and "
-		 "boot parameters (--kernel=VER, --arch=NAME, --cmdline=slub_debug=...)",
-		 rp->rd ? rp->rd->name : "-", ev->line, what);
+		 "%s:%u: %s: the trace's kernel is configured otherwise than the model: %s",
+		 rp->rd ? rp->rd->name : "-", ev->line, what, hint);
 	fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
 	/* the event's own note too: run --events and the TUI show it where it happened */
 	if (!rp->msg[0])
-		snprintf(rp->msg, sizeof(rp->msg), "%s: the trace's kernel is configured otherwise (--kernel, --arch, "
-			 "--cmdline=slub_debug=...)", what);
+		snprintf(rp->msg, sizeof(rp->msg), "%s: the trace's kernel is configured otherwise: %s", what, hint);
+}
+
+#define HINT_VERSION "give its version and architecture (--kernel=VER, --arch=NAME)"
+
+/* What probably differs when the trace's kernel made @traced-byte slots where the model makes @model. */
+static const char *size_hint(const struct replay *rp, uint64_t traced, uint64_t model)
+{
+	bool debug = rp->sim->env.slub_debug != 0;
+
+	if (traced > model && !debug)
+		return "it booted with slub_debug, whose red zones and tracking enlarge the slots? "
+		       "give its boot parameters (--cmdline=slub_debug=...), or its version (--kernel=VER)";
+	if (traced < model && debug)
+		return "it booted without slub_debug? give its boot parameters (--cmdline=), or its version (--kernel=VER)";
+	return HINT_VERSION;
 }
 
 /* An allocation at a pointer whose entry @e is still live: the free was not traced. Drop the old one. */
@@ -1047,7 +1061,8 @@ static void check_bytes_alloc(struct replay *rp, const struct trace_event *ev, c
 	if (!(ev->ft.fields & FTF_BYTES_ALLOC) || op->path == PATH_FAILED)
 		return;
 	if (op->bytes_alloc != ev->ft.bytes_alloc)
-		config_mismatch(rp, ev, "kmalloc(%llu): bytes_alloc=%llu in the trace, %llu in the model (%s)",
+		config_mismatch(rp, ev, size_hint(rp, ev->ft.bytes_alloc, op->bytes_alloc),
+				"kmalloc(%llu): bytes_alloc=%llu in the trace, %llu in the model (%s)",
 				(unsigned long long)ev->ft.bytes_req, (unsigned long long)ev->ft.bytes_alloc,
 				(unsigned long long)op->bytes_alloc, op->cache ? op->cache->name : "page allocator");
 	if (!rp->opts.check_bytes_alloc)
@@ -1083,7 +1098,8 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
 	if (o->relogged || o->size != ev->ft.bytes_req)
 		return false;
 	if (rp->sim->env.kver < KV(6, 10)) {
-		config_mismatch(rp, ev, "a large kmalloc traced twice at one pointer, as Linux 6.10+ traces it");
+		config_mismatch(rp, ev, "a 6.10 or later kernel? give its version (--kernel=VER)",
+				"a large kmalloc traced twice at one pointer, as Linux 6.10+ traces it");
 		return false;
 	}
 	o->relogged = true;
@@ -1121,9 +1137,13 @@ static struct kmem_cache *create_traced_cache(struct replay *rp, const struct tr
 			sim_kmem_cache_destroy(rp->sim, s, NULL);
 		}
 	}
-	config_mismatch(rp, ev, "bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
-			req, slot, req, slot);
-	return sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
+	/* no layout gives that slot: the plain one, and say so */
+	s = sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
+	if (s)
+		config_mismatch(rp, ev, size_hint(rp, slot, s->size),
+				"bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
+				req, slot, req, slot);
+	return s;
 }
 
 /* A cache the trace names that the model has: its sizes must be the traced ones. */
@@ -1131,7 +1151,8 @@ static void check_cache_sizes(struct replay *rp, const struct trace_event *ev, c
 {
 	if (!(ev->ft.fields & FTF_BYTES_ALLOC) || (s->object_size == ev->ft.bytes_req && s->size == ev->ft.bytes_alloc))
 		return;
-	config_mismatch(rp, ev, "%s: bytes_req=%llu bytes_alloc=%llu in the trace, %u and %u in the model",
+	config_mismatch(rp, ev, size_hint(rp, ev->ft.bytes_alloc, s->size),
+			"%s: bytes_req=%llu bytes_alloc=%llu in the trace, %u and %u in the model",
 			s->name, (unsigned long long)ev->ft.bytes_req, (unsigned long long)ev->ft.bytes_alloc,
 			s->object_size, s->size);
 }
