@@ -49,6 +49,9 @@ check 'keep-going runs the rest' grep -q 'expectations:   1 passed, 0 failed' "$
 check 'keep-going counts errors' grep -Eq '^errors: +1$' "$tmp/out"
 "$SLUBSIM" run --summary "$tmp/err.trace" >"$tmp/out" 2>&1
 check 'the summary says the replay stopped at the error' grep -q '^stopped early:  at line 2, the first error' "$tmp/out"
+check 'the summary counts the lines replayed, not those read ahead' grep -qx 'lines:          2 replayed' "$tmp/out"
+"$SLUBSIM" run --summary --until=1 "$tmp/err.trace" >"$tmp/out" 2>&1
+check 'the summary says --until stopped the replay' grep -qx 'stopped early:  after 1 events (--until), at line 1' "$tmp/out"
 check 'keep-going does not stop' sh -c "! '$SLUBSIM' run -k --summary '$tmp/err.trace' 2>/dev/null | grep -q stopped"
 printf 'a = kmalloc 10\na = kmalloc 20\n' >"$tmp/live.trace"
 "$SLUBSIM" run "$tmp/live.trace" >"$tmp/out" 2>&1

@@ -102,11 +102,16 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 	const struct replay_stats *st = &rp->st;
 
 	fprintf(out, "trace:          %s (%s)\n", rd->name, trace_format_name(rd->format));
-	fprintf(out, "lines:          %llu\n", (unsigned long long)rd->stats.lines);
+	/* the parsing thread reads ahead: where the replay stopped is the line that counts */
 	if (rp->stop_line)
+		fprintf(out, "lines:          %u replayed\n", rp->stop_line);
+	else
+		fprintf(out, "lines:          %llu\n", (unsigned long long)rd->stats.lines);
+	if (rp->stop_until)
+		fprintf(out, "stopped early:  after %llu events (--until), at line %u\n", (unsigned long long)rp->stop_until,
+			rp->stop_line);
+	else if (rp->stop_line)
 		fprintf(out, "stopped early:  at line %u, the first error (-k goes on past errors)\n", rp->stop_line);
-	else if (rp->stop_until)
-		fprintf(out, "stopped early:  after %llu events (--until)\n", (unsigned long long)rp->stop_until);
 	fprintf(out, "events:         %llu (%llu applied to the model)\n", (unsigned long long)st->events,
 		(unsigned long long)st->modelled);
 	fprintf(out, "errors:         %llu\n", (unsigned long long)(st->errors + rd->stats.errors));

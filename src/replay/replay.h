@@ -138,7 +138,7 @@ struct replay {
 	uint64_t saved_addr;		/* save: where the bytes came from, 0 if nothing is saved */
 	uint32_t saved_len;
 	unsigned char saved[64];
-	uint32_t stop_line;		/* replay_run() stopped early at this line's error (no -k), or 0 */
+	uint32_t stop_line;		/* replay_run() stopped early at this line (an error without -k, --until), or 0 */
 	uint64_t stop_until;		/* replay_run() stopped after these many events (--until), or 0 */
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
 	struct name_table traced;	/* learning as it goes: a learn site -> its traced cache's index (uint32_t) */

@@ -180,6 +180,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 		}
 		if (trace_kind_is_event(ev->kind) && ++n == until) {
 			rp->stop_until = n;
+			rp->stop_line = ev->line;
 			break;
 		}
 		if (progress && !(n & 0xfffff))
