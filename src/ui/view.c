@@ -1122,6 +1122,17 @@ void view_pane(struct view *v, enum view_pane p, unsigned width, unsigned height
 
 /* ------------------------------------------------------------------ state */
 
+/* Select the table's first row. */
+static void select_top(struct view *v)
+{
+	unsigned nr;
+	struct cache_row *rows = cache_rows(v, &nr);
+
+	if (rows && nr)
+		v->sel_cache = (int)rows[0].s->index;
+	free(rows);
+}
+
 void view_init(struct view *v, struct player *pl, bool ascii)
 {
 	memset(v, 0, sizeof(*v));
@@ -1142,6 +1153,8 @@ void view_sync(struct view *v)
 
 	if (v->sel_cache >= 0 && sim && (unsigned)v->sel_cache >= sim->nr_caches)
 		v->sel_cache = -1;
+	if (v->sel_cache < 0)
+		select_top(v);	/* the slab map has something to show before an event touches a cache */
 	if (!v->follow || !st)
 		return;
 	if (!st->has_op && player_replay(v->pl)->have_last_op) {
