@@ -477,6 +477,8 @@ static void size_k(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%.2fK", (double)bytes / 1024);
 }
 
+#define VIEW_NAME_MAX 32
+
 /* "↑3 ↓12" at the right end of the heading: rows of the table off screen. */
 static void scroll_marker(struct view_line *l, unsigned width, unsigned above, unsigned below)
 {
@@ -502,6 +504,9 @@ void view_caches(struct view *v, unsigned width, unsigned height, struct view_li
 	bool per_slab = width >= 100;
 	unsigned nr, sel = 0, hist = width >= 80 ? 8 : 0, fixed = 53 + (per_slab ? 9 : 0) + hist;
 	unsigned name_w = width > fixed + 8 ? width - fixed : 8, shown;
+
+	if (name_w > VIEW_NAME_MAX)
+		name_w = VIEW_NAME_MAX;	/* the history next to its name, not at the far right */
 	struct cache_row *rows = cache_rows(v, &nr);
 	const struct kmem_cache *cur = player_step_cache(v->pl);
 	unsigned head_i = out->n;
