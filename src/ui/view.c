@@ -1054,8 +1054,8 @@ void view_mistakes(const struct view *v, unsigned width, struct view_lines *out)
 	for (uint32_t i = 0; i < pl->nr_mistakes; i++) {
 		const struct player_mistake *m = &pl->mistakes[i];
 
-		vl_cut(vl_text(out, m->kind == PN_FAIL ? VA_CURRENT : VA_BAD, "event %-5llu %s",
-			       (unsigned long long)m->event, m->text), width);
+		vl_cut(vl_text(out, i == v->sel_mistake ? VA_SELECTED : m->kind == PN_FAIL ? VA_CURRENT : VA_BAD,
+			       "event %-5llu %s", (unsigned long long)m->event, m->text), width);
 	}
 }
 
@@ -1079,7 +1079,8 @@ static const char *const help_text[] = {
 	"  Enter         inspect the current event's object",
 	"  / NAME        select a cache or inspect a named object; ftrace: the",
 	"                trace's pointer, or a call site's newest object",
-	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations)",
+	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations);",
+	"                there \u2191/\u2193 select one, Enter goes to its event",
 	"  e             show/hide empty caches  f  freelist order in the slab map",
 	"  F             follow the current event's cache on/off",
 	"  mouse         click a cache row to select it, a slot to inspect it",
