@@ -526,9 +526,12 @@ static int advance(struct player *pl, bool record)
 
 	if (!pl->pending)
 		return 0;
-	if (pl->ahead < pl->live.pos.off)
-		for (pl->ahead = pl->live.pos.off, r = 0; r < PLAYER_AHEAD; r++)
+	if (pl->ahead < pl->live.pos.off) {
+		/* after a restore: start PLAYER_AHEAD lines ahead again */
+		pl->ahead = pl->live.pos.off;
+		for (unsigned i = 0; i < PLAYER_AHEAD; i++)
 			fetch_ahead(pl);
+	}
 	fetch_ahead(pl);
 	pl->pending = false;
 	pl->recording = record;
