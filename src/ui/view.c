@@ -245,7 +245,8 @@ void view_outcome(const struct view *v, char *buf, size_t len)
 	if (o < len && s->op.nr_faults)
 		o += (size_t)snprintf(buf + o, len - o, ", SLUB: %s", sim_fault_name(s->op.fault));
 	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, "; %s, cpu %u", path_words[s->op.path], s->op.cpu);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s, cpu %u", *path_words[s->op.path] ? "; " : "",
+				      path_words[s->op.path], s->op.cpu);
 	/* a new slab is the path's own word unless the operation took more */
 	if (o < len && s->op.new_slabs > (s->op.path == PATH_NEW_SLAB || s->op.path == PATH_DEBUG_NEW_SLAB ||
 					  s->op.path == PATH_NEW_SLAB_FALLBACK))
