@@ -385,6 +385,7 @@ static void drop_fine(struct player *pl, uint64_t seg)
 	for (unsigned j = 0; j < PLAYER_FINE; j++)
 		state_release(&pl->fine[j]);
 	pl->fine_seg = seg;
+	pl->next_check = 0;
 	pl->nr_fine = bytes && PLAYER_FINE_BUDGET / bytes < PLAYER_FINE ? (unsigned)(PLAYER_FINE_BUDGET / bytes) : PLAYER_FINE;
 	if (pl->nr_fine < PLAYER_FINE_MIN)
 		pl->nr_fine = PLAYER_FINE_MIN;
@@ -425,12 +426,33 @@ static bool checkpoint_due(const struct player *pl, uint64_t n)
 	return j && j < pl->nr_fine && !pl->fine[j].used;
 }
 
+/* The first position at or after @n where checkpoint_due() may hold: a multiple of k, or a fine split point. */
+static uint64_t next_candidate(const struct player *pl, uint64_t n)
+{
+	uint64_t coarse = (n + pl->k - 1) / pl->k * pl->k, lo = pl->fine_seg * pl->k, fine;
+
+	if (n > lo + pl->k)
+		return coarse;
+	fine = n <= lo ? lo : lo + (n - lo + pl->fine_k - 1) / pl->fine_k * pl->fine_k;
+	return fine < coarse ? fine : coarse;
+}
+
+/* checkpoint_due() at @n, with its divisions spent only where it may hold. */
+static bool checkpoint_near(struct player *pl, uint64_t n)
+{
+	if (n < pl->next_check)
+		return false;
+	pl->next_check = next_candidate(pl, n + 1);
+	return checkpoint_due(pl, n);
+}
+
 static void keep_checkpoints(struct player *pl)
 {
 	uint64_t n = pl->live.n, seg = n / pl->k;
 	struct player_state *c;
 
-	if (!checkpoint_due(pl, n))
+	/* advance() recorded every position checkpoint_near() found due */
+	if (!pl->recording || !checkpoint_due(pl, n))
 		return;
 	if (!(n % pl->k)) {
 		c = &pl->coarse[seg];
@@ -571,6 +593,7 @@ static int restore(struct player *pl, const struct player_state *c)
 	/* the checkpoint stands before its next event: read it again */
 	pl->pending = false;
 	pl->ahead = 0;
+	pl->next_check = 0;
 	if (next_line(pl) == TRACE_EVENT)
 		pl->pending = true;
 	pl->live.pos = c->pos;
@@ -628,7 +651,7 @@ int player_goto(struct player *pl, uint64_t n)
 	if (start && restore(pl, start))
 		return -1;
 	/* the step record only where it is kept: the target and the checkpoints */
-	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_due(pl, pl->live.n + 1))) > 0)
+	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_near(pl, pl->live.n + 1))) > 0)
 		;
 	if (r == 0)
 		pl->total = pl->live.n;	/* the trace ended early: believe the reader */

@@ -147,6 +147,7 @@ struct player {
 	struct player_state fine[PLAYER_FINE];	/* fine[j] at seg * k + j * fine_k, j < nr_fine */
 	unsigned nr_fine;
 	uint64_t fine_seg, fine_k;
+	uint64_t next_check;		/* no checkpoint is due before this position */
 	uint64_t fine_target;		/* the event the fine checkpoints are for */
 	FILE *devnull;			/* the replayer's messages: the step keeps them */
 };
