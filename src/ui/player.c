@@ -413,6 +413,19 @@ static void thin_coarse(struct player *pl)
 	drop_fine(pl, pl->fine_target / pl->k);
 }
 
+/*
+ * The trace's bytes before @upto need not stay resident: the page cache
+ * keeps them for a reader that comes back (a restore), and a trace of
+ * gigabytes would otherwise count in the TUI's memory as it is read.
+ */
+static void drop_read(const struct player *pl, size_t upto)
+{
+	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+
+	if (pl->mapped && end)
+		madvise((void *)(uintptr_t)pl->data, end, MADV_DONTNEED);
+}
+
 /* Whether the replay lays a checkpoint at position @n as it passes. */
 static bool checkpoint_due(const struct player *pl, uint64_t n)
 {
@@ -460,6 +473,7 @@ static void keep_checkpoints(struct player *pl)
 			return;
 		pl->nr_coarse++;
 		pl->coarse_bytes += c->bytes;
+		drop_read(pl, pl->live.pos.off);
 		if (pl->coarse_bytes > PLAYER_BUDGET && pl->nr_coarse > 2)
 			thin_coarse(pl);
 		return;
@@ -885,11 +899,16 @@ static int count_events(struct player *pl, char *err, size_t errlen)
 	struct trace_reader rd;
 	struct trace_event ev;
 	struct name_entry *e;
+	size_t dropped = 0;
 	int r;
 
 	if (trace_open_mem(&rd, pl->data, pl->len, pl->name, TRACE_FMT_AUTO))
 		return -1;
 	while ((r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
+		if (trace_line_start(&rd) >= dropped + PLAYER_DROP_BYTES) {
+			dropped = trace_line_start(&rd);
+			drop_read(pl, dropped);
+		}
 		if (r == TRACE_ERROR) {
 			pl->parse_errors++;
 			add_mistake(pl, PN_ERROR, rd.err.line, pl->total, rd.err.text);
@@ -908,6 +927,7 @@ static int count_events(struct player *pl, char *err, size_t errlen)
 			break;
 		}
 	}
+	drop_read(pl, pl->len);
 	if (r != TRACE_IOERR)
 		learn_freeze(&pl->learn);
 	if (r == TRACE_IOERR)

@@ -32,6 +32,7 @@
 #define PLAYER_FINE_BUDGET (192ull << 20)	/* fine checkpoints: bytes they may take */
 #define PLAYER_HIST 16		/* occupancy samples kept per cache */
 #define PLAYER_TEXT 160
+#define PLAYER_DROP_BYTES (64u << 20)	/* the counting pass lets go of the trace read every so often */
 #define PLAYER_AHEAD 8		/* lines a name is fetched ahead of its lookup */
 #define PLAYER_NOTES 6		/* lines after an event kept with it */
 #define PLAYER_NOTE_TEXT 200
