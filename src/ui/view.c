@@ -269,12 +269,10 @@ void view_checks(const struct view *v, char *buf, size_t len)
 	for (unsigned i = 0; i < s->nr_notes && o < len; i++) {
 		if (s->notes[i].kind == PN_PASS)
 			continue;
-		/* the first failure or error in words: the Fault pane lists them all */
+		/* the first failure or error in words: the Report pane lists them all */
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " \u2014 " : "\u2717 ", s->notes[i].text);
 		break;
 	}
-	if (!(s->expect_pass || s->expect_fail) && o)
-		return;
 	if (!o && s->more_notes)
 		snprintf(buf, len, "%u more lines after it", s->more_notes);
 }
