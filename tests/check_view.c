@@ -320,6 +320,13 @@ START_TEST(header_outcome)
 	/* the label of the next section comes with its first event, not with the last of this one */
 	go(5);
 	ck_has(text_of(view_header, 200), "label: Layout(96, 64) through the naive wrapper");
+	/* an operation without a path of its own (validate): no empty words in the verdict */
+	teardown();
+	open_lesson("10-validate.trace");
+	go(10);
+	ck_has(text_of(view_header, 200), "event 10, line 36: validate kmalloc-64\n\u2192 kmalloc-64, cpu 0\n");
+	teardown();
+	open_lesson("02-alignment-rust.trace");
 	/* the header fits the screen it is drawn on */
 	ls.n = 0;
 	view_header(&v, 80, &ls);

@@ -87,9 +87,9 @@ keys Tab Tab Tab
 wait_for "alignment pane" "> naive       6.1         96  kmalloc-96            32  MISALIGNED"
 keys h
 wait_for "help screen" "slubsim tui: step through a trace"
-wait_for "help: USE/ACTIVE follow slabinfo" "a cpu slab's objects all count as active"
 keys Down Down Down Down Down Down Down Down Down Down
 wait_for "help scrolls to HISTORY" "HISTORY       USED after each of the cache's last operations"
+wait_for "help: USE/ACTIVE follow slabinfo" "a cpu slab's objects all count as active"
 keys x
 wait_for "help closes" "event 3/17"
 tmux -L $sock resize-window -x 100 -y 30 2>/dev/null || tmux -L $sock resize-pane -x 100 -y 30
@@ -118,13 +118,17 @@ wait_for "q quits after the resize" "slubsim exited 0"
 
 # a trace with mistakes opens with them, by line
 bad=$(mktemp)
-printf 'config kernel=6.1\na = kmalloc 64\nb = kmallocc 32\nc = rust_alloc 96 align=48\nexpect a cache=kmalloc-32\nkfree a\n' >"$bad"
+printf 'config kernel=6.1\na = kmalloc 64\nb = kmallocc 32\nc = rust_alloc 96 align=48\nexpect a cache=kmalloc-32\nkfree a\nkfree zz\n' >"$bad"
 start 80 24 "$bad"
-wait_for "the mistakes counted in the status line" "3 mistakes in "
+wait_for "the mistakes counted in the status line" "4 mistakes in "
 wait_for "the typo by its line" "$(basename "$bad"):3:5: unknown operation 'kmallocc'"
 wait_for "the bad alignment by its line" "$(basename "$bad"):4:25: align must be a power of two, not 48"
 wait_for "the failed expectation by its line" "$(basename "$bad"):5:.*expectation failed"
+wait_for "the replay's error by its line" "^event 3 *$(basename "$bad"):7:7: unknown name 'zz'"
 wait_for "failed expectations marked" "✗ expectations after it: 1 FAILED"
+keys m Down Down Down Enter
+wait_for "Enter goes to the selected mistake's event" "line 7 is at event 3"
+wait_for "...and shows it" "event 3/3"
 keys q
 wait_for "q quits the trace with mistakes" "slubsim exited 0"
 rm -f "$bad"
@@ -138,6 +142,8 @@ set -- $("$SLUBSIM" run -q --events "$real" | awk -F'\t' '
 if [ -n "${2:-}" ]; then
 	start 120 30 "$real"
 	wait_for "the real trace opens" "event 1/"
+	# its first event frees an object from before the trace: the slab map shows the table's first cache
+	wait_for "the first screen's slab map without a cache touched" "^kmem_cache: [0-9]* objects per slab"
 	keys End
 	keys / "${2#0x}" Enter Tab Tab
 	wait_for "/ by trace pointer: the object inspector" "ftrace ptr ${2#0x}"

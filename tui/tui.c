@@ -400,6 +400,17 @@ static void scroll_or_select(struct tui *t, int delta)
 		t->scroll[VP_SLABS] = 0;
 		return;
 	}
+	if (t->focus == VP_MISTAKES) {
+		long to = (long)t->v.sel_mistake + delta, nr = (long)player_mistakes(t->pl);
+
+		t->v.sel_mistake = (unsigned)(to < 0 ? 0 : to >= nr ? (nr ? nr - 1 : 0) : to);
+		/* the title, then the mistakes: keep the selected one in sight */
+		if (t->v.sel_mistake + 1 < t->scroll[VP_MISTAKES])
+			t->scroll[VP_MISTAKES] = t->v.sel_mistake + 1;
+		if (t->pane_h > 0 && t->v.sel_mistake + 1 >= t->scroll[VP_MISTAKES] + (unsigned)t->pane_h)
+			t->scroll[VP_MISTAKES] = t->v.sel_mistake + 2 - (unsigned)t->pane_h;
+		return;
+	}
 	if (delta < 0)
 		t->scroll[t->focus] = (unsigned)-delta > t->scroll[t->focus] ? 0 : t->scroll[t->focus] + (unsigned)delta;
 	else
@@ -447,6 +458,13 @@ static bool key(struct tui *t, int c)
 	case KEY_UP: scroll_or_select(t, -1); break;
 	case KEY_DOWN: scroll_or_select(t, 1); break;
 	case '\n': case '\r': case KEY_ENTER:
+		if (t->focus == VP_MISTAKES && player_mistakes(t->pl)) {
+			/* to the event that shows the selected mistake */
+			moved(t, player_goto(t->pl, t->pl->mistakes[t->v.sel_mistake].event));
+			snprintf(t->status, sizeof(t->status), "line %u is at event %llu",
+				 t->pl->mistakes[t->v.sel_mistake].line, (unsigned long long)player_pos(t->pl));
+			break;
+		}
 		t->v.follow = true;
 		view_sync(&t->v);
 		t->detail = t->focus = VP_OBJECT;

@@ -127,7 +127,8 @@ uint64_t slubsim_reports_total(const struct slubsim *m);
  * of @m's options, which then replaces @m's own: query it afterwards. Its
  * errors and failed expectations go to the message stream, as with
  * `slubsim run`; SLUBSIM_ETRACE if there were any. @events, if not NULL,
- * gets the events applied.
+ * gets the trace's events, as `slubsim run --events` numbers them
+ * (slubsim-trace(5), EVENTS).
  */
 int slubsim_run_trace(struct slubsim *m, const char *path, uint64_t *events);
 

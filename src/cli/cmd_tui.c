@@ -14,8 +14,9 @@
 static const char tui_help[] =
 	"Usage: slubsim [MODEL OPTIONS] tui [OPTIONS] TRACE\n"
 	"Step through a trace forward and back: the caches like slabtop, each slab's\n"
-	"slots, the object an event touched, the alignment a Rust Layout got and SLUB's\n"
-	"reports. 'slubsim TRACE' does the same when standard output is a terminal.\n"
+	"slots, the object an event touched, the alignment a Rust Layout got, SLUB's\n"
+	"reports with the expectations' verdicts, and the trace's mistakes by line.\n"
+	"'slubsim TRACE' does the same when standard output is a terminal.\n"
 	"\n"
 	"  -g, --goto=N        start at event N (default 1; 0 is the booted kernel), numbered\n"
 	"                      as in 'run --events'\n"

@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,21 +328,68 @@ unsigned player_history(const struct player *pl, unsigned index, const uint32_t 
 
 /* ------------------------------------------------------------------ moving forward */
 
-static void drop_fine(struct player *pl, uint64_t seg)
-{
-	for (unsigned j = 0; j < PLAYER_FINE; j++)
-		state_release(&pl->fine[j]);
-	pl->fine_seg = seg;
-}
-
 /* What a clone of @st costs, roughly: the pages in use and the model's tables. */
-static uint64_t state_bytes(const struct player_state *st)
+static uint64_t estimate_bytes(const struct player_state *st)
 {
 	const struct sim *sim = st->rp.sim;
 	const struct page_alloc *pa = &sim->pa;
 
 	return ((uint64_t)(pa->nr_pages - pa->free_pages) << pa->page_shift) +
 	       page_frame_bytes(pa) + (uint64_t)sim->slabs_cap * sizeof(*sim->slabs);
+}
+
+/* The heap's bytes in use, 0 where the C library does not say. */
+static uint64_t heap_bytes(void)
+{
+#ifdef __GLIBC__
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+#else
+	return 0;
+#endif
+}
+
+/* A checkpoint of the live state, and what it took from the heap (the name tables and allocator's overhead too). */
+static int checkpoint(struct player *pl, struct player_state *c)
+{
+	uint64_t before = heap_bytes(), after;
+
+	if (state_clone(c, &pl->live))
+		return -1;
+	after = heap_bytes();
+	c->bytes = after > before ? after - before : estimate_bytes(c);
+	pl->clone_bytes = c->bytes;
+	return 0;
+}
+
+/*
+ * Give the host back what released checkpoints held: a clone is thousands
+ * of small blocks, which free() keeps in the heap for the next clone.
+ */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+/*
+ * Forget the fine checkpoints and split segment @seg anew: as many parts as
+ * PLAYER_FINE_BUDGET holds clones of the live state, PLAYER_FINE at most.
+ */
+static void drop_fine(struct player *pl, uint64_t seg)
+{
+	uint64_t bytes = pl->clone_bytes;
+
+	for (unsigned j = 0; j < PLAYER_FINE; j++)
+		state_release(&pl->fine[j]);
+	pl->fine_seg = seg;
+	pl->next_check = 0;
+	pl->nr_fine = bytes && PLAYER_FINE_BUDGET / bytes < PLAYER_FINE ? (unsigned)(PLAYER_FINE_BUDGET / bytes) : PLAYER_FINE;
+	if (pl->nr_fine < PLAYER_FINE_MIN)
+		pl->nr_fine = PLAYER_FINE_MIN;
+	pl->fine_k = pl->k / pl->nr_fine ? pl->k / pl->nr_fine : 1;
 }
 
 /* Over the memory budget: keep every other coarse checkpoint and double the interval. */
@@ -349,7 +399,7 @@ static void thin_coarse(struct player *pl)
 
 	for (unsigned i = 0; i < pl->nr_coarse; i++) {
 		if (i % 2) {
-			pl->coarse_bytes -= state_bytes(&pl->coarse[i]);
+			pl->coarse_bytes -= pl->coarse[i].bytes;
 			state_release(&pl->coarse[i]);
 		} else {
 			pl->coarse[kept++] = pl->coarse[i];
@@ -359,8 +409,21 @@ static void thin_coarse(struct player *pl)
 		pl->coarse[i].used = false;
 	pl->nr_coarse = kept;
 	pl->k *= 2;
-	pl->fine_k = pl->k / pl->nr_fine;
+	give_back();
 	drop_fine(pl, pl->fine_target / pl->k);
+}
+
+/*
+ * The trace's bytes before @upto need not stay resident: the page cache
+ * keeps them for a reader that comes back (a restore), and a trace of
+ * gigabytes would otherwise count in the TUI's memory as it is read.
+ */
+static void drop_read(const struct player *pl, size_t upto)
+{
+	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+
+	if (pl->mapped && end)
+		madvise((void *)(uintptr_t)pl->data, end, MADV_DONTNEED);
 }
 
 /* Whether the replay lays a checkpoint at position @n as it passes. */
@@ -376,24 +439,46 @@ static bool checkpoint_due(const struct player *pl, uint64_t n)
 	return j && j < pl->nr_fine && !pl->fine[j].used;
 }
 
+/* The first position at or after @n where checkpoint_due() may hold: a multiple of k, or a fine split point. */
+static uint64_t next_candidate(const struct player *pl, uint64_t n)
+{
+	uint64_t coarse = (n + pl->k - 1) / pl->k * pl->k, lo = pl->fine_seg * pl->k, fine;
+
+	if (n > lo + pl->k)
+		return coarse;
+	fine = n <= lo ? lo : lo + (n - lo + pl->fine_k - 1) / pl->fine_k * pl->fine_k;
+	return fine < coarse ? fine : coarse;
+}
+
+/* checkpoint_due() at @n, with its divisions spent only where it may hold. */
+static bool checkpoint_near(struct player *pl, uint64_t n)
+{
+	if (n < pl->next_check)
+		return false;
+	pl->next_check = next_candidate(pl, n + 1);
+	return checkpoint_due(pl, n);
+}
+
 static void keep_checkpoints(struct player *pl)
 {
 	uint64_t n = pl->live.n, seg = n / pl->k;
 	struct player_state *c;
 
-	if (!checkpoint_due(pl, n))
+	/* advance() recorded every position checkpoint_near() found due */
+	if (!pl->recording || !checkpoint_due(pl, n))
 		return;
 	if (!(n % pl->k)) {
 		c = &pl->coarse[seg];
-		if (state_clone(c, &pl->live))
+		if (checkpoint(pl, c))
 			return;
 		pl->nr_coarse++;
-		pl->coarse_bytes += state_bytes(c);
+		pl->coarse_bytes += c->bytes;
+		drop_read(pl, pl->live.pos.off);
 		if (pl->coarse_bytes > PLAYER_BUDGET && pl->nr_coarse > 2)
 			thin_coarse(pl);
 		return;
 	}
-	state_clone(&pl->fine[n % pl->k / pl->fine_k], &pl->live);
+	checkpoint(pl, &pl->fine[n % pl->k / pl->fine_k]);
 }
 
 /*
@@ -427,6 +512,49 @@ static int settle(struct player *pl)
 	return r == TRACE_IOERR ? -1 : 0;
 }
 
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * A native trace's name lookups miss the cache unless fetched ahead, as
+ * `run` does from its parsing thread: guess the first name of the line
+ * PLAYER_AHEAD lines on from the raw text ("@1 a = kmalloc 8": a; "kfree
+ * a": a) and prefetch its record. A wrong guess costs one prefetch.
+ */
+static void fetch_ahead(struct player *pl)
+{
+	const char *p = pl->data + pl->ahead, *end = pl->data + pl->len, *nl, *w;
+	size_t n;
+
+	if (pl->ahead >= pl->len || pl->rd.format != TRACE_FMT_NATIVE)
+		return;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	pl->ahead = nl ? (size_t)(nl + 1 - pl->data) : pl->len;
+	if (!nl)
+		nl = end;
+	while (p < nl && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < nl && *p == '@')	/* "@N": the CPU */
+		while (p < nl && *p != ' ')
+			p++;
+	while (p < nl && *p == ' ')
+		p++;
+	for (w = p; p < nl && name_char(*p); p++)
+		;
+	n = (size_t)(p - w);
+	while (p < nl && *p == ' ')
+		p++;
+	if (p < nl && *p != '=') {	/* "kfree a": the operand after the operation */
+		for (w = p; p < nl && name_char(*p); p++)
+			;
+		n = (size_t)(p - w);
+	}
+	if (n)
+		replay_prefetch(&pl->live.rp, name_table_hash(w, n));
+}
+
 /* Apply the next event and the lines after it: 1, 0 at the end of the trace, -1 on a read error. */
 static int advance(struct player *pl, bool record)
 {
@@ -434,6 +562,13 @@ static int advance(struct player *pl, bool record)
 
 	if (!pl->pending)
 		return 0;
+	if (pl->ahead < pl->live.pos.off) {
+		/* after a restore: start PLAYER_AHEAD lines ahead again */
+		pl->ahead = pl->live.pos.off;
+		for (unsigned i = 0; i < PLAYER_AHEAD; i++)
+			fetch_ahead(pl);
+	}
+	fetch_ahead(pl);
 	pl->pending = false;
 	pl->recording = record;
 	if (record)
@@ -471,6 +606,8 @@ static int restore(struct player *pl, const struct player_state *c)
 	pl->live = tmp;
 	/* the checkpoint stands before its next event: read it again */
 	pl->pending = false;
+	pl->ahead = 0;
+	pl->next_check = 0;
 	if (next_line(pl) == TRACE_EVENT)
 		pl->pending = true;
 	pl->live.pos = c->pos;
@@ -528,7 +665,7 @@ int player_goto(struct player *pl, uint64_t n)
 	if (start && restore(pl, start))
 		return -1;
 	/* the step record only where it is kept: the target and the checkpoints */
-	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_due(pl, pl->live.n + 1))) > 0)
+	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_near(pl, pl->live.n + 1))) > 0)
 		;
 	if (r == 0)
 		pl->total = pl->live.n;	/* the trace ended early: believe the reader */
@@ -762,11 +899,16 @@ static int count_events(struct player *pl, char *err, size_t errlen)
 	struct trace_reader rd;
 	struct trace_event ev;
 	struct name_entry *e;
+	size_t dropped = 0;
 	int r;
 
 	if (trace_open_mem(&rd, pl->data, pl->len, pl->name, TRACE_FMT_AUTO))
 		return -1;
 	while ((r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
+		if (trace_line_start(&rd) >= dropped + PLAYER_DROP_BYTES) {
+			dropped = trace_line_start(&rd);
+			drop_read(pl, dropped);
+		}
 		if (r == TRACE_ERROR) {
 			pl->parse_errors++;
 			add_mistake(pl, PN_ERROR, rd.err.line, pl->total, rd.err.text);
@@ -785,6 +927,7 @@ static int count_events(struct player *pl, char *err, size_t errlen)
 			break;
 		}
 	}
+	drop_read(pl, pl->len);
 	if (r != TRACE_IOERR)
 		learn_freeze(&pl->learn);
 	if (r == TRACE_IOERR)
@@ -856,8 +999,7 @@ int player_open(struct player *pl, const char *path, const struct sim_config *ba
 	if (!pl->learn.native)
 		opts.learn = &pl->learn;
 	pl->k = pl->total / PLAYER_COARSE > 256 ? (pl->total + PLAYER_COARSE - 1) / PLAYER_COARSE : 256;
-	pl->nr_fine = PLAYER_FINE;
-	pl->fine_k = pl->k / pl->nr_fine ? pl->k / pl->nr_fine : 1;
+	drop_fine(pl, 0);
 	opts.err = pl->devnull;
 	if (replay_init(&pl->live.rp, base, &opts))
 		goto fail;
@@ -868,7 +1010,7 @@ int player_open(struct player *pl, const char *path, const struct sim_config *ba
 	pl->rd_open = true;
 	if (boot(pl, err, errlen))
 		goto fail;
-	if (state_clone(&pl->coarse[0], &pl->live))
+	if (checkpoint(pl, &pl->coarse[0]))
 		goto fail;
 	pl->nr_coarse = 1;
 	return 0;

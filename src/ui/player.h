@@ -12,8 +12,8 @@
  * replays forward. Coarse checkpoints sit every player->k events (k grows
  * with the trace, so at most PLAYER_COARSE of them exist, and doubles when
  * they outgrow PLAYER_BUDGET); fine ones split the coarse segment last
- * visited into player->nr_fine parts, so stepping back near where one
- * stands replays at most k / nr_fine events.
+ * visited into player->nr_fine parts (as many as PLAYER_FINE_BUDGET holds),
+ * so stepping back near where one stands replays at most k / nr_fine events.
  */
 #ifndef SLUBSIM_PLAYER_H
 #define SLUBSIM_PLAYER_H
@@ -27,9 +27,13 @@
 
 #define PLAYER_COARSE 64
 #define PLAYER_FINE 32
-#define PLAYER_BUDGET (768ull << 20)	/* coarse checkpoints: bytes before they are thinned */
+#define PLAYER_FINE_MIN 4
+#define PLAYER_BUDGET (512ull << 20)	/* coarse checkpoints: bytes before they are thinned */
+#define PLAYER_FINE_BUDGET (192ull << 20)	/* fine checkpoints: bytes they may take */
 #define PLAYER_HIST 16		/* occupancy samples kept per cache */
 #define PLAYER_TEXT 160
+#define PLAYER_DROP_BYTES (64u << 20)	/* the counting pass lets go of the trace read every so often */
+#define PLAYER_AHEAD 8		/* lines a name is fetched ahead of its lookup */
 #define PLAYER_NOTES 6		/* lines after an event kept with it */
 #define PLAYER_NOTE_TEXT 200
 
@@ -91,6 +95,7 @@ struct player_state {
 	struct trace_pos pos;		/* checkpoints: where the reader resumes */
 	struct player_step step;	/* valid when n > 0 */
 	struct player_hist hist;
+	uint64_t bytes;			/* checkpoints: what the clone took */
 	bool used;
 };
 
@@ -129,6 +134,7 @@ struct player {
 	struct trace_event ev;		/* the line read last */
 	bool pending;			/* ev is the next event, read and not applied */
 	bool in_event, recording;	/* the hook: the event itself, and the step is wanted */
+	size_t ahead;			/* the line whose name is fetched next (native traces) */
 	struct learn learn;		/* cache names learnt by count_events()'s pass (src/replay/learn.h) */
 	struct name_table created;	/* names of the caches the trace creates (kmem_cache_create) */
 	uint64_t k;			/* coarse checkpoint interval */
@@ -137,10 +143,12 @@ struct player {
 	bool rd_open;
 	struct player_state *coarse;	/* coarse[i] is at i * k, dense from 0 */
 	unsigned nr_coarse;
-	uint64_t coarse_bytes;		/* their estimated size */
+	uint64_t coarse_bytes;		/* their size */
+	uint64_t clone_bytes;		/* the size of the last checkpoint */
 	struct player_state fine[PLAYER_FINE];	/* fine[j] at seg * k + j * fine_k, j < nr_fine */
 	unsigned nr_fine;
 	uint64_t fine_seg, fine_k;
+	uint64_t next_check;		/* no checkpoint is due before this position */
 	uint64_t fine_target;		/* the event the fine checkpoints are for */
 	FILE *devnull;			/* the replayer's messages: the step keeps them */
 };

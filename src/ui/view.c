@@ -245,7 +245,8 @@ void view_outcome(const struct view *v, char *buf, size_t len)
 	if (o < len && s->op.nr_faults)
 		o += (size_t)snprintf(buf + o, len - o, ", SLUB: %s", sim_fault_name(s->op.fault));
 	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, "; %s, cpu %u", path_words[s->op.path], s->op.cpu);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s, cpu %u", *path_words[s->op.path] ? "; " : "",
+				      path_words[s->op.path], s->op.cpu);
 	/* a new slab is the path's own word unless the operation took more */
 	if (o < len && s->op.new_slabs > (s->op.path == PATH_NEW_SLAB || s->op.path == PATH_DEBUG_NEW_SLAB ||
 					  s->op.path == PATH_NEW_SLAB_FALLBACK))
@@ -268,12 +269,10 @@ void view_checks(const struct view *v, char *buf, size_t len)
 	for (unsigned i = 0; i < s->nr_notes && o < len; i++) {
 		if (s->notes[i].kind == PN_PASS)
 			continue;
-		/* the first failure or error in words: the Fault pane lists them all */
+		/* the first failure or error in words: the Report pane lists them all */
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " \u2014 " : "\u2717 ", s->notes[i].text);
 		break;
 	}
-	if (!(s->expect_pass || s->expect_fail) && o)
-		return;
 	if (!o && s->more_notes)
 		snprintf(buf, len, "%u more lines after it", s->more_notes);
 }
@@ -477,6 +476,8 @@ static void size_k(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%.2fK", (double)bytes / 1024);
 }
 
+#define VIEW_NAME_MAX 32
+
 /* "↑3 ↓12" at the right end of the heading: rows of the table off screen. */
 static void scroll_marker(struct view_line *l, unsigned width, unsigned above, unsigned below)
 {
@@ -502,6 +503,9 @@ void view_caches(struct view *v, unsigned width, unsigned height, struct view_li
 	bool per_slab = width >= 100;
 	unsigned nr, sel = 0, hist = width >= 80 ? 8 : 0, fixed = 53 + (per_slab ? 9 : 0) + hist;
 	unsigned name_w = width > fixed + 8 ? width - fixed : 8, shown;
+
+	if (name_w > VIEW_NAME_MAX)
+		name_w = VIEW_NAME_MAX;	/* the history next to its name, not at the far right */
 	struct cache_row *rows = cache_rows(v, &nr);
 	const struct kmem_cache *cur = player_step_cache(v->pl);
 	unsigned head_i = out->n;
@@ -1049,8 +1053,8 @@ void view_mistakes(const struct view *v, unsigned width, struct view_lines *out)
 	for (uint32_t i = 0; i < pl->nr_mistakes; i++) {
 		const struct player_mistake *m = &pl->mistakes[i];
 
-		vl_cut(vl_text(out, m->kind == PN_FAIL ? VA_CURRENT : VA_BAD, "event %-5llu %s",
-			       (unsigned long long)m->event, m->text), width);
+		vl_cut(vl_text(out, i == v->sel_mistake ? VA_SELECTED : m->kind == PN_FAIL ? VA_CURRENT : VA_BAD,
+			       "event %-5llu %s", (unsigned long long)m->event, m->text), width);
 	}
 }
 
@@ -1074,7 +1078,8 @@ static const char *const help_text[] = {
 	"  Enter         inspect the current event's object",
 	"  / NAME        select a cache or inspect a named object; ftrace: the",
 	"                trace's pointer, or a call site's newest object",
-	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations)",
+	"  m             the trace's mistakes by line (rejected lines, errors, failed expectations);",
+	"                there \u2191/\u2193 select one, Enter goes to its event",
 	"  e             show/hide empty caches  f  freelist order in the slab map",
 	"  F             follow the current event's cache on/off",
 	"  mouse         click a cache row to select it, a slot to inspect it",
@@ -1122,6 +1127,17 @@ void view_pane(struct view *v, enum view_pane p, unsigned width, unsigned height
 
 /* ------------------------------------------------------------------ state */
 
+/* Select the table's first row. */
+static void select_top(struct view *v)
+{
+	unsigned nr;
+	struct cache_row *rows = cache_rows(v, &nr);
+
+	if (rows && nr)
+		v->sel_cache = (int)rows[0].s->index;
+	free(rows);
+}
+
 void view_init(struct view *v, struct player *pl, bool ascii)
 {
 	memset(v, 0, sizeof(*v));
@@ -1142,6 +1158,8 @@ void view_sync(struct view *v)
 
 	if (v->sel_cache >= 0 && sim && (unsigned)v->sel_cache >= sim->nr_caches)
 		v->sel_cache = -1;
+	if (v->sel_cache < 0)
+		select_top(v);	/* the slab map has something to show before an event touches a cache */
 	if (!v->follow || !st)
 		return;
 	if (!st->has_op && player_replay(v->pl)->have_last_op) {

@@ -63,6 +63,7 @@ struct view {
 	int sel_cache;			/* index in sim->caches, -1 for none */
 	uint64_t obj;			/* the inspected object, 0 for none */
 	unsigned cache_top;		/* first cache row shown */
+	unsigned sel_mistake;		/* the selected row of the Mistakes pane */
 };
 
 void view_init(struct view *v, struct player *pl, bool ascii);
