@@ -516,14 +516,52 @@ static uint64_t get_freelist(struct slab *slab)
 	return freelist;
 }
 
+static void report_slab_freelist_corrupt(struct sim *sim, struct kmem_cache *s, struct slab *slab,
+					 uint64_t object)
+{
+	/* the kernel would write its debug patterns there: memory corruption or an oops */
+	report_fault(sim, FAULT_FREEPTR, s, slab, object, "Freepointer corrupt",
+		     "the free pointer of a free object does not point into its slab (a write after free?)",
+		     "Marking all objects used");
+}
+
+/*
+ * slab->freelist moves past @object, which is taken (@inuse objects then).
+ * Without SLAB_CONSISTENCY_CHECKS nothing in alloc_debug_processing() looks at
+ * the next object before init_object() writes to it; a next pointer outside
+ * the slab is reported here and the rest of the freelist dropped, as
+ * cpu_freelist_pop() does. With the checks, alloc_consistency_checks() reports
+ * it when it is taken ("Freelist Pointer check fails"), as in the kernel.
+ */
+static void slab_freelist_advance(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object,
+				  unsigned inuse)
+{
+	uint64_t next = get_freepointer(sim, s, object);
+
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && !check_valid_pointer(sim, slab, next)) {
+		report_slab_freelist_corrupt(sim, s, slab, object);
+		next = 0;
+		inuse = slab->objects;
+	}
+	slab->freelist = next;
+	slab->inuse = (uint16_t)inuse;
+}
+
 /* mm/slub.c alloc_single_from_partial() */
 static uint64_t alloc_single_from_partial(struct sim *sim, struct kmem_cache *s, struct slab *slab,
 					  uint64_t orig_size)
 {
 	uint64_t object = slab->freelist;
 
-	slab->freelist = get_freepointer(sim, s, object);
-	slab->inuse++;
+	if (!object) {
+		/* a stray write ended the freelist early: nothing to take, and the slab counts as full */
+		report_slab_freelist_corrupt(sim, s, slab, 0);
+		slab->inuse = slab->objects;
+		remove_partial(sim, s, slab);
+		add_full(sim, s, slab);
+		return 0;
+	}
+	slab_freelist_advance(sim, s, slab, object, slab->inuse + 1u);
 	if (!alloc_debug_processing(sim, slab, object, orig_size)) {
 		remove_partial(sim, s, slab);
 		return 0;
@@ -541,8 +579,7 @@ static uint64_t alloc_single_from_new_slab(struct sim *sim, struct kmem_cache *s
 {
 	uint64_t object = slab->freelist;
 
-	slab->freelist = get_freepointer(sim, s, object);
-	slab->inuse = 1;
+	slab_freelist_advance(sim, s, slab, object, 1);
 	if (!alloc_debug_processing(sim, slab, object, orig_size))
 		return 0;
 	if (slab->inuse == slab->objects)
