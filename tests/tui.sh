@@ -165,6 +165,8 @@ same_events() { # same_events TRACE K...
 		wait_for "$(basename "$trace"): event $k of $total as run --events numbers it" \
 			"event $k/$total .*" && wait_for "$(basename "$trace"): event $k is line $line" "^event $k, line $line: "
 		keys q
+		# the next start() kills this server: let slubsim finish first (valgrind checks its exit)
+		wait_for "$(basename "$trace"): q quits at event $k" "slubsim exited 0"
 	done
 	rm -f "$screen.events"
 }
