@@ -5,11 +5,18 @@
  * native language with a new name for every allocation, never reused.
  *
  *   gen_trace native|fresh|ftrace EVENTS [LIVE] [SEED] > file
+ *
+ * ftrace's bytes_alloc is what the default model (the one `slubsim run`
+ * replays the file with) allocates for bytes_req, asked of the public
+ * library: a trace that disagreed would read as one recorded on another
+ * kernel configuration.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <slubsim/slubsim.h>
 
 static uint64_t state;
 
@@ -37,6 +44,7 @@ int main(int argc, char **argv)
 	unsigned long long events, live, seed, n = 0;
 	unsigned long long *slot_ptr, *slot_name;
 	unsigned char *slot_live;
+	struct slubsim *model = NULL;
 
 	if (argc < 3 || (strcmp(argv[1], "native") && strcmp(argv[1], "fresh") && strcmp(argv[1], "ftrace"))) {
 		fprintf(stderr, "usage: gen_trace native|fresh|ftrace EVENTS [LIVE] [SEED]\n");
@@ -53,6 +61,10 @@ int main(int argc, char **argv)
 	slot_name = calloc(live, sizeof(*slot_name));
 	if (!slot_ptr || !slot_live || !slot_name)
 		return 1;
+	if (ftrace && slubsim_new(&model)) {
+		fprintf(stderr, "gen_trace: cannot create the model\n");
+		return 1;
+	}
 	if (ftrace)
 		printf("# tracer: nop\n#\n# entries-in-buffer/entries-written: %llu/%llu   #P:2\n#\n", events, events);
 	else
@@ -71,13 +83,18 @@ int main(int argc, char **argv)
 			slot_live[i] = 0;
 		} else {
 			unsigned size = pick_size();
+			uint64_t alloc = size;
 
 			slot_ptr[i] = 0xffff888100000000ull + n * 64;
 			slot_name[i] = fresh ? n : i;
+			if (ftrace && slubsim_kmalloc_size_roundup(model, size, &alloc)) {
+				fprintf(stderr, "gen_trace: %s\n", slubsim_error(model));
+				return 1;
+			}
 			if (ftrace)
 				printf("            bash-1234    [%03u] .....  %12.6f: kmalloc: call_site=alloc_thing+0x1f/0x60 "
 				       "ptr=%016llx bytes_req=%u bytes_alloc=%u gfp_flags=GFP_KERNEL node=-1 "
-				       "accounted=false\n", cpu, ts, slot_ptr[i], size, size);
+				       "accounted=false\n", cpu, ts, slot_ptr[i], size, (unsigned)alloc);
 			else
 				printf("@%u o%llu = kmalloc %u\n", cpu, slot_name[i], size);
 			slot_live[i] = 1;
@@ -87,5 +104,6 @@ int main(int argc, char **argv)
 	free(slot_ptr);
 	free(slot_live);
 	free(slot_name);
+	slubsim_free(model);
 	return 0;
 }
