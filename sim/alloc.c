@@ -273,10 +273,11 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 	idx = slab_obj_index(sim, slab, addr);
 	describe_object(sim, s, slab, addr, idx);
 	/*
-	 * check_valid_pointer(), from the index: debug caches report this
-	 * themselves; others would corrupt the slab silently
+	 * check_valid_pointer(), from the index: caches with consistency checks
+	 * report this themselves; others (debug ones with P or Z only included)
+	 * would corrupt the slab, and past its end, silently
 	 */
-	if (!kmem_cache_debug(s) && !slab_obj_starts(sim, slab, idx, addr)) {
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && !slab_obj_starts(sim, slab, idx, addr)) {
 		invalid_pointer(sim, s, slab, addr);
 		return;
 	}

@@ -556,6 +556,40 @@ START_TEST(test_redzone_and_poison_reports)
 }
 END_TEST
 
+/*
+ * A debug cache without consistency checks (slub_debug=P, Z) has no
+ * check_valid_pointer() on kfree(): the kernel would poison from the middle of
+ * an object into the next one and past the slab's end. The model reports the
+ * pointer as it does for caches without debugging, and never writes outside
+ * its simulated memory (the last object of a slab is the dangerous one).
+ */
+START_TEST(test_invalid_pointer_debug_no_checks)
+{
+	static const char *const cmdlines[] = { "slub_debug=P", "slub_debug=Z", "slub_debug=PU" };
+
+	for (unsigned c = 0; c < sizeof(cmdlines) / sizeof(cmdlines[0]); c++) {
+		struct sim *sim = boot_with(NULL, cmdlines[c], NULL, NULL, NULL);
+		struct kmem_cache *s = cache(sim, "kmalloc-64");
+		uint64_t objs[512], last = 0;
+		struct sim_op op;
+		unsigned n = 0;
+
+		/* fill a slab, to hold its last object */
+		while (n < 2 * s->oo.objects && n < 512) {
+			objs[n] = kmalloc(sim, 0, 64, NULL);
+			if (objs[n] > last)
+				last = objs[n];
+			n++;
+		}
+		sim_kfree(sim, 0, last + 8, &op);
+		ck_assert_int_eq(op.fault, FAULT_INVALID_POINTER);
+		sim_kfree(sim, 0, last, &op);
+		ck_assert_int_eq(op.fault, FAULT_NONE);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 START_TEST(test_invalid_pointers)
 {
 	struct sim *sim = boot();
@@ -1138,6 +1172,7 @@ static Suite *slub_suite(void)
 	tcase_add_test(tc, test_double_free_with_debug);
 	tcase_add_test(tc, test_redzone_and_poison_reports);
 	tcase_add_test(tc, test_invalid_pointers);
+	tcase_add_test(tc, test_invalid_pointer_debug_no_checks);
 	tcase_add_test(tc, test_out_of_memory_and_fallback);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("api");
