@@ -67,6 +67,7 @@ struct replay_stats {
 	uint64_t remapped;		/* ftrace: an allocation at a pointer still live (a free was lost) */
 	uint64_t relogged;		/* ftrace 6.10+: a large kmalloc's second record, by its caller */
 	uint64_t renamed;		/* ftrace: caches renamed when a free named them (names learnt as they go) */
+	uint64_t merged;		/* ftrace: traced caches merged into the cache a free named (names learnt as they go) */
 	uint64_t misnamed;		/* ftrace: named frees of objects the model counted in another cache */
 	uint64_t config_mismatch;	/* ftrace: sizes the trace's kernel gave that the model's does not */
 	uint64_t alloc_failed;		/* allocations that returned NULL */
