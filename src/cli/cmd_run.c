@@ -139,6 +139,9 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 		if (rp->opts.learn)
 			fprintf(out, "cache names learnt from frees: %u%s\n", rp->opts.learn->nr_names,
 				rp->opts.learn->frozen ? "" : " (as the replay went: standard input)");
+		if (rp->opts.learn && !rp->opts.learn->frozen)
+			fprintf(out, "traced caches a free named: %llu renamed, %llu merged into the cache of that name\n",
+				(unsigned long long)st->renamed, (unsigned long long)st->merged);
 		fprintf(out, "named frees of objects counted in another cache: %llu\n",
 			(unsigned long long)st->misnamed);
 		if (st->config_mismatch)
