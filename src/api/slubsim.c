@@ -4,6 +4,7 @@
  * traces. Everything here is a thin translation: the rules are in sim/.
  */
 #include "include/slubsim/slubsim.h"
+#include "slubsim_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +56,40 @@ int slubsim_new(struct slubsim **out)
 		return SLUBSIM_ENOMEM;
 	config_init(&m->cfg);
 	return SLUBSIM_OK;
+}
+
+int slubsim_new_from(struct slubsim **out, const struct slubsim *base)
+{
+	struct slubsim *m;
+	int r = slubsim_new(&m);
+
+	*out = NULL;
+	if (r)
+		return r;
+	config_release(&m->cfg);
+	if (config_copy(&m->cfg, &base->cfg, NULL)) {
+		config_init(&m->cfg);	/* config_copy() left nothing to release */
+		slubsim_free(m);
+		return SLUBSIM_ENOMEM;
+	}
+	m->cfg_set = base->cfg_set;
+	*out = m;
+	return SLUBSIM_OK;
+}
+
+const struct sim_config *slubsim_config(const struct slubsim *m)
+{
+	return &m->cfg;
+}
+
+unsigned slubsim_options_given(const struct slubsim *m)
+{
+	return m->cfg_set;
+}
+
+struct sim *slubsim_sim(struct slubsim *m)
+{
+	return slubsim_boot(m) ? NULL : m->sim;
 }
 
 void slubsim_free(struct slubsim *m)
