@@ -98,6 +98,9 @@ enum sim_path {
 	PATH_FREE_REJECTED,	/* not freed: a fault was reported */
 	PATH_REALLOC_IN_PLACE,	/* krealloc kept the object */
 	PATH_REALLOC_MOVED,	/* krealloc allocated, copied and freed */
+	PATH_SHEAF,		/* 6.18+ alloc_from_pcs(): the top of this CPU's main sheaf */
+	PATH_SHEAF_REFILL,	/* alloc_from_pcs() after refilling a sheaf from the slabs */
+	PATH_FREE_SHEAF,	/* 6.18+ free_to_pcs(): onto this CPU's main sheaf */
 	NR_PATHS
 };
 
@@ -224,6 +227,13 @@ long sim_validate_cache(struct sim *sim, struct kmem_cache *s, struct sim_op *op
 uint64_t sim_slab_errors(const struct sim *sim);
 /* flush_all(): deactivate every cpu slab and cpu partial list of @s (kmem_cache_shrink's first half) */
 void sim_flush_cache(struct sim *sim, struct kmem_cache *s);
+/*
+ * kmem_cache_shrink(), what writing 1 to /sys/kernel/slab/<cache>/shrink does:
+ * flush_all(), 6.18+ the sheaves' barn, then the node partial list's empty
+ * slabs freed and the fullest moved to its head. 1 if slabs remain, 0 if
+ * none, -SIM_ENOMEM.
+ */
+int sim_kmem_cache_shrink(struct sim *sim, struct kmem_cache *s, struct sim_op *op);
 
 /* Host bytes of [addr, addr + len) if they lie inside one live slab or large block, else NULL. */
 unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len);

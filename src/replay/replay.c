@@ -18,25 +18,43 @@ static FILE *err_stream(const struct replay *rp)
 	return rp->opts.err ? rp->opts.err : stderr;
 }
 
-static void __attribute__((format(printf, 4, 0)))
-vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
+bool replay_tell(const struct replay *rp, enum replay_msg_kind kind, const char *file, uint32_t line, uint32_t col,
+		 const char *text)
+{
+	struct replay_msg m = { .kind = kind, .file = file, .line = line, .col = col, .text = text };
+
+	if (!rp->opts.on_msg)
+		return false;
+	rp->opts.on_msg(rp->opts.msg_ctx, &m);
+	return true;
+}
+
+static const char *file_name(const struct replay *rp)
+{
+	return rp->rd ? rp->rd->name : "-";
+}
+
+/* "file:line:column: message" in rp->msg, and to opts.on_msg or the error stream */
+static void __attribute__((format(printf, 5, 0)))
+vsay(struct replay *rp, enum replay_msg_kind kind, const struct trace_event *ev, uint32_t col, const char *fmt,
+     va_list ap)
 {
 	char text[400];
 
+	col = col ? col : ev->col;
 	vsnprintf(text, sizeof(text), fmt, ap);
-	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", rp->rd ? rp->rd->name : "-", ev->line,
-		 col ? col : ev->col, text);
-	fprintf(err_stream(rp), "%s\n", rp->msg);
+	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", file_name(rp), ev->line, col, text);
+	if (!replay_tell(rp, kind, file_name(rp), ev->line, col, text))
+		fprintf(err_stream(rp), "%s\n", rp->msg);
 }
 
-/* "file:line:column: message" on the error stream and in rp->msg */
-static void __attribute__((format(printf, 4, 5)))
-say(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+static void __attribute__((format(printf, 5, 6)))
+say(struct replay *rp, enum replay_msg_kind kind, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(rp, ev, col, fmt, ap);
+	vsay(rp, kind, ev, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -47,7 +65,7 @@ trace_error(struct replay *rp, const struct trace_event *ev, uint32_t col, const
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(rp, ev, col, fmt, ap);
+	vsay(rp, REPLAY_MSG_ERROR, ev, col, fmt, ap);
 	va_end(ap);
 	rp->st.errors++;
 	return -1;
@@ -229,7 +247,10 @@ int replay_boot(struct replay *rp)
 	if (rp->sim)
 		return 0;
 	if (config_finalize(&rp->cfg, &err) || sim_create(&rp->sim, &rp->cfg, &err)) {
-		fprintf(err_stream(rp), "%s: %s\n", rp->rd ? rp->rd->name : "slubsim", err.msg);
+		const char *file = rp->rd ? rp->rd->name : "slubsim";
+
+		if (!replay_tell(rp, REPLAY_MSG_ERROR, file, 0, 0, err.msg))
+			fprintf(err_stream(rp), "%s: %s\n", file, err.msg);
 		rp->st.errors++;
 		return -1;
 	}
@@ -264,6 +285,19 @@ static void no_model_op(struct sim_op *op)
 	op->slot = -1;
 }
 
+/* SLUB's reports of the operation at @ev, as dmesg shows them, with the trace line */
+static void say_report(const struct replay *rp, const struct trace_event *ev, const char *fault)
+{
+	char text[sizeof(rp->last_fault) + 64];
+
+	if (!rp->opts.on_msg) {
+		fprintf(err_stream(rp), "%s:%u: %s reported:\n%s", file_name(rp), ev->line, fault, rp->last_fault);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s reported:\n%s", fault, rp->last_fault);
+	replay_tell(rp, REPLAY_MSG_REPORT, file_name(rp), ev->line, 0, text);
+}
+
 /*
  * Remember the operation for "expect fault" and print SLUB's reports like
  * dmesg would. @op is rp->last_op itself: run_op() fills it in place.
@@ -278,8 +312,7 @@ static void record_op(struct replay *rp, const struct trace_event *ev, const str
 	snprintf(rp->last_fault, sizeof(rp->last_fault), "%s", op->fault_text ? op->fault_text : "");
 	rp->last_op.fault_text = rp->last_fault;
 	if (!rp->opts.quiet_faults)
-		fprintf(err_stream(rp), "%s:%u: %s reported:\n%s", rp->rd ? rp->rd->name : "-", ev->line,
-			sim_fault_name(op->fault), rp->last_fault);
+		say_report(rp, ev, sim_fault_name(op->fault));
 }
 
 /* A native call site per trace line: random kmalloc caches (6.6+) hash it. */
@@ -765,6 +798,18 @@ static int do_validate(struct replay *rp, const struct trace_event *ev, struct s
 	return OP_MODEL;
 }
 
+/* kmem_cache_shrink(): what writing 1 to /sys/kernel/slab/CACHE/shrink does */
+static int do_cache_shrink(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+
+	if (!s)
+		return OP_ERROR;
+	if (sim_kmem_cache_shrink(rp->sim, s, op) < 0)
+		return trace_error(rp, ev, ev->col, "kmem_cache_shrink: out of memory");
+	return OP_MODEL;
+}
+
 /* ------------------------------------------------------------------ expectations */
 
 static void cache_name_of(struct replay *rp, uint64_t addr, char *buf, size_t len)
@@ -811,7 +856,7 @@ static int expect_failed(struct replay *rp, const struct trace_event *ev, uint32
 	if (rp->nr_fail_lines < sizeof(rp->fail_lines) / sizeof(rp->fail_lines[0]) &&
 	    (!rp->nr_fail_lines || rp->fail_lines[rp->nr_fail_lines - 1] != ev->line))
 		rp->fail_lines[rp->nr_fail_lines++] = ev->line;
-	say(rp, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
+	say(rp, REPLAY_MSG_EXPECT, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
 	return 0;
 }
 
@@ -969,7 +1014,9 @@ static void __attribute__((format(printf, 4, 5)))
 config_mismatch(struct replay *rp, const struct trace_event *ev, const char *hint, const char *fmt, ...)
 {
 	char what[200];
+	const char *note;
 	va_list ap;
+	int at;
 
 	rp->st.config_mismatch++;
 	if (rp->mismatch_note[0])
@@ -977,10 +1024,13 @@ config_mismatch(struct replay *rp, const struct trace_event *ev, const char *hin
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(rp->mismatch_note, sizeof(rp->mismatch_note),
-		 "%s:%u: %s: the trace's kernel is configured otherwise than the model: %s",
-		 rp->rd ? rp->rd->name : "-", ev->line, what, hint);
-	fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
+	at = snprintf(rp->mismatch_note, sizeof(rp->mismatch_note), "%s:%u: ", file_name(rp), ev->line);
+	at = at < 0 ? 0 : at < (int)sizeof(rp->mismatch_note) ? at : (int)sizeof(rp->mismatch_note) - 1;
+	note = rp->mismatch_note + at;	/* the note without its file:line */
+	snprintf(rp->mismatch_note + at, sizeof(rp->mismatch_note) - (size_t)at,
+		 "%s: the trace's kernel is configured otherwise than the model: %s", what, hint);
+	if (!replay_tell(rp, REPLAY_MSG_NOTE, file_name(rp), ev->line, 0, note))
+		fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
 	/* the event's own note too: run --events and the TUI show it where it happened */
 	if (!rp->msg[0])
 		snprintf(rp->msg, sizeof(rp->msg), "%s: the trace's kernel is configured otherwise: %s", what, hint);
@@ -1562,6 +1612,7 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 		sim_rcu_barrier(rp->sim, op);
 		return OP_MODEL;
 	case TEV_VALIDATE: return do_validate(rp, ev, op);
+	case TEV_CACHE_SHRINK: return do_cache_shrink(rp, ev, op);
 	case TEV_EXPECT_ERRORS: return count_expect(rp, do_expect_errors(rp, ev));
 	case TEV_EXPECT_BYTES: return count_expect(rp, do_expect_bytes(rp, ev));
 	case TEV_KSIZE: {
