@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <slubsim/slubsim.h>
 
@@ -177,6 +179,130 @@ START_TEST(test_run_trace)
 }
 END_TEST
 
+/* A trace with a bad line, a failed expectation, a double free and an unknown name. */
+static const char bad_trace[] =
+	"config kernel=6.12\n"
+	"a = kmalloc 64\n"
+	"b = kmalloc_bogus 12\n"		/* line 3: no such operation */
+	"expect a cache=kmalloc-128\n"	/* line 4: it is kmalloc-64 */
+	"kfree a\n"
+	"kfree a\n"			/* line 6: SLUB reports the double free */
+	"kfree nosuch\n";		/* line 7: never bound */
+
+/* Write @text to a new file; its name into @path. */
+static void write_trace(char *path, size_t len, const char *text)
+{
+	int fd;
+
+	snprintf(path, len, "%s/slubsim-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+}
+
+/* Run @path through slubsim_run_trace() with stderr into a file: how many bytes the library printed there. */
+static long run_quietly(struct slubsim *m, const char *path, int *ret)
+{
+	FILE *catch = tmpfile();
+	int saved = dup(2);
+	struct stat st;
+
+	ck_assert_ptr_nonnull(catch);
+	ck_assert_int_ge(saved, 0);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(fileno(catch), 2), 0);
+	*ret = slubsim_run_trace(m, path, NULL);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved, 2), 0);
+	close(saved);
+	ck_assert_int_eq(fstat(fileno(catch), &st), 0);
+	fclose(catch);
+	return (long)st.st_size;
+}
+
+struct seen {
+	unsigned n;
+	struct {
+		enum slubsim_msg_kind kind;
+		unsigned line, column;
+		char file[4096], text[256];
+	} msg[8];
+};
+
+static void collect(void *ctx, const struct slubsim_msg *msg)
+{
+	struct seen *seen = ctx;
+
+	if (seen->n == 8)
+		return;
+	seen->msg[seen->n].kind = msg->kind;
+	seen->msg[seen->n].line = msg->line;
+	seen->msg[seen->n].column = msg->column;
+	snprintf(seen->msg[seen->n].file, sizeof(seen->msg[0].file), "%s", msg->file);
+	snprintf(seen->msg[seen->n].text, sizeof(seen->msg[0].text), "%s", msg->text);
+	seen->n++;
+}
+
+/* A library prints nothing: a trace's errors come to my function, each with its file:line. */
+START_TEST(test_trace_messages)
+{
+	struct slubsim *m = model("6.12", NULL);
+	struct seen seen = { 0 };
+	char path[4096];
+	int r;
+
+	write_trace(path, sizeof(path), bad_trace);
+	slubsim_on_msg(m, collect, &seen);
+	ck_assert_int_eq(run_quietly(m, path, &r), 0);
+	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	ck_assert_uint_eq(seen.n, 4);
+	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_SYNTAX);
+	ck_assert_str_eq(seen.msg[0].file, path);
+	ck_assert_uint_eq(seen.msg[0].line, 3);
+	ck_assert_uint_eq(seen.msg[0].column, 5);
+	ck_assert_str_eq(seen.msg[0].text, "unknown operation 'kmalloc_bogus'");
+	ck_assert_int_eq(seen.msg[1].kind, SLUBSIM_MSG_EXPECT);
+	ck_assert_uint_eq(seen.msg[1].line, 4);
+	ck_assert_ptr_nonnull(strstr(seen.msg[1].text, "got kmalloc-64"));
+	ck_assert_int_eq(seen.msg[2].kind, SLUBSIM_MSG_REPORT);
+	ck_assert_uint_eq(seen.msg[2].line, 6);
+	ck_assert_ptr_nonnull(strstr(seen.msg[2].text, "double free"));
+	ck_assert_int_eq(seen.msg[3].kind, SLUBSIM_MSG_ERROR);
+	ck_assert_str_eq(seen.msg[3].file, path);
+	ck_assert_uint_eq(seen.msg[3].line, 7);
+	ck_assert_str_eq(seen.msg[3].text, "unknown name 'nosuch'");
+
+	/* a file that is not there: one message, not about a line */
+	seen.n = 0;
+	ck_assert_int_eq(run_quietly(m, "no/such/file.trace", &r), 0);
+	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_IO);
+	ck_assert_uint_eq(seen.msg[0].line, 0);
+	ck_assert_str_eq(seen.msg[0].file, "no/such/file.trace");
+	unlink(path);
+	slubsim_free(m);
+}
+END_TEST
+
+/* Without a function: still nothing printed, and slubsim_error() quotes the first error. */
+START_TEST(test_trace_messages_default)
+{
+	struct slubsim *m = model("6.12", NULL);
+	char path[4096], where[4200];
+	int r;
+
+	write_trace(path, sizeof(path), bad_trace);
+	ck_assert_int_eq(run_quietly(m, path, &r), 0);
+	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	snprintf(where, sizeof(where), "%s:3:5: unknown operation 'kmalloc_bogus'", path);
+	ck_assert_msg(strstr(slubsim_error(m), where), "%s", slubsim_error(m));
+	unlink(path);
+	slubsim_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("slubsim");
@@ -191,6 +317,8 @@ int main(void)
 	tcase_add_test(tc, test_own_cache);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_run_trace);
+	tcase_add_test(tc, test_trace_messages);
+	tcase_add_test(tc, test_trace_messages_default);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

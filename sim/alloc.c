@@ -188,7 +188,9 @@ static void init_object_zero(struct sim *sim, const struct kmem_cache *s, const 
 /* mm/slub.c slab_alloc_node() + slab_post_alloc_hook() */
 static uint64_t cache_alloc(struct sim *sim, struct kmem_cache *s, unsigned cpu, gfp_t flags, uint64_t orig_size)
 {
-	uint64_t object = slab_alloc(sim, s, cpu, orig_size);
+	/* 6.18+: a cache with sheaves allocates from them first */
+	uint64_t object = __builtin_expect(s->sheaves != NULL, 0) ? sheaf_alloc(sim, s, cpu, flags, orig_size)
+								    : slab_alloc(sim, s, cpu, orig_size);
 	const struct slab *slab;
 	unsigned char *p;
 
@@ -284,24 +286,48 @@ static void do_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 	slab_free(sim, s, slab, addr, cpu);
 }
 
+/* A nested operation's record, with @sub the current one until nested_end(). */
+static struct sim_op *nested_begin(struct sim *sim, unsigned cpu, struct sim_op *sub)
+{
+	struct sim_op *outer = sim->op;
+
+	memset(sub, 0, sizeof(*sub));
+	sub->slot = -1;
+	sub->cpu = cpu;
+	sim->op = sub;
+	return outer;
+}
+
+/* Back to the outer record, which counts the nested operation's slabs and faults. */
+static void nested_end(struct sim *sim, struct sim_op *outer, const struct sim_op *sub)
+{
+	sim->op = outer;
+	outer->new_slabs += sub->new_slabs;
+	outer->discarded_slabs += sub->discarded_slabs;
+	outer->nr_faults += sub->nr_faults;
+	if (!outer->fault)
+		outer->fault = sub->fault;
+	if (sub->fault_text)
+		outer->fault_text = sub->fault_text;
+}
+
 /* Run a kfree() inside another operation (krealloc), keeping the outer record. */
 enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr)
 {
-	struct sim_op *outer = sim->op, sub;
+	struct sim_op sub, *outer = nested_begin(sim, cpu, &sub);
 
-	memset(&sub, 0, sizeof(sub));
-	sub.slot = -1;
-	sub.cpu = cpu;
-	sim->op = &sub;
 	do_kfree(sim, cpu, addr);
-	sim->op = outer;
-	outer->discarded_slabs += sub.discarded_slabs;
-	outer->nr_faults += sub.nr_faults;
-	if (!outer->fault)
-		outer->fault = sub.fault;
-	if (sub.fault_text)
-		outer->fault_text = sub.fault_text;
+	nested_end(sim, outer, &sub);
 	return sub.path;
+}
+
+uint64_t nested_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags)
+{
+	struct sim_op sub, *outer = nested_begin(sim, cpu, &sub);
+	uint64_t p = do_kmalloc(sim, cpu, size, flags, 0);
+
+	nested_end(sim, outer, &sub);
+	return ZERO_OR_NULL_PTR(p) ? 0 : p;
 }
 
 /* ------------------------------------------------------------------ public API */
@@ -567,11 +593,8 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 	}
 	s->dead = 1;
 	/* 6.18 pcs_destroy(): the main sheaves; then the barn with the node (free_kmem_cache_nodes()) */
-	for (unsigned cpu = 0; s->sheaf_objs && cpu < sim->env.nr_cpu_ids; cpu++)
-		if (s->sheaf_objs[cpu])
-			nested_kfree(sim, 0, s->sheaf_objs[cpu]);
-	if (s->barn_obj)
-		nested_kfree(sim, 0, s->barn_obj);
+	if (s->sheaves)
+		sheaves_destroy(sim, s);
 	/* its struct kmem_cache and kmem_cache_node go back to their caches */
 	if (s->node_obj)
 		nested_kfree(sim, 0, s->node_obj);
@@ -715,6 +738,9 @@ static const char *const path_names[NR_PATHS] = {
 	[PATH_FREE_REJECTED] = "not freed",
 	[PATH_REALLOC_IN_PLACE] = "in place",
 	[PATH_REALLOC_MOVED] = "moved",
+	[PATH_SHEAF] = "percpu sheaf",
+	[PATH_SHEAF_REFILL] = "percpu sheaf (refilled)",
+	[PATH_FREE_SHEAF] = "free to percpu sheaf",
 };
 
 const char *sim_path_name(enum sim_path path)

@@ -7,9 +7,37 @@
  * there, where older kernels report the object as remaining.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 #include "slub_internal.h"
+
+static struct rcu_pending *rcu_queue(struct sim *sim, unsigned cpu)
+{
+	struct rcu_pending *q;
+
+	if (ARRAY_GROW(sim->rcu_pending, sim->rcu_pending_cap, sim->nr_rcu_pending + 1))
+		return NULL;
+	q = &sim->rcu_pending[sim->nr_rcu_pending++];
+	memset(q, 0, sizeof(*q));
+	q->cpu = cpu;
+	return q;
+}
+
+/*
+ * 6.18+ kfree_rcu_sheaf(): an object of a cache with sheaves, on this node,
+ * is batched into the CPU's rcu_free sheaf instead.
+ */
+static int kfree_rcu_to_sheaf(struct sim *sim, unsigned cpu, uint64_t addr)
+{
+	struct slab *slab = virt_to_slab(sim, addr);
+	struct kmem_cache *s = slab ? slab_cache(sim, slab) : NULL;
+
+	/* a pointer that is no object start is left to kfree()'s own report, at the grace period */
+	if (!s || !s->sheaves || !slab_obj_starts(sim, slab, slab_obj_index(sim, slab, addr), addr))
+		return 0;
+	return kfree_rcu_sheaf(sim, s, addr, cpu);
+}
 
 int sim_kfree_rcu(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *op)
 {
@@ -21,23 +49,56 @@ int sim_kfree_rcu(struct sim *sim, unsigned cpu, uint64_t addr, struct sim_op *o
 		sim->op->path = PATH_FREE_NOOP;
 		return 0;
 	}
-	if (ARRAY_GROW(sim->rcu_pending, sim->rcu_pending_cap, sim->nr_rcu_pending + 1))
-		return -SIM_ENOMEM;
-	q = &sim->rcu_pending[sim->nr_rcu_pending++];
-	q->addr = addr;
-	q->cpu = cpu;
+	if (!kfree_rcu_to_sheaf(sim, cpu, addr)) {
+		if (!(q = rcu_queue(sim, cpu)))
+			return -SIM_ENOMEM;
+		q->addr = addr;
+	}
 	sim->op->path = PATH_FREE_RCU;
 	return 0;
 }
 
-/* kvfree_rcu_barrier(): every queued object is freed, in queue order, on the CPU that queued it */
+void rcu_queue_sheaf(struct sim *sim, struct kmem_cache *s, uint32_t sheaf, unsigned cpu, int nobarn)
+{
+	struct rcu_pending *q = rcu_queue(sim, cpu);
+
+	if (!q) {
+		/* no host memory to wait with: the grace period is over at once */
+		rcu_free_sheaf(sim, s, sheaf, cpu, nobarn);
+		return;
+	}
+	q->kind = nobarn ? RCU_SHEAF_NOBARN : RCU_SHEAF;
+	q->cache = s->index;
+	q->sheaf = sheaf;
+}
+
+/* One RCU callback on the CPU that queued it: kfree() of an object, or a sheaf's rcu_free_sheaf*() */
+static void rcu_callback(struct sim *sim, const struct rcu_pending *q)
+{
+	if (q->kind == RCU_OBJECT)
+		nested_kfree(sim, q->cpu, q->addr);
+	else
+		rcu_free_sheaf(sim, sim->caches[q->cache], q->sheaf, q->cpu, q->kind == RCU_SHEAF_NOBARN);
+}
+
+/*
+ * kvfree_rcu_barrier(): 6.18+ the CPUs' partly filled rcu_free sheaves go
+ * to call_rcu() first (flush_all_rcu_sheaves()); then every queued object
+ * and sheaf is freed, in queue order, on the CPU that queued it.
+ */
 void rcu_barrier_frees(struct sim *sim)
 {
-	/* a free may not queue more, but take the queue first all the same */
-	uint32_t n = sim->nr_rcu_pending;
+	uint32_t i;
 
-	for (uint32_t i = 0; i < n; i++)
-		nested_kfree(sim, sim->rcu_pending[i].cpu, sim->rcu_pending[i].addr);
+	for (i = 0; i < sim->nr_caches; i++)
+		if (sim->caches[i]->sheaves && !sim->caches[i]->dead)
+			flush_rcu_sheaves(sim, sim->caches[i]);
+	/* a callback may queue no more, but the queue may move: index it afresh */
+	for (i = 0; i < sim->nr_rcu_pending; i++) {
+		struct rcu_pending q = sim->rcu_pending[i];
+
+		rcu_callback(sim, &q);
+	}
 	sim->nr_rcu_pending = 0;
 }
 

@@ -22,6 +22,7 @@ struct kmem_cache_order_objects {
 
 struct slub_cpu;	/* per-CPU state, sim/slub.c */
 struct slub_node;	/* per-node state, sim/slub.c */
+struct slub_sheaves;	/* 6.18+ percpu sheaves, sim/sheaf.c */
 
 struct kmem_cache {
 	char *name;
@@ -56,7 +57,7 @@ struct kmem_cache {
 	uint64_t node_obj;		/* its struct kmem_cache_node */
 	unsigned sheaf_capacity;	/* 6.18+: objects per percpu sheaf, 0 without sheaves */
 	uint64_t barn_obj;		/* 6.18+ sheaves: the node's struct node_barn, a kmalloc object */
-	uint64_t *sheaf_objs;		/* 6.18+ sheaves: each possible CPU's main sheaf, kmalloc objects */
+	struct slub_sheaves *sheaves;	/* 6.18+: the percpu sheaves and the barn (sim/sheaf.c), NULL without */
 	struct slub_cpu *cpu;		/* lifecycle state, one per CPU */
 	struct slub_node *node;
 };

@@ -48,7 +48,7 @@ static void kmem_cache_free_struct(struct sim *sim, struct kmem_cache *s)
 	if (!s)
 		return;
 	slub_cache_release(sim, s);
-	free(s->sheaf_objs);
+	sheaves_release(s->sheaves);
 	for (unsigned i = 0; i < s->nr_aliases; i++)
 		free(s->alias_names[i]);
 	free(s->alias_names);
@@ -82,9 +82,8 @@ static void alloc_cache_structs(struct sim *sim, struct kmem_cache *s)
 		s->barn_obj = sim_kmalloc(sim, 0, sim_sizeof_node_barn(&sim->env), GFP_KERNEL, 0, NULL);
 	s->node_obj = sim_kmem_cache_alloc(sim, 0, sim->kmem_cache_node, GFP_KERNEL, NULL);
 	/* 6.18 init_percpu_sheaves(): an empty main sheaf for each possible CPU */
-	for (unsigned cpu = 0; s->sheaf_objs && cpu < sim->env.nr_cpu_ids; cpu++)
-		s->sheaf_objs[cpu] = sim_kmalloc(sim, 0, sim_sizeof_slab_sheaf(&sim->env, s->sheaf_capacity),
-						 GFP_KERNEL | __GFP_ZERO, 0, NULL);
+	if (s->sheaves)
+		sheaves_init_main(sim, s);
 	sim->op = NULL;
 }
 
@@ -261,8 +260,8 @@ static int init_sheaves(struct sim *sim, struct kmem_cache *s, unsigned capacity
 {
 	if (!capacity || (s->flags & SLAB_DEBUG_FLAGS))
 		return 0;
-	s->sheaf_objs = calloc(sim->env.nr_cpu_ids, sizeof(*s->sheaf_objs));
-	if (!s->sheaf_objs)
+	s->sheaves = sheaves_create(sim->env.nr_cpu_ids, capacity);
+	if (!s->sheaves)
 		return sim_err_set(err, SIM_ENOMEM, "out of memory", NULL, NULL);
 	s->sheaf_capacity = capacity;
 	return 0;
@@ -480,7 +479,7 @@ static struct kmem_cache *clone_cache(const struct sim *src, const struct kmem_c
 	d->name = dup_str(s->name, &fail);
 	d->unique_id = dup_str(s->unique_id, &fail);
 	d->random_seq = NULL;
-	d->sheaf_objs = NULL;
+	d->sheaves = NULL;
 	d->alias_names = NULL;
 	d->cpu = NULL;
 	d->node = NULL;
@@ -488,9 +487,7 @@ static struct kmem_cache *clone_cache(const struct sim *src, const struct kmem_c
 		memcpy(d->random_seq, s->random_seq, s->oo.objects * sizeof(*d->random_seq));
 	else if (s->random_seq)
 		fail = 1;
-	if (s->sheaf_objs && (d->sheaf_objs = malloc(src->env.nr_cpu_ids * sizeof(*d->sheaf_objs))))
-		memcpy(d->sheaf_objs, s->sheaf_objs, src->env.nr_cpu_ids * sizeof(*d->sheaf_objs));
-	else if (s->sheaf_objs)
+	if (s->sheaves && !(d->sheaves = sheaves_clone(s->sheaves)))
 		fail = 1;
 	if (s->nr_aliases && !(d->alias_names = calloc(s->nr_aliases, sizeof(char *))))
 		fail = 1;

@@ -9,7 +9,9 @@
 
 #include "array.h"
 #include "kver.h"
+#include "sheaf.h"
 #include "slub_internal.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ pools */
@@ -487,8 +489,12 @@ void sim_flush_cache(struct sim *sim, struct kmem_cache *s)
 
 	if (!saved)
 		op_begin(sim, NULL, 0);
-	for (unsigned cpu = 0; cpu < sim->env.cpus; cpu++)
+	/* flush_cpu_slab() on each CPU: 6.18+ the percpu sheaves first, into the slabs */
+	for (unsigned cpu = 0; cpu < sim->env.cpus; cpu++) {
+		if (s->sheaves)
+			pcs_flush_cpu(sim, s, cpu);
 		flush_cpu(sim, s, cpu);
+	}
 	if (!saved)
 		sim->op = NULL;
 }
@@ -777,26 +783,39 @@ void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *sl
 	}
 }
 
-/* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
-void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu)
+/*
+ * mm/slub.c __slab_free(): @cnt objects chained from @head to @tail (one
+ * object, or a detached freelist of a bulk free) onto a slab that is not
+ * this CPU's cpu slab.
+ */
+static void slab_free_chain(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t head,
+			    uint64_t tail, unsigned cnt, unsigned cpu)
 {
 	struct slub_node *n = node_of(s);
 	uint64_t prior = slab->freelist;
 	int was_frozen = slab->frozen, on_node_partial;
 
-	if (!slab->inuse) {
+	if (slab->inuse < cnt) {
+		char body[96];
+		struct strbuf sb;
+
 		/* more frees than allocations: the counter would wrap */
-		report_fault(sim, FAULT_FREECHAIN, s, slab, object, "Wrong object count",
-			     "Slab has 0 allocated objects but 1 are to be freed", "Object not freed");
+		sb_init(&sb, body, sizeof(body));
+		sb_puts(&sb, "Slab has ");
+		sb_putu(&sb, slab->inuse);
+		sb_puts(&sb, " allocated objects but ");
+		sb_putu(&sb, cnt);
+		sb_puts(&sb, " are to be freed");
+		report_fault(sim, FAULT_FREECHAIN, s, slab, head, "Wrong object count", body, "Object not freed");
 		sim->op->path = PATH_FREE_REJECTED;
 		return;
 	}
-	if (set_freepointer(sim, s, slab, object, prior)) {
+	if (set_freepointer(sim, s, slab, tail, prior)) {
 		sim->op->path = PATH_FREE_REJECTED;
 		return;
 	}
-	slab->freelist = object;
-	slab->inuse--;
+	slab->freelist = head;
+	slab->inuse = (uint16_t)(slab->inuse - cnt);
 	if (was_frozen) {
 		note_path(sim, PATH_FREE_FROZEN);
 		return;
@@ -823,6 +842,80 @@ void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, ui
 		return;
 	}
 	note_path(sim, PATH_FREE_PARTIAL);
+}
+
+void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu)
+{
+	slab_free_chain(sim, s, slab, object, object, 1, cpu);
+}
+
+/* A detached freelist: objects of one slab chained for one do_slab_free(). */
+struct detached_freelist {
+	struct slab *slab;
+	uint64_t freelist, tail;
+	unsigned cnt;
+};
+
+/*
+ * mm/slub.c build_detached_freelist(): from the end of @p, chain the objects
+ * of the last one's slab, looking past at most three of other slabs; those
+ * stay in front. Returns how many objects are left to free.
+ */
+static size_t build_detached_freelist(struct sim *sim, struct kmem_cache *s, size_t size, uint64_t *p,
+				      struct detached_freelist *df)
+{
+	unsigned lookahead = 3;
+	uint64_t object = p[--size];
+	size_t same = size;
+
+	df->slab = virt_to_slab(sim, object);
+	df->freelist = df->tail = object;
+	df->cnt = 1;
+	slab_set_freepointer(sim, s, df->slab, object, 0);
+	while (size) {
+		object = p[--size];
+		if (virt_to_slab(sim, object) == df->slab) {
+			/* set_freepointer() BUGs on the naive double free: the model drops the copy */
+			if (!set_freepointer(sim, s, df->slab, object, df->freelist)) {
+				df->freelist = object;
+				df->cnt++;
+			}
+			same--;
+			if (size != same) {
+				uint64_t t = p[size];
+
+				p[size] = p[same];
+				p[same] = t;
+			}
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+/* mm/slub.c __kmem_cache_free_bulk(): the objects of @p (not debug, no hooks) back to their slabs */
+void slab_free_bulk(struct sim *sim, struct kmem_cache *s, uint64_t *p, size_t size, unsigned cpu)
+{
+	struct slub_cpu *c = &s->cpu[cpu];
+	/* a flush inside another operation: that one's path is what the record says */
+	enum sim_path path = sim->op->path;
+
+	while (size) {
+		struct detached_freelist df;
+
+		size = build_detached_freelist(sim, s, size, p, &df);
+		/* do_slab_free(): this CPU's cpu slab takes the whole chain onto its freelist */
+		if (c->slab == slab_index(sim, df.slab)) {
+			slab_set_freepointer(sim, s, df.slab, df.tail, c->freelist);
+			c->freelist = df.freelist;
+			note_path(sim, PATH_FREE_FAST);
+			continue;
+		}
+		slab_free_chain(sim, s, df.slab, df.freelist, df.tail, df.cnt, cpu);
+	}
+	sim->op->path = path;
 }
 
 /* ------------------------------------------------------------------ cache state */
@@ -943,6 +1036,8 @@ int kmem_cache_shutdown(struct sim *sim, struct kmem_cache *s)
 	struct slub_node *n = node_of(s);
 
 	sim_flush_cache(sim, s);
+	if (s->sheaves)
+		barn_shrink(sim, s);
 	free_partial(sim, s);
 	return n->nr_partial || n->nr_slabs;
 }

@@ -98,6 +98,9 @@ enum sim_path {
 	PATH_FREE_REJECTED,	/* not freed: a fault was reported */
 	PATH_REALLOC_IN_PLACE,	/* krealloc kept the object */
 	PATH_REALLOC_MOVED,	/* krealloc allocated, copied and freed */
+	PATH_SHEAF,		/* 6.18+ alloc_from_pcs(): the top of this CPU's main sheaf */
+	PATH_SHEAF_REFILL,	/* alloc_from_pcs() after refilling a sheaf from the slabs */
+	PATH_FREE_SHEAF,	/* 6.18+ free_to_pcs(): onto this CPU's main sheaf */
 	NR_PATHS
 };
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "sheaf.h"
 #include "sim.h"
 #include "util.h"
 
@@ -147,15 +148,22 @@ void init_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned c
 /* mm/slub.c check_object(): 1 if the object's debug areas are intact; reports and repairs */
 int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned char val);
 
-/* A kfree_rcu() waiting for its grace period (kfree_rcu.c). */
+/* A kfree_rcu() waiting for its grace period (kfree_rcu.c): an object, or 6.18+ a sheaf of them */
+enum rcu_kind { RCU_OBJECT, RCU_SHEAF, RCU_SHEAF_NOBARN };
 struct rcu_pending {
 	uint64_t addr;
 	unsigned cpu;
+	uint8_t kind;			/* enum rcu_kind */
+	uint32_t cache, sheaf;		/* RCU_SHEAF*: the cache's index and its sheaf */
 };
+/* call_rcu() of a sheaf of @s: rcu_free_sheaf(), or with @nobarn rcu_free_sheaf_nobarn() */
+void rcu_queue_sheaf(struct sim *sim, struct kmem_cache *s, uint32_t sheaf, unsigned cpu, int nobarn);
 /* kvfree_rcu_barrier() inside the current operation */
 void rcu_barrier_frees(struct sim *sim);
 /* kfree() inside another operation, keeping the outer record (alloc.c) */
 enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr);
+/* kmalloc() inside another operation, keeping the outer record (alloc.c): the address, 0 on failure */
+uint64_t nested_kmalloc(struct sim *sim, unsigned cpu, uint64_t size, gfp_t flags);
 
 /* Consistency walks (validate.c). */
 
@@ -290,6 +298,8 @@ void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *sl
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object);
 /* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
 void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu);
+/* mm/slub.c __kmem_cache_free_bulk() on @cpu: detached freelists, no free hooks (sheaf flushes) */
+void slab_free_bulk(struct sim *sim, struct kmem_cache *s, uint64_t *p, size_t size, unsigned cpu);
 
 /* mm/slub.c slab_free() -> do_slab_free() */
 static inline void slab_free(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object,
@@ -304,6 +314,9 @@ static inline void slab_free(struct sim *sim, struct kmem_cache *s, struct slab 
 		free_to_partial_list(sim, s, slab, object);
 		return;
 	}
+	/* 6.18+: a cache with sheaves (never a debug one) frees onto this CPU's main sheaf */
+	if (__builtin_expect(s->sheaves != NULL, 0) && free_to_pcs(sim, s, object, cpu))
+		return;
 	if (c->slab != slab_index(sim, slab)) {
 		slab_free_slow(sim, s, slab, object, cpu);
 		return;

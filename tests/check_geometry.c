@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/kver.h"
+#include "sim/sheaf.h"
 #include "sim/sim.h"
 #include "sim_fixture.h"
 
@@ -333,6 +334,7 @@ START_TEST(test_sheaves_618)
 	struct kmem_cache_args args = { .align = 256, .sheaf_capacity = 32 };
 	struct kmem_cache *s;
 	struct sim_err err;
+	uint64_t main_sheaf[2];
 
 	ck_assert_uint_eq(cache(old, "kmem_cache_node")->object_size, 64);
 	ck_assert_uint_eq(cache(old, "kmem_cache_node")->size, 64);
@@ -351,7 +353,8 @@ START_TEST(test_sheaves_618)
 	for (unsigned cpu = 0; cpu < 2; cpu++) {
 		struct sim_obj_info info;
 
-		sim_lookup(new, s->sheaf_objs[cpu], &info);
+		main_sheaf[cpu] = sheaf_main_addr(s, cpu);
+		sim_lookup(new, main_sheaf[cpu], &info);
 		ck_assert_ptr_eq(info.cache, cache(new, "kmalloc-512"));
 		ck_assert(!info.free);
 	}
@@ -362,7 +365,7 @@ START_TEST(test_sheaves_618)
 	for (unsigned cpu = 0; cpu < 2; cpu++) {	/* pcs_destroy() gave them back */
 		struct sim_obj_info info;
 
-		sim_lookup(new, s->sheaf_objs[cpu], &info);
+		sim_lookup(new, main_sheaf[cpu], &info);
 		ck_assert(info.kind == 0 || info.free);
 	}
 	/* debug flags on the cache: no sheaves */

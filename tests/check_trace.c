@@ -1099,7 +1099,7 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 	struct trace_event dev;
 	const struct trace_event *pev;
 	struct trace_pipe *tp;
-	const char *err;
+	const struct trace_error *err;
 	int r, pr;
 
 	*events = *errors = 0;
@@ -1133,7 +1133,11 @@ static void pipe_matches(const char *text, size_t len, unsigned *events, unsigne
 			}
 		} else if (r != TRACE_EOF) {
 			(*errors)++;
-			ck_assert_str_eq(err, direct.err.text);
+			/* the whole error crosses, not only its text: file:line apart for the replayer */
+			ck_assert_str_eq(err->text, direct.err.text);
+			ck_assert_str_eq(err->msg, direct.err.msg);
+			ck_assert_uint_eq(err->line, direct.err.line);
+			ck_assert_uint_eq(err->col, direct.err.col);
 		}
 	} while (r != TRACE_EOF && r != TRACE_IOERR);
 	/* the end stays the end */
@@ -1212,7 +1216,7 @@ START_TEST(test_pipe_early_close)
 	struct trace_reader r;
 	struct trace_pipe *tp;
 	const struct trace_event *e;
-	const char *err;
+	const struct trace_error *err;
 
 	ck_assert_ptr_nonnull(text);
 	for (int i = 0; i < 20000; i++)

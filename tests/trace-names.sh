@@ -93,9 +93,13 @@ for d in $(oracle_dirs kmem.trace.xz); do
 		[ "$n" -eq 1 ] && ok || not_ok "$name without slub_debug: $n event notes, expected one at the first event"
 		;;
 	esac
-	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name
-	oracle_slubsim run -q --slabinfo - <"$trace" >"$out" 2>&1
+	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name; the
+	# traced cache of another call site of it merges into it at the first free that names one of its objects
+	oracle_slubsim run -q --summary --slabinfo - <"$trace" >"$out" 2>&1
 	check "$name from a pipe: task_struct named" grep -q '^task_struct  *[1-9]' "$out"
+	check "$name from a pipe: no named free counted elsewhere" \
+		grep -qx 'named frees of objects counted in another cache: 0' "$out"
+	check "$name from a pipe: call sites of one cache merged" grep -q '^traced caches a free named: [1-9][0-9]* renamed, [1-9][0-9]* merged' "$out"
 done
 # from a pipe each call site has a traced cache of its own: two caches of the same sizes take their names
 ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2"; }
@@ -115,4 +119,27 @@ check 'pipe: both caches named' sh -c "grep -q '^cache_a ' '$out' && grep -q '^c
 check 'pipe: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
 "$SLUBSIM" run -s --slabinfo "$tmp/sites.trace" >"$out" 2>&1
 check 'file: both caches named, none traced' sh -c "grep -q '^cache_b ' '$out' && ! grep -q '^traced-' '$out'"
+# two call sites of one cache: the second site's traced cache merges into the cache the first one's free named,
+# its objects with it (the one freed at the merge and the one still live)
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=alloc_a+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 3 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002040 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 4 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001000 name=cache_a'
+	ft 5 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002000 name=cache_a'
+	ft 6 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002080 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 7 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002040 name=cache_a'
+} >"$tmp/merge.trace"
+"$SLUBSIM" run -s --slabinfo - <"$tmp/merge.trace" >"$out" 2>&1
+check 'pipe, one cache at two call sites: every named free found its cache' \
+	grep -qx 'named frees of objects counted in another cache: 0' "$out"
+check 'pipe, one cache at two call sites: one renamed, one merged' \
+	grep -qx 'traced caches a free named: 1 renamed, 1 merged into the cache of that name' "$out"
+check 'pipe, one cache at two call sites: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
+"$SLUBSIM" run -q --events - <"$tmp/merge.trace" >"$out" 2>&1
+check 'pipe, one cache at two call sites: the frees and the later allocation in cache_a' \
+	awk -F'\t' '$1 >= 5 { n++; if ($7 != "cache_a") exit 1 } END { exit n != 3 }' "$out"
+check 'pipe, one cache at two call sites: the merge is said where it happened' \
+	grep -q '^5	.*traced-64-64-2 is cache_a, which another call site named first: 2 objects move there' "$out"
 finish

@@ -124,13 +124,38 @@ uint64_t slubsim_reports_total(const struct slubsim *m);
 
 /*
  * Replay a trace file (slubsim-trace(5), or ftrace text) into a fresh model
- * of @m's options, which then replaces @m's own: query it afterwards. Its
- * errors and failed expectations go to the message stream, as with
- * `slubsim run`; SLUBSIM_ETRACE if there were any. @events, if not NULL,
- * gets the trace's events, as `slubsim run --events` numbers them
- * (slubsim-trace(5), EVENTS).
+ * of @m's options, which then replaces @m's own: query it afterwards.
+ * SLUBSIM_ETRACE if the trace had errors or failed expectations, or could
+ * not be read; slubsim_error() then counts them and quotes the first.
+ * Nothing is printed: each message goes to the function slubsim_on_msg()
+ * set, if any. @events, if not NULL, gets the trace's events, as `slubsim
+ * run --events` numbers them (slubsim-trace(5), EVENTS).
  */
 int slubsim_run_trace(struct slubsim *m, const char *path, uint64_t *events);
+
+/* What a message of slubsim_run_trace() is about. */
+enum slubsim_msg_kind {
+	SLUBSIM_MSG_SYNTAX,	/* a line that does not parse */
+	SLUBSIM_MSG_ERROR,	/* an event the model cannot apply (an unknown name, a CPU it lacks, ...) */
+	SLUBSIM_MSG_EXPECT,	/* a failed expectation */
+	SLUBSIM_MSG_REPORT,	/* SLUB's report (a double free, a red zone overwritten), as the kernel prints it */
+	SLUBSIM_MSG_NOTE,	/* a hint: the trace's kernel was configured otherwise than the model */
+	SLUBSIM_MSG_IO,		/* the trace cannot be opened or read */
+};
+
+/* One message; its strings last until the function returns. */
+struct slubsim_msg {
+	enum slubsim_msg_kind kind;
+	const char *file;	/* the trace, as the message names it */
+	unsigned line;		/* 0 if the message is not about one line */
+	unsigned column;	/* 0 if none */
+	const char *text;	/* the message alone, without file:line:column */
+};
+
+typedef void (*slubsim_msg_fn)(void *ctx, const struct slubsim_msg *msg);
+
+/* Where slubsim_run_trace() on @m sends its messages; @fn NULL (the default): nowhere. */
+void slubsim_on_msg(struct slubsim *m, slubsim_msg_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

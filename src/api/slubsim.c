@@ -4,6 +4,7 @@
  * traces. Everything here is a thin translation: the rules are in sim/.
  */
 #include "include/slubsim/slubsim.h"
+#include "slubsim_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,10 @@ struct slubsim {
 	struct sim_op op;		/* the last operation's account */
 	char *report;			/* its reports' text, owned ("" if none) */
 	uint64_t reports_total;
-	char err[512];
+	slubsim_msg_fn on_msg;		/* slubsim_on_msg() */
+	void *msg_ctx;
+	char first[400];		/* slubsim_run_trace(): its first error, for slubsim_error() */
+	char err[1024];
 };
 
 static int __attribute__((format(printf, 3, 4))) fail(struct slubsim *m, int code, const char *fmt, ...)
@@ -52,6 +56,40 @@ int slubsim_new(struct slubsim **out)
 		return SLUBSIM_ENOMEM;
 	config_init(&m->cfg);
 	return SLUBSIM_OK;
+}
+
+int slubsim_new_from(struct slubsim **out, const struct slubsim *base)
+{
+	struct slubsim *m;
+	int r = slubsim_new(&m);
+
+	*out = NULL;
+	if (r)
+		return r;
+	config_release(&m->cfg);
+	if (config_copy(&m->cfg, &base->cfg, NULL)) {
+		config_init(&m->cfg);	/* config_copy() left nothing to release */
+		slubsim_free(m);
+		return SLUBSIM_ENOMEM;
+	}
+	m->cfg_set = base->cfg_set;
+	*out = m;
+	return SLUBSIM_OK;
+}
+
+const struct sim_config *slubsim_config(const struct slubsim *m)
+{
+	return &m->cfg;
+}
+
+unsigned slubsim_options_given(const struct slubsim *m)
+{
+	return m->cfg_set;
+}
+
+struct sim *slubsim_sim(struct slubsim *m)
+{
+	return slubsim_boot(m) ? NULL : m->sim;
 }
 
 void slubsim_free(struct slubsim *m)
@@ -390,14 +428,53 @@ uint64_t slubsim_reports_total(const struct slubsim *m)
 	return m->reports_total;
 }
 
+void slubsim_on_msg(struct slubsim *m, slubsim_msg_fn fn, void *ctx)
+{
+	m->on_msg = fn;
+	m->msg_ctx = ctx;
+}
+
+static enum slubsim_msg_kind msg_kind(enum replay_msg_kind k)
+{
+	switch (k) {
+	case REPLAY_MSG_SYNTAX: return SLUBSIM_MSG_SYNTAX;
+	case REPLAY_MSG_ERROR: return SLUBSIM_MSG_ERROR;
+	case REPLAY_MSG_EXPECT: return SLUBSIM_MSG_EXPECT;
+	case REPLAY_MSG_REPORT: return SLUBSIM_MSG_REPORT;
+	case REPLAY_MSG_NOTE: return SLUBSIM_MSG_NOTE;
+	default: return SLUBSIM_MSG_IO;
+	}
+}
+
+/* The replayer's messages: to the user's function, and the first that fails the trace kept for slubsim_error(). */
+static void on_replay_msg(void *ctx, const struct replay_msg *rm)
+{
+	struct slubsim *m = ctx;
+	struct slubsim_msg msg = { .kind = msg_kind(rm->kind), .file = rm->file, .line = rm->line, .column = rm->col,
+				   .text = rm->text };
+
+	if (!m->first[0] && msg.kind != SLUBSIM_MSG_REPORT && msg.kind != SLUBSIM_MSG_NOTE) {
+		if (msg.line && msg.column)
+			snprintf(m->first, sizeof(m->first), "%s:%u:%u: %s", msg.file, msg.line, msg.column, msg.text);
+		else if (msg.line)
+			snprintf(m->first, sizeof(m->first), "%s:%u: %s", msg.file, msg.line, msg.text);
+		else
+			snprintf(m->first, sizeof(m->first), "%s: %s", msg.file, msg.text);
+	}
+	if (m->on_msg)
+		m->on_msg(m->msg_ctx, &msg);
+}
+
 int slubsim_run_trace(struct slubsim *m, const char *path, uint64_t *events)
 {
-	struct replay_opts opts = { .cli_set = m->cfg_set, .quiet_faults = true };
+	/* reports too: they are messages of their own to the user's function */
+	struct replay_opts opts = { .cli_set = m->cfg_set, .on_msg = on_replay_msg, .msg_ctx = m };
 	struct replay rp;
 	struct trace_reader rd;
 	int r;
 
 	m->err[0] = '\0';
+	m->first[0] = '\0';
 	if (!path)
 		return fail(m, SLUBSIM_EINVAL, "no trace");
 	r = replay_run("slubsim", &m->cfg, path, TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
@@ -415,10 +492,11 @@ int slubsim_run_trace(struct slubsim *m, const char *path, uint64_t *events)
 	if (events)
 		*events = rp.st.events;
 	if (r)
-		fail(m, SLUBSIM_ETRACE, "%s: the trace could not be read", path);
+		fail(m, SLUBSIM_ETRACE, "%s", m->first[0] ? m->first : "the trace could not be read");
 	else if (rp.st.errors || rd.stats.errors || rp.st.expect_fail)
-		r = fail(m, SLUBSIM_ETRACE, "%s: %llu errors, %llu failed expectations", path,
-			 (unsigned long long)(rp.st.errors + rd.stats.errors), (unsigned long long)rp.st.expect_fail);
+		r = fail(m, SLUBSIM_ETRACE, "%s: %llu errors, %llu failed expectations; the first: %s", path,
+			 (unsigned long long)(rp.st.errors + rd.stats.errors), (unsigned long long)rp.st.expect_fail,
+			 m->first);
 	replay_release(&rp);
 	trace_close(&rd);
 	return r ? SLUBSIM_ETRACE : SLUBSIM_OK;

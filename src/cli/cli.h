@@ -5,15 +5,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/sim.h"
+#include "src/api/slubsim_int.h"
 
 #define EXIT_INPUT_ERRORS 1	/* processed, but errors or failed expectations */
 #define EXIT_USAGE 2		/* usage error or unreadable input */
 
 struct cli {
 	const char *prog;
-	struct sim_config cfg;
-	unsigned cfg_set;	/* OPTIONS_BIT()s of the model options given */
+	struct slubsim *model;	/* the model options, set as the library's users set them */
 };
 
 struct command {
@@ -22,8 +21,14 @@ struct command {
 	const char *summary;
 };
 
-/* Finalize the configuration and boot a simulated kernel; prints errors. */
+/* Boot the simulated kernel of the model options (owned by cli->model); prints errors. */
 int cli_boot(struct cli *cli, struct sim **out);
+/*
+ * Try argv[*i] (and maybe argv[*i + 1]) as a model option --NAME=VALUE or
+ * --NAME VALUE, set on @m. 1 if it was one, 0 if it is not a model option,
+ * -1 on a bad value (message printed, prefixed with @prog).
+ */
+int cli_model_arg(struct slubsim *m, int argc, char **argv, int *i, const char *prog);
 /* "slubsim: CMD: message" + the --help hint; returns EXIT_USAGE */
 int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -51,6 +51,5 @@ int cmd_caches(struct cli *cli, int argc, char **argv)
 	if (cli_boot(cli, &sim))
 		return EXIT_USAGE;
 	report_caches(stdout, sim, (enum report_format)fmt);
-	sim_destroy(sim);
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "sim/array.h"
 #include "sim/usage.h"
-#include "src/replay/options.h"
 #include "src/replay/run.h"
 #include "report.h"
 #include "src/trace/trace.h"
@@ -165,8 +164,8 @@ static void diff_words_release(struct diff_words *w)
 /* ------------------------------------------------------------------ one side */
 
 /*
- * @side gets the command line's configuration with @opts applied on top: its
- * own copy, released with config_release(). Returns 0, or EXIT_USAGE after
+ * @side gets the command line's model options with @opts set on top: its
+ * own handle, released with slubsim_free(). Returns 0, or EXIT_USAGE after
  * saying what was wrong, prefixed with "slubsim: diff: --a".
  */
 static int diff_side_cli(const struct cli *cli, const char *which, const char *opts, struct cli *side)
@@ -178,7 +177,7 @@ static int diff_side_cli(const struct cli *cli, const char *which, const char *o
 
 	snprintf(prog, sizeof(prog), "%s: diff: %s", cli->prog, which);
 	*side = *cli;
-	if (config_copy(&side->cfg, &cli->cfg, NULL)) {
+	if (slubsim_new_from(&side->model, cli->model)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_USAGE;
 	}
@@ -187,7 +186,7 @@ static int diff_side_cli(const struct cli *cli, const char *which, const char *o
 		ret = EXIT_USAGE;
 	}
 	for (int i = 0; !ret && i < w.argc; i++) {
-		int r = options_model_arg(&side->cfg, w.argc, w.argv, &i, prog, &side->cfg_set);
+		int r = cli_model_arg(side->model, w.argc, w.argv, &i, prog);
 
 		if (r == 0)
 			fprintf(stderr, "%s: '%s' is not a model option (--kernel, --arch, --cpus, --cmdline, ...)\n",
@@ -197,7 +196,7 @@ static int diff_side_cli(const struct cli *cli, const char *which, const char *o
 	}
 	diff_words_release(&w);
 	if (ret)
-		config_release(&side->cfg);
+		slubsim_free(side->model);
 	return ret;
 }
 
@@ -299,7 +298,7 @@ static int diff_collect(struct diff_table *t, const struct sim *sim, int side)
 static int diff_replay(struct cli *side, const char *which, const char *path, int fmt, struct diff_table *t,
 		       int idx)
 {
-	struct replay_opts opts = { .cli_set = side->cfg_set, .quiet_faults = true };
+	struct replay_opts opts = { .cli_set = slubsim_options_given(side->model), .quiet_faults = true };
 	char *text = NULL;
 	size_t len = 0;
 	struct replay rp = { 0 };	/* released even when the trace could not be opened */
@@ -311,7 +310,7 @@ static int diff_replay(struct cli *side, const char *which, const char *path, in
 		fprintf(stderr, "%s: out of memory\n", side->prog);
 		return EXIT_USAGE;
 	}
-	if (replay_run(side->prog, &side->cfg, path, fmt, &opts, 0, false, &rp, &rd) < 0)
+	if (replay_run(side->prog, slubsim_config(side->model), path, fmt, &opts, 0, false, &rp, &rd) < 0)
 		ret = EXIT_USAGE;
 	fclose(opts.err);
 	diff_say_replay(side->prog, which, &rp, text);
@@ -531,7 +530,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 	if ((ret = diff_side_cli(cli, which[0], da.opts[0], &side[0])))
 		return ret;
 	if ((ret = diff_side_cli(cli, which[1], da.opts[1], &side[1]))) {
-		config_release(&side[0].cfg);
+		slubsim_free(side[0].model);
 		return ret;
 	}
 	for (int k = 0; k < 2 && ret != EXIT_USAGE; k++)
@@ -545,7 +544,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 			diff_print_text(stdout, &t, da.opts, da.format == DIFF_TSV);
 	}
 	diff_table_release(&t);
-	config_release(&side[0].cfg);
-	config_release(&side[1].cfg);
+	slubsim_free(side[0].model);
+	slubsim_free(side[1].model);
 	return ret;
 }

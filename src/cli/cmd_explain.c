@@ -394,7 +394,6 @@ static int run_explain(struct cli *cli, struct explain_spec *specs, unsigned n, 
 		if (rust_layout_check(&sim->env, specs[i].hi, specs[i].align, &err)) {
 			fprintf(stderr, "slubsim: explain: Layout(%" PRIu64 ", %" PRIu64 "): %s\n", specs[i].hi,
 				specs[i].align, err.msg);
-			sim_destroy(sim);
 			return EXIT_USAGE;
 		}
 	}
@@ -408,7 +407,6 @@ static int run_explain(struct cli *cli, struct explain_spec *specs, unsigned n, 
 		ret = print_spec(sim, &specs[i], eo, &first) ? EXIT_USAGE : 0;
 	if (eo->fmt == 2)
 		fputs("\n]\n", stdout);
-	sim_destroy(sim);
 	return ret;
 }
 

@@ -139,6 +139,9 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 		if (rp->opts.learn)
 			fprintf(out, "cache names learnt from frees: %u%s\n", rp->opts.learn->nr_names,
 				rp->opts.learn->frozen ? "" : " (as the replay went: standard input)");
+		if (rp->opts.learn && !rp->opts.learn->frozen)
+			fprintf(out, "traced caches a free named: %llu renamed, %llu merged into the cache of that name\n",
+				(unsigned long long)st->renamed, (unsigned long long)st->merged);
 		fprintf(out, "named frees of objects counted in another cache: %llu\n",
 			(unsigned long long)st->misnamed);
 		if (st->config_mismatch)
@@ -193,7 +196,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_opts opts = { .cli_set = cli->cfg_set };
+	struct replay_opts opts = { .cli_set = slubsim_options_given(cli->model) };
 	struct run_ctx rc = { .out = stdout };
 	bool summary = false, slabinfo = false, sysfs = false, json = false, keep_going = false, validate = false;
 	int fmt = TRACE_FMT_AUTO, c, ret = 0;
@@ -243,7 +246,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		opts.hook_ctx = &rc;
 		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\ttptr\tsite\n");
 	}
-	if (replay_run(cli->prog, &cli->cfg, argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
+	if (replay_run(cli->prog, slubsim_config(cli->model), argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);
 		trace_close(&rd);
 		return EXIT_USAGE;

@@ -124,7 +124,7 @@ static int sweep(const struct sim *sim, const struct verify_opts *vo, int in_pla
 
 static int run_verify(struct cli *cli, struct verify_opts *vo)
 {
-	const struct sim_config *cfg = &cli->cfg;
+	const struct sim_config *cfg = slubsim_config(cli->model);
 	uint64_t bad = 0;
 	struct sim *sim;
 	int ret = 0;
@@ -144,7 +144,6 @@ static int run_verify(struct cli *cli, struct verify_opts *vo)
 	if (!ret || ret == EXIT_INPUT_ERRORS)
 		printf("\n%s: %" PRIu64 " misaligned %s\n", rust_wrapper_name(vo->wrapper), bad,
 		       bad ? "(exit 1)" : "- every result is aligned as asked");
-	sim_destroy(sim);
 	return ret;
 }
 

@@ -49,13 +49,40 @@ int cli_option_error(const struct cli *cli, const char *cmd, int c, char **argv)
 
 int cli_boot(struct cli *cli, struct sim **out)
 {
-	struct sim_err err;
-
-	if (config_finalize(&cli->cfg, &err) || sim_create(out, &cli->cfg, &err)) {
-		fprintf(stderr, "%s: %s\n", cli->prog, err.msg);
+	*out = slubsim_sim(cli->model);
+	if (!*out) {
+		fprintf(stderr, "%s: %s\n", cli->prog, slubsim_error(cli->model));
 		return -1;
 	}
 	return 0;
+}
+
+int cli_model_arg(struct slubsim *m, int argc, char **argv, int *i, const char *prog)
+{
+	const char *arg = argv[*i], *val;
+	size_t n;
+	int k;
+
+	if (strncmp(arg, "--", 2))
+		return 0;
+	arg += 2;
+	n = strcspn(arg, "=");
+	k = config_opt_find(arg, n);
+	if (k < 0)
+		return 0;
+	if (arg[n] == '=') {
+		val = arg + n + 1;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, config_opts[k].name);
+		return -1;
+	}
+	if (slubsim_set(m, config_opts[k].name, val)) {
+		fprintf(stderr, "%s: %s\n", prog, slubsim_error(m));
+		return -1;
+	}
+	return 1;
 }
 
 /* What a bare MAJOR.MINOR stands for (sim/kver.c kv_newest()). */
@@ -105,7 +132,7 @@ static int list_archs(const struct cli *cli)
 		struct arch_consts c;
 		char pages[16] = "";
 
-		arch_consts_init(&c, a, cli->cfg.kver, 12);
+		arch_consts_init(&c, a, slubsim_config(cli->model)->kver, 12);
 		for (unsigned sh = 12; sh <= 16; sh += 2)
 			if (arch_supports_page_shift(a, sh))
 				snprintf(pages + strlen(pages), sizeof(pages) - strlen(pages), "%s%uK",
@@ -115,7 +142,7 @@ static int list_archs(const struct cli *cli)
 	}
 	printf("\nValues for Linux %s (--kernel); KMALLOC = ARCH_KMALLOC_MINALIGN, SLAB = ARCH_SLAB_MINALIGN,\n"
 	       "DMA = ARCH_DMA_MINALIGN (0: not defined), MIN_SIZE = KMALLOC_MIN_SIZE.\n",
-	       KV_STR(cli->cfg.kver));
+	       KV_STR(slubsim_config(cli->model)->kver));
 	return 0;
 }
 
@@ -146,10 +173,10 @@ int main(int argc, char **argv)
 	char **cmd_argv;
 	int cmd_argc = 0, want_archs = 0, ret;
 
-	config_init(&cli.cfg);
 	cmd_argv = calloc((size_t)argc + 1, sizeof(*cmd_argv));
-	if (!cmd_argv) {
+	if (!cmd_argv || slubsim_new(&cli.model)) {
 		fprintf(stderr, "%s: out of memory\n", cli.prog);
+		free(cmd_argv);
 		return EXIT_USAGE;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -161,7 +188,7 @@ int main(int argc, char **argv)
 				cmd_argv[cmd_argc++] = argv[i];
 			break;
 		}
-		r = options_model_arg(&cli.cfg, argc, argv, &i, cli.prog, &cli.cfg_set);
+		r = cli_model_arg(cli.model, argc, argv, &i, cli.prog);
 		if (r < 0) {
 			ret = EXIT_USAGE;
 			goto out;
@@ -210,6 +237,6 @@ int main(int argc, char **argv)
 	ret = cmd->run(&cli, cmd_argc, cmd_argv);
 out:
 	free(cmd_argv);
-	config_release(&cli.cfg);
+	slubsim_free(cli.model);
 	return ret;
 }

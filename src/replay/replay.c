@@ -18,25 +18,43 @@ static FILE *err_stream(const struct replay *rp)
 	return rp->opts.err ? rp->opts.err : stderr;
 }
 
-static void __attribute__((format(printf, 4, 0)))
-vsay(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, va_list ap)
+bool replay_tell(const struct replay *rp, enum replay_msg_kind kind, const char *file, uint32_t line, uint32_t col,
+		 const char *text)
+{
+	struct replay_msg m = { .kind = kind, .file = file, .line = line, .col = col, .text = text };
+
+	if (!rp->opts.on_msg)
+		return false;
+	rp->opts.on_msg(rp->opts.msg_ctx, &m);
+	return true;
+}
+
+static const char *file_name(const struct replay *rp)
+{
+	return rp->rd ? rp->rd->name : "-";
+}
+
+/* "file:line:column: message" in rp->msg, and to opts.on_msg or the error stream */
+static void __attribute__((format(printf, 5, 0)))
+vsay(struct replay *rp, enum replay_msg_kind kind, const struct trace_event *ev, uint32_t col, const char *fmt,
+     va_list ap)
 {
 	char text[400];
 
+	col = col ? col : ev->col;
 	vsnprintf(text, sizeof(text), fmt, ap);
-	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", rp->rd ? rp->rd->name : "-", ev->line,
-		 col ? col : ev->col, text);
-	fprintf(err_stream(rp), "%s\n", rp->msg);
+	snprintf(rp->msg, sizeof(rp->msg), "%s:%u:%u: %s", file_name(rp), ev->line, col, text);
+	if (!replay_tell(rp, kind, file_name(rp), ev->line, col, text))
+		fprintf(err_stream(rp), "%s\n", rp->msg);
 }
 
-/* "file:line:column: message" on the error stream and in rp->msg */
-static void __attribute__((format(printf, 4, 5)))
-say(struct replay *rp, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
+static void __attribute__((format(printf, 5, 6)))
+say(struct replay *rp, enum replay_msg_kind kind, const struct trace_event *ev, uint32_t col, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(rp, ev, col, fmt, ap);
+	vsay(rp, kind, ev, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -47,7 +65,7 @@ trace_error(struct replay *rp, const struct trace_event *ev, uint32_t col, const
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(rp, ev, col, fmt, ap);
+	vsay(rp, REPLAY_MSG_ERROR, ev, col, fmt, ap);
 	va_end(ap);
 	rp->st.errors++;
 	return -1;
@@ -227,7 +245,10 @@ int replay_boot(struct replay *rp)
 	if (rp->sim)
 		return 0;
 	if (config_finalize(&rp->cfg, &err) || sim_create(&rp->sim, &rp->cfg, &err)) {
-		fprintf(err_stream(rp), "%s: %s\n", rp->rd ? rp->rd->name : "slubsim", err.msg);
+		const char *file = rp->rd ? rp->rd->name : "slubsim";
+
+		if (!replay_tell(rp, REPLAY_MSG_ERROR, file, 0, 0, err.msg))
+			fprintf(err_stream(rp), "%s: %s\n", file, err.msg);
 		rp->st.errors++;
 		return -1;
 	}
@@ -259,6 +280,19 @@ static void no_model_op(struct sim_op *op)
 	op->slot = -1;
 }
 
+/* SLUB's reports of the operation at @ev, as dmesg shows them, with the trace line */
+static void say_report(const struct replay *rp, const struct trace_event *ev, const char *fault)
+{
+	char text[sizeof(rp->last_fault) + 64];
+
+	if (!rp->opts.on_msg) {
+		fprintf(err_stream(rp), "%s:%u: %s reported:\n%s", file_name(rp), ev->line, fault, rp->last_fault);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s reported:\n%s", fault, rp->last_fault);
+	replay_tell(rp, REPLAY_MSG_REPORT, file_name(rp), ev->line, 0, text);
+}
+
 /*
  * Remember the operation for "expect fault" and print SLUB's reports like
  * dmesg would. @op is rp->last_op itself: run_op() fills it in place.
@@ -273,8 +307,7 @@ static void record_op(struct replay *rp, const struct trace_event *ev, const str
 	snprintf(rp->last_fault, sizeof(rp->last_fault), "%s", op->fault_text ? op->fault_text : "");
 	rp->last_op.fault_text = rp->last_fault;
 	if (!rp->opts.quiet_faults)
-		fprintf(err_stream(rp), "%s:%u: %s reported:\n%s", rp->rd ? rp->rd->name : "-", ev->line,
-			sim_fault_name(op->fault), rp->last_fault);
+		say_report(rp, ev, sim_fault_name(op->fault));
 }
 
 /* A native call site per trace line: random kmalloc caches (6.6+) hash it. */
@@ -806,7 +839,7 @@ static int expect_failed(struct replay *rp, const struct trace_event *ev, uint32
 	if (rp->nr_fail_lines < sizeof(rp->fail_lines) / sizeof(rp->fail_lines[0]) &&
 	    (!rp->nr_fail_lines || rp->fail_lines[rp->nr_fail_lines - 1] != ev->line))
 		rp->fail_lines[rp->nr_fail_lines++] = ev->line;
-	say(rp, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
+	say(rp, REPLAY_MSG_EXPECT, ev, col, "expectation failed: %s: expected %s, got %s", what, want, got);
 	return 0;
 }
 
@@ -964,7 +997,9 @@ static void __attribute__((format(printf, 4, 5)))
 config_mismatch(struct replay *rp, const struct trace_event *ev, const char *hint, const char *fmt, ...)
 {
 	char what[200];
+	const char *note;
 	va_list ap;
+	int at;
 
 	rp->st.config_mismatch++;
 	if (rp->mismatch_note[0])
@@ -972,10 +1007,13 @@ config_mismatch(struct replay *rp, const struct trace_event *ev, const char *hin
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(rp->mismatch_note, sizeof(rp->mismatch_note),
-		 "%s:%u: %s: the trace's kernel is configured otherwise than the model: %s",
-		 rp->rd ? rp->rd->name : "-", ev->line, what, hint);
-	fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
+	at = snprintf(rp->mismatch_note, sizeof(rp->mismatch_note), "%s:%u: ", file_name(rp), ev->line);
+	at = at < 0 ? 0 : at < (int)sizeof(rp->mismatch_note) ? at : (int)sizeof(rp->mismatch_note) - 1;
+	note = rp->mismatch_note + at;	/* the note without its file:line */
+	snprintf(rp->mismatch_note + at, sizeof(rp->mismatch_note) - (size_t)at,
+		 "%s: the trace's kernel is configured otherwise than the model: %s", what, hint);
+	if (!replay_tell(rp, REPLAY_MSG_NOTE, file_name(rp), ev->line, 0, note))
+		fprintf(err_stream(rp), "%s\n", rp->mismatch_note);
 	/* the event's own note too: run --events and the TUI show it where it happened */
 	if (!rp->msg[0])
 		snprintf(rp->msg, sizeof(rp->msg), "%s: the trace's kernel is configured otherwise: %s", what, hint);
@@ -1244,26 +1282,113 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 	return s ? s : create_traced_cache(rp, ev, traced);
 }
 
+/* A live object of a traced cache that merge_traced() moves. */
+struct traced_obj {
+	uint64_t event;		/* the event that allocated it: the order they move in */
+	uint32_t slot;		/* its entry in rp->ptrs */
+	uint64_t addr;		/* its new address */
+};
+
+static int traced_obj_cmp(const void *a, const void *b)
+{
+	const struct traced_obj *x = a, *y = b;
+
+	return (x->event > y->event) - (x->event < y->event);
+}
+
+/* The live objects of @s in rp->ptrs, by allocation order; *@nr of them. 0, or -1 out of memory. */
+static int traced_objs(struct replay *rp, const struct kmem_cache *s, struct traced_obj **out, uint32_t *nr)
+{
+	struct traced_obj *v = NULL;
+	uint32_t n = 0, cap = 0;
+
+	for (uint32_t i = 0; i < name_table_slots(&rp->ptrs); i++) {
+		const struct name_entry *e = name_table_slot(&rp->ptrs, i);
+
+		if (!e || !e->live || e->tag != ROBJ_CACHE_OBJ || ptr_obj(rp, e)->cache != s)
+			continue;
+		if (ARRAY_GROW(v, cap, n + 1)) {
+			free(v);
+			return -1;
+		}
+		v[n++] = (struct traced_obj){ .event = ptr_obj(rp, e)->event, .slot = i };
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), traced_obj_cmp);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+/*
+ * Learning as it goes, a named free proved that the traced cache @from of
+ * one call site holds objects of @to, which a free from another call site
+ * named first: one kernel cache allocated from at two call sites (or a
+ * cache and an alias merged into it: the trace prints the cache's name).
+ * The kernel had those objects in @to all along: the model moves them
+ * there, in the order they were allocated (each gets an address in @to and
+ * keeps its event and trace pointer), and destroys the emptied @from.
+ * 0, or -1 with nothing moved.
+ */
+static int merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from, struct kmem_cache *to)
+{
+	struct traced_obj *v;
+	uint32_t n, i;
+
+	if (to == from || to->object_size != from->object_size || to->size != from->size ||
+	    traced_objs(rp, from, &v, &n))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!(v[i].addr = sim_kmem_cache_alloc(rp->sim, cpu, to, GFP_KERNEL, NULL)))
+			break;
+	if (i < n) {
+		/* the model's memory ran out: leave everything where it was */
+		while (i-- > 0)
+			sim_kmem_cache_free(rp->sim, cpu, to, v[i].addr, NULL);
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct replay_obj *o = ptr_obj(rp, name_table_slot(&rp->ptrs, v[i].slot));
+
+		sim_kmem_cache_free(rp->sim, cpu, from, o->addr, NULL);
+		o->addr = v[i].addr;
+		o->cache = to;
+	}
+	free(v);
+	if (!rp->msg[0])
+		snprintf(rp->msg, sizeof(rp->msg), "%s is %s, which another call site named first: %u objects move there",
+			 from->name, to->name, n);
+	sim_kmem_cache_destroy(rp->sim, from, NULL);
+	rp->st.merged++;
+	return 0;
+}
+
 /*
  * Learning as it goes, a named free of an object in its site's traced
- * cache @s: the cache takes the name, unless another site's cache took it
- * first. 0 if it did.
+ * cache @s: the cache takes the name or, when another site's cache took it
+ * first, merges into that cache. 0 if it did.
  */
-static int rename_traced(struct replay *rp, struct kmem_cache *s, uint32_t site, const char *name)
+static int name_traced(struct replay *rp, unsigned cpu, struct kmem_cache *s, uint32_t site, const char *name)
 {
 	struct name_entry *e = name_table_lookup(&rp->traced, &site, sizeof(site));
+	struct kmem_cache *named;
 
-	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != s->index ||
-	    sim_kmem_cache_rename(rp->sim, s, name))
+	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != s->index)
+		return -1;
+	named = sim_find_cache(rp->sim, name);
+	if (!named && !rp->msg[0])
+		snprintf(rp->msg, sizeof(rp->msg), "%s is %s", s->name, name);
+	if (named ? merge_traced(rp, cpu, s, named) : sim_kmem_cache_rename(rp->sim, s, name))
 		return -1;
 	/* the site has its name now: its next objects come to the cache by it */
 	name_table_remove(&rp->traced, &site, sizeof(site));
-	rp->st.renamed++;
+	rp->st.renamed += !named;
 	return 0;
 }
 
 /* kmem_cache_free name=X: X is the kernel's cache of the object; the model should have counted it there. */
-static void named_free(struct replay *rp, const struct trace_event *ev, const struct replay_obj *o)
+static void named_free(struct replay *rp, const struct trace_event *ev, unsigned cpu, const struct replay_obj *o)
 {
 	struct learn *ln = rp->opts.learn;
 
@@ -1271,7 +1396,7 @@ static void named_free(struct replay *rp, const struct trace_event *ev, const st
 		return;
 	if (learning_as_it_goes(rp)) {
 		learn_free(ln, o->site, ev->ft.name);
-		if (!strncmp(o->cache->name, "traced-", 7) && !rename_traced(rp, o->cache, o->site, ev->ft.name))
+		if (!strncmp(o->cache->name, "traced-", 7) && !name_traced(rp, cpu, o->cache, o->site, ev->ft.name))
 			return;
 	}
 	rp->st.misnamed++;
@@ -1297,7 +1422,7 @@ static int ftrace_free(struct replay *rp, const struct trace_event *ev, unsigned
 	o = ptr_obj(rp, e);
 	if (ev->kind == TEV_FT_CACHE_FREE && o->cache) {
 		if (ft->name)
-			named_free(rp, ev, o);
+			named_free(rp, ev, cpu, o);
 		sim_kmem_cache_free(rp->sim, cpu, o->cache, o->addr, op);
 	} else {
 		sim_kfree(rp->sim, cpu, o->addr, op);

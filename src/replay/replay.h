@@ -67,6 +67,7 @@ struct replay_stats {
 	uint64_t remapped;		/* ftrace: an allocation at a pointer still live (a free was lost) */
 	uint64_t relogged;		/* ftrace 6.10+: a large kmalloc's second record, by its caller */
 	uint64_t renamed;		/* ftrace: caches renamed when a free named them (names learnt as they go) */
+	uint64_t merged;		/* ftrace: traced caches merged into the cache a free named (names learnt as they go) */
 	uint64_t misnamed;		/* ftrace: named frees of objects the model counted in another cache */
 	uint64_t config_mismatch;	/* ftrace: sizes the trace's kernel gave that the model's does not */
 	uint64_t alloc_failed;		/* allocations that returned NULL */
@@ -88,11 +89,36 @@ struct replay_step {
 };
 typedef void (*replay_hook_fn)(void *ctx, const struct replay *rp, const struct replay_step *st);
 
+/* What a message of the replay is about (struct replay_msg). */
+enum replay_msg_kind {
+	REPLAY_MSG_SYNTAX,	/* a line the reader could not parse */
+	REPLAY_MSG_ERROR,	/* an event the replay could not apply, a model that did not boot */
+	REPLAY_MSG_EXPECT,	/* a failed expectation */
+	REPLAY_MSG_REPORT,	/* SLUB's report (unless quiet_faults): "NAME reported:\n" and the kernel's text */
+	REPLAY_MSG_NOTE,	/* the trace's kernel is configured otherwise than the model */
+	REPLAY_MSG_IO,		/* the trace could not be opened or read, or the host is out of memory */
+};
+
+/* One message, its parts apart: printed, it reads "file:line:col: text". */
+struct replay_msg {
+	enum replay_msg_kind kind;
+	const char *file;	/* the trace as messages name it */
+	uint32_t line, col;	/* 0: not about one line, no column */
+	const char *text;	/* the message alone */
+};
+typedef void (*replay_msg_fn)(void *ctx, const struct replay_msg *m);
+
 struct replay_opts {
 	unsigned cli_set;		/* OPTIONS_BIT()s of the model options the command line gave: they win over config lines */
 	bool check_bytes_alloc;		/* compare ftrace bytes_alloc with the model */
 	bool quiet_faults;		/* do not print SLUB reports to the error stream */
 	FILE *err;			/* errors, failed expectations, reports; NULL: stderr */
+	/*
+	 * Messages to the caller instead (the public library): nothing is
+	 * printed then, by replay_run() either. NULL: printed to @err.
+	 */
+	replay_msg_fn on_msg;
+	void *msg_ctx;
 	replay_hook_fn hook;
 	void *hook_ctx;
 	/*
@@ -145,6 +171,10 @@ struct replay {
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
 	struct name_table call_sites;	/* opts.keep_call_sites: the call sites seen, NUL-terminated keys */
 };
+
+/* A message to opts.on_msg; false if there is none, and the caller prints it as it always has. */
+bool replay_tell(const struct replay *rp, enum replay_msg_kind kind, const char *file, uint32_t line, uint32_t col,
+		 const char *text);
 
 /* @base: the command line's configuration (copied). 0, or -1 out of memory. */
 int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts);

@@ -14,7 +14,30 @@
 
 #include "src/trace/trace_pipe.h"
 
-static int open_trace(const char *prog, const char *path, FILE **fp)
+/* A trace that cannot be replayed at all: "prog: path: why" (no line of it to blame). */
+static void say_io(const struct replay *rp, const char *prog, const char *path, const char *why)
+{
+	if (!replay_tell(rp, REPLAY_MSG_IO, path, 0, 0, why))
+		fprintf(stderr, "%s: %s: %s\n", prog, path, why);
+}
+
+/* "out of memory" keeps the form it always had: "prog: out of memory" */
+static void say_nomem(const struct replay *rp, const char *prog, const char *path)
+{
+	if (!replay_tell(rp, REPLAY_MSG_IO, path, 0, 0, "out of memory"))
+		fprintf(stderr, "%s: out of memory\n", prog);
+}
+
+/* What the reader said of a line (TRACE_ERROR) or of the file (TRACE_IOERR). */
+static void say_read_error(const struct replay *rp, const struct trace_reader *rd, const struct trace_error *err,
+			   int r)
+{
+	if (!replay_tell(rp, r == TRACE_IOERR ? REPLAY_MSG_IO : REPLAY_MSG_SYNTAX, rd->name, err->line, err->col,
+			 err->msg))
+		fprintf(stderr, "%s\n", err->text);
+}
+
+static int open_trace(const struct replay *rp, const char *prog, const char *path, FILE **fp)
 {
 	if (!strcmp(path, "-")) {
 		*fp = stdin;
@@ -22,7 +45,7 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 	}
 	*fp = fopen(path, "r");
 	if (!*fp) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		say_io(rp, prog, path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -30,7 +53,7 @@ static int open_trace(const char *prog, const char *path, FILE **fp)
 
 /* The next item from the parsing thread, or from the reader itself when no thread could start. */
 static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct trace_event *own,
-		      const struct trace_event **ev, const char **err)
+		      const struct trace_event **ev, const struct trace_error **err)
 {
 	int r;
 
@@ -38,7 +61,7 @@ static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct tra
 		return trace_pipe_next(tp, ev, err);
 	r = trace_next(rd, own);
 	*ev = own;
-	*err = rd->err.text;
+	*err = &rd->err;
 	return r;
 }
 
@@ -53,7 +76,7 @@ static int learn_file(const char *path, int fmt, struct learn *ln)
 	struct trace_event own;
 	const struct trace_event *ev;
 	struct trace_pipe *tp = NULL;
-	const char *err;
+	const struct trace_error *err;
 	FILE *fp = fopen(path, "r");
 	int r, ret = 0;
 
@@ -122,10 +145,10 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	struct trace_event own;
 	const struct trace_event *ev;
 	struct trace_pipe *tp;
-	const char *err;
+	const struct trace_error *err;
 	struct stat st;
 	FILE *fp;
-	int r, progress = isatty(2);
+	int r, progress = isatty(2) && !opts->on_msg;	/* a caller that takes the messages prints itself */
 	bool regular;
 	uint64_t n = 0;
 	uint32_t hint;
@@ -134,11 +157,12 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	/* the caller releases both even when the trace cannot be opened */
 	memset(rp, 0, sizeof(*rp));
 	memset(rd, 0, sizeof(*rd));
-	if (open_trace(prog, path, &fp))
+	rp->opts = *opts;	/* where messages go, before replay_init() can fail */
+	if (open_trace(rp, prog, path, &fp))
 		return -1;
 	if (replay_init(rp, cfg, opts) ||
 	    trace_open_file(rd, fp, !strcmp(path, "-") ? "<stdin>" : path, (enum trace_format)fmt)) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		say_nomem(rp, prog, path);
 		if (fp != stdin)
 			fclose(fp);
 		return -1;
@@ -152,7 +176,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	regular = !fstat(fileno(fp), &st) && S_ISREG(st.st_mode);
 	/* standard input is read once even when it is a file: names are learnt as the replay goes */
 	if (setup_learn(rp, &la, regular && strcmp(path, "-"))) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		say_nomem(rp, prog, path);
 		if (fp != stdin)
 			fclose(fp);
 		return -1;
@@ -161,11 +185,11 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 		trace_pipe_open(&tp, rd, name_table_hash);
 	while ((r = next_event(tp, rd, &own, &ev, &err)) != TRACE_EOF) {
 		if (r == TRACE_IOERR) {
-			fprintf(stderr, "%s\n", err);
+			say_read_error(rp, rd, err, r);
 			break;
 		}
 		if (r == TRACE_ERROR) {
-			fprintf(stderr, "%s\n", err);
+			say_read_error(rp, rd, err, r);
 			if (!keep_going) {
 				rp->stop_line = rd->err.line;
 				break;

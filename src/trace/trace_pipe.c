@@ -19,8 +19,9 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Room for one event's strings whatever its line, or for many short ones. */
-#define TP_ARENA (TRACE_LINE_MAX + sizeof(((struct trace_error *)0)->text) + TRACE_PIPE_BATCH * 64)
+/* Room for one event's strings whatever its line, or for an error, or for many short ones. */
+#define TP_ERR_NEED (sizeof(struct trace_error) + _Alignof(struct trace_error) - 1)
+#define TP_ARENA (TRACE_LINE_MAX + TP_ERR_NEED + TRACE_PIPE_BATCH * 64)
 
 /*
  * Events are parsed in place, packed one after the other in evbuf, each
@@ -34,7 +35,7 @@ struct tp_batch {
 	size_t ev_used;		/* bytes of evbuf */
 	struct trace_pipe_item item[TRACE_PIPE_BATCH];
 	struct trace_pipe_where where[TRACE_PIPE_BATCH];	/* only with tp_ring.where */
-	char arena[TP_ARENA];
+	_Alignas(struct trace_error) char arena[TP_ARENA];
 	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
 };
 
@@ -241,7 +242,7 @@ static void *parse_ahead(void *arg)
 		bool told = where && !trace_tell(rd, &pos);
 
 		r = trace_next(rd, ev);
-		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : strlen(rd->err.text) + 1;
+		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : TP_ERR_NEED;
 		if (b->used + need > TP_ARENA) {
 			/* its strings do not fit: this event opens the next batch */
 			const struct trace_event *parsed = ev;
@@ -278,9 +279,11 @@ static void *parse_ahead(void *arg)
 				if (b->ev_used + TRACE_PIPE_FETCH_FROM + ahead < sizeof(b->evbuf))
 					prefetchw(b->evbuf + b->ev_used + TRACE_PIPE_FETCH_FROM + ahead);
 		} else if (r != TRACE_EOF) {
-			it->err = b->arena + b->used;
-			memcpy(b->arena + b->used, rd->err.text, need);
-			b->used += need;
+			/* the whole error: a consumer reports its file, line and column apart */
+			size_t at = (b->used + _Alignof(struct trace_error) - 1) & ~(_Alignof(struct trace_error) - 1);
+
+			it->err = memcpy(b->arena + at, &rd->err, sizeof(rd->err));
+			b->used = at + sizeof(rd->err);
 		}
 		if (r == TRACE_EOF || r == TRACE_IOERR)
 			break;

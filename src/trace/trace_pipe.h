@@ -8,7 +8,7 @@
  *		if (r == TRACE_EVENT)
  *			replay(ev);
  *		else
- *			fprintf(stderr, "%s\n", err);	// TRACE_ERROR goes on, TRACE_IOERR stops
+ *			fprintf(stderr, "%s\n", err->text);	// TRACE_ERROR goes on, TRACE_IOERR stops
  *	}
  *	trace_pipe_close(tp);	// @rd's stats are final once it returns
  *
@@ -64,7 +64,7 @@ struct trace_pipe_item {
 	int status;		/* enum trace_status */
 	bool hinted;		/* hint is the trace_hash_fn of the event's first name */
 	uint32_t hint;
-	const char *err;	/* TRACE_ERROR, TRACE_IOERR: the message */
+	const struct trace_error *err;	/* TRACE_ERROR, TRACE_IOERR: what is wrong, and where */
 	const struct trace_event *ev;	/* TRACE_EVENT */
 };
 
@@ -73,11 +73,12 @@ void trace_pipe_refill(struct trace_pipe *tp);
 
 /*
  * The next item, as trace_next() would return it: TRACE_EVENT with *@ev,
- * TRACE_ERROR or TRACE_IOERR with *@err ("file:line:column: message"), or
+ * TRACE_ERROR or TRACE_IOERR with *@err (as the reader's own rd->err), or
  * TRACE_EOF. What it points to stays valid until the next call. Inline:
  * the replayer calls it for every event.
  */
-static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev, const char **err)
+static inline int trace_pipe_next(struct trace_pipe *tp, const struct trace_event **ev,
+				  const struct trace_error **err)
 {
 	const struct trace_pipe_item *it;
 

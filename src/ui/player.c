@@ -516,7 +516,7 @@ static void keep_checkpoints(struct player *pl)
 static int next_line(struct player *pl)
 {
 	const struct trace_pipe_where *w;
-	const char *err;
+	const struct trace_error *err;
 	int r;
 
 	if (pl->tp) {
@@ -1142,7 +1142,7 @@ static int learn_range(struct player *pl, const struct trace_pos *at, size_t to)
 	struct trace_pipe *tp = NULL;
 	const struct trace_event *ev;
 	struct trace_event own;
-	const char *err;
+	const struct trace_error *err;
 	int r, ret = 0;
 
 	if (trace_open_mem_at(&rd, pl->data, to, pl->name, at))

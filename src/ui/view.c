@@ -172,6 +172,9 @@ static const char *const path_words[NR_PATHS] = {
 	[PATH_FREE_REJECTED] = "not freed: SLUB reported it",
 	[PATH_REALLOC_IN_PLACE] = "kept in place",
 	[PATH_REALLOC_MOVED] = "moved",
+	[PATH_SHEAF] = "taken from the CPU's percpu sheaf",
+	[PATH_SHEAF_REFILL] = "taken from a percpu sheaf just refilled from the slabs",
+	[PATH_FREE_SHEAF] = "put on the CPU's percpu sheaf (still allocated for its slab)",
 };
 
 static const char *state_words(const struct slab *slab, char *buf, size_t len)

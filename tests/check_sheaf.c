@@ -1,0 +1,248 @@
+/* Linux 6.18 percpu sheaves (sim/sheaf.c), against the cpu slab paths of 6.17 and of caches without sheaves. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "sim/sheaf.h"
+#include "sim/sim.h"
+#include "sim_fixture.h"
+
+/* No freelist randomization: a fresh slab hands out slots 0, 1, 2 ... */
+static struct sim *boot(const char *kernel, const char *cpus)
+{
+	struct fixture_opts o = { .kernel = kernel, .cpus = cpus, .kconfig = "CONFIG_SLAB_FREELIST_RANDOM=n" };
+
+	return fixture_boot(&o);
+}
+
+/* A 256-byte cache (16 objects per order-0 slab), with sheaves of @capacity objects if nonzero. */
+static struct kmem_cache *create(struct sim *sim, const char *name, unsigned capacity)
+{
+	struct kmem_cache_args args = { .align = 256, .sheaf_capacity = capacity };
+	struct sim_err err;
+	struct kmem_cache *s = sim_kmem_cache_create_args(sim, name, 256, &args, 0, &err);
+
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	return s;
+}
+
+static int slot_of(const struct sim *sim, uint64_t addr)
+{
+	struct sim_obj_info info;
+
+	sim_lookup(sim, addr, &info);
+	return info.slot;
+}
+
+/*
+ * refill_sheaf() takes objects 0..7 from the cpu slab into the sheaf and
+ * alloc_from_pcs() pops the top: the last one taken comes out first.
+ */
+START_TEST(test_alloc_order)
+{
+	struct sim *new = boot("6.18", "2"), *old = boot("6.17", "2");
+	struct kmem_cache *s = create(new, "maple_node", 8), *plain = create(new, "plain", 0);
+	struct kmem_cache *prev = create(old, "maple_node", 0);
+	struct sim_op op;
+	uint64_t a;
+
+	a = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, &op);
+	ck_assert_int_eq(op.path, PATH_SHEAF_REFILL);
+	ck_assert_int_eq(slot_of(new, a), 7);
+	a = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, &op);
+	ck_assert_int_eq(op.path, PATH_SHEAF);
+	ck_assert_int_eq(slot_of(new, a), 6);
+	ck_assert_uint_eq(sheaves_objects(s), 6);
+	/* 6.17, and 6.18 without sheaf_capacity: the cpu freelist in slot order */
+	ck_assert_int_eq(slot_of(old, sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, &op)), 0);
+	ck_assert_int_eq(op.path, PATH_NEW_SLAB);
+	ck_assert_int_eq(slot_of(old, sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, &op)), 1);
+	ck_assert_int_eq(op.path, PATH_FASTPATH);
+	ck_assert_int_eq(slot_of(new, sim_kmem_cache_alloc(new, 0, plain, GFP_KERNEL, NULL)), 0);
+	ck_assert_int_eq(slot_of(new, sim_kmem_cache_alloc(new, 0, plain, GFP_KERNEL, NULL)), 1);
+	ck_assert_ptr_null(plain->sheaves);
+	sim_destroy(new);
+	sim_destroy(old);
+}
+END_TEST
+
+/* gfpflags_allow_blocking(): an atomic allocation never refills a sheaf, it takes the cpu slab */
+START_TEST(test_atomic_no_refill)
+{
+	struct sim *sim = boot("6.18", "2");
+	struct kmem_cache *s = create(sim, "maple_node", 8);
+	struct sim_op op;
+	uint64_t a;
+
+	a = sim_kmem_cache_alloc(sim, 0, s, GFP_ATOMIC, &op);
+	ck_assert_int_eq(op.path, PATH_NEW_SLAB);
+	ck_assert_int_eq(slot_of(sim, a), 0);
+	ck_assert_uint_eq(sheaves_objects(s), 0);
+	a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, &op);
+	ck_assert_int_eq(op.path, PATH_SHEAF_REFILL);
+	ck_assert_int_eq(slot_of(sim, a), 8);	/* objects 1..8 refilled */
+	sim_destroy(sim);
+}
+END_TEST
+
+/*
+ * Each CPU frees onto its own main sheaf and allocates from it: an object
+ * freed on CPU 1 is the next one CPU 1 gets. Without sheaves it goes back
+ * to CPU 0's cpu slab, and CPU 1 allocates from a slab of its own.
+ */
+START_TEST(test_free_other_cpu)
+{
+	struct sim *new = boot("6.18", "2"), *old = boot("6.17", "2");
+	struct kmem_cache *s = create(new, "maple_node", 8), *prev = create(old, "maple_node", 0);
+	struct sim_op op;
+	uint64_t a = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
+	uint64_t b = sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, NULL);
+
+	sim_kmem_cache_free(new, 1, s, a, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_SHEAF);
+	ck_assert(sheaves_hold(s, a));
+	ck_assert_uint_eq(sim_kmem_cache_alloc(new, 1, s, GFP_KERNEL, &op), a);
+	ck_assert_int_eq(op.path, PATH_SHEAF);
+	sim_kmem_cache_free(old, 1, prev, b, &op);
+	ck_assert_int_eq(op.path, PATH_FREE_FROZEN);
+	ck_assert_uint_ne(sim_kmem_cache_alloc(old, 1, prev, GFP_KERNEL, NULL), b);
+	sim_destroy(new);
+	sim_destroy(old);
+}
+END_TEST
+
+/*
+ * Freeing 100 objects onto sheaves of 4: the main and the spare fill, then
+ * each full main goes to the barn for a new empty one, until the barn holds
+ * MAX_FULL_SHEAVES; from then on a full spare is flushed to the slabs.
+ */
+START_TEST(test_barn_limits)
+{
+	enum { N = 100, C = 4 };
+	struct sim *sim = boot("6.18", "2");
+	struct kmem_cache *s = create(sim, "maple_node", C);
+	uint64_t *p = calloc(N, sizeof(*p));
+
+	for (unsigned i = 0; i < N; i++)
+		p[i] = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	/* each refill reused the empty sheaf the previous one left in the barn */
+	ck_assert_uint_eq(sheaves_objects(s), 0);
+	ck_assert_uint_eq(s->sheaves->barn.nr_empty, 1);
+	ck_assert_uint_eq(s->sheaves->barn.nr_full, 0);
+	for (unsigned i = 0; i < N; i++)
+		sim_kmem_cache_free(sim, 0, s, p[i], NULL);
+	ck_assert_uint_eq(s->sheaves->barn.nr_full, MAX_FULL_SHEAVES);
+	ck_assert_uint_eq(s->sheaves->barn.nr_empty, 0);
+	ck_assert_uint_eq(sheaves_objects(s), (MAX_FULL_SHEAVES + 2) * C);
+	ck_assert(sheaves_hold(s, p[N - 1]));
+	/* the spare flushed at free 97 held frees 89..92 */
+	ck_assert(!sheaves_hold(s, p[88]));
+	/* allocation takes them back newest first: main, spare, then the barn's newest full sheaf */
+	for (unsigned i = 0; i < 2 * C; i++)
+		ck_assert_uint_eq(sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL), p[N - 1 - i]);
+	ck_assert_uint_eq(sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL), p[4 * MAX_FULL_SHEAVES + 3]);
+	free(p);
+	sim_destroy(sim);
+}
+END_TEST
+
+/*
+ * __kmem_cache_shutdown() flushes the sheaves and shrinks the barn first:
+ * only objects the trace still holds are left behind.
+ */
+START_TEST(test_destroy_flushes)
+{
+	struct sim *sim = boot("6.18", "2");
+	struct kmem_cache *s = create(sim, "maple_node", 4), *t = create(sim, "leaky", 4);
+	uint64_t p[10];
+	struct sim_op op;
+
+	for (unsigned i = 0; i < 10; i++)
+		p[i] = sim_kmem_cache_alloc(sim, i % 2, s, GFP_KERNEL, NULL);
+	for (unsigned i = 0; i < 10; i++)
+		sim_kmem_cache_free(sim, 1 - i % 2, s, p[i], NULL);
+	ck_assert_uint_ne(sheaves_objects(s), 0);
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, s, &op), 0);
+	ck_assert_int_eq(op.nr_faults, 0);
+	for (unsigned i = 0; i < 10; i++)
+		p[i] = sim_kmem_cache_alloc(sim, 0, t, GFP_KERNEL, NULL);
+	for (unsigned i = 0; i < 9; i++)
+		sim_kmem_cache_free(sim, 0, t, p[i], NULL);
+	ck_assert_uint_eq(sim_slab_errors(sim), 0);
+	ck_assert_int_eq(sim_kmem_cache_destroy(sim, t, &op), -1);
+	ck_assert_int_eq(op.fault, FAULT_OBJECTS_REMAINING);
+	/* one slab, one object (6.12+ counts both): the objects in sheaves went back */
+	ck_assert_uint_eq(sim_slab_errors(sim), 2);
+	sim_destroy(sim);
+}
+END_TEST
+
+/*
+ * kfree_rcu() batches into the CPU's rcu_free sheaf; a full one goes, after
+ * the grace period, to the barn as a full sheaf that any CPU allocates from.
+ */
+START_TEST(test_kfree_rcu_sheaf)
+{
+	struct sim *new = boot("6.18", "2"), *old = boot("6.17", "2");
+	struct kmem_cache *s = create(new, "maple_node", 4), *prev = create(old, "maple_node", 0);
+	uint64_t a[8], b[8], lone;
+	struct sim_op op;
+
+	for (unsigned i = 0; i < 8; i++) {
+		a[i] = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
+		b[i] = sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, NULL);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_int_eq(sim_kfree_rcu(new, 1, a[i], &op), 0);
+		ck_assert_int_eq(op.path, PATH_FREE_RCU);
+		ck_assert_int_eq(sim_kfree_rcu(old, 1, b[i], NULL), 0);
+	}
+	ck_assert(sheaves_hold(s, a[0]));
+	ck_assert_uint_eq(sim_rcu_pending(new), 1);	/* one sheaf of four */
+	sim_rcu_barrier(new, NULL);
+	sim_rcu_barrier(old, NULL);
+	ck_assert_uint_eq(s->sheaves->barn.nr_full, 1);
+	ck_assert_uint_eq(sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL), a[3]);
+	ck_assert_uint_ne(sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, NULL), b[3]);
+	/* a partly filled rcu_free sheaf is flushed to the slabs by the barrier (rcu_free_sheaf_nobarn()) */
+	lone = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
+	sim_kfree_rcu(new, 0, lone, NULL);
+	ck_assert(sheaves_hold(s, lone));
+	sim_rcu_barrier(new, NULL);
+	ck_assert(!sheaves_hold(s, lone));
+	sim_destroy(new);
+	sim_destroy(old);
+}
+END_TEST
+
+/* A checkpoint copies the sheaves: the copy goes on as the original does. */
+START_TEST(test_clone)
+{
+	struct sim *sim = boot("6.18", "2"), *copy;
+	struct kmem_cache *s = create(sim, "maple_node", 4);
+	uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+
+	sim_kmem_cache_free(sim, 0, s, a, NULL);
+	copy = sim_clone(sim);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_uint_eq(sim_kmem_cache_alloc(copy, 0, sim_find_cache(copy, "maple_node"), GFP_KERNEL, NULL), a);
+	ck_assert_uint_eq(sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL), a);
+	sim_destroy(copy);
+	sim_destroy(sim);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sheaf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_alloc_order);
+	tcase_add_test(tc, test_atomic_no_refill);
+	tcase_add_test(tc, test_free_other_cpu);
+	tcase_add_test(tc, test_barn_limits);
+	tcase_add_test(tc, test_destroy_flushes);
+	tcase_add_test(tc, test_kfree_rcu_sheaf);
+	tcase_add_test(tc, test_clone);
+	suite_add_tcase(s, tc);
+	return fixture_run(s);
+}
