@@ -1655,6 +1655,11 @@ void replay_prefetch(const struct replay *rp, uint32_t hash)
 	name_table_prefetch(&rp->names, hash);
 }
 
+void replay_prefetch_ptr(const struct replay *rp, uint64_t ptr)
+{
+	name_table_prefetch(&rp->ptrs, name_table_hash(&ptr, sizeof(ptr)));
+}
+
 /* ------------------------------------------------------------------ setup */
 
 int replay_init(struct replay *rp, const struct sim_config *base, const struct replay_opts *opts)
