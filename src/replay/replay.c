@@ -8,6 +8,7 @@
 #include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/sheaf.h"
 #include "sim/sysfs.h"
 #include "sim/util.h"
 
@@ -1181,19 +1182,22 @@ static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uns
 	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
 						 SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU };
 	slab_flags_t base = (accounted ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	/* 6.18+: maple_node and vm_area_struct ask for percpu sheaves */
+	struct kmem_cache_args args = { .sheaf_capacity = kernel_sheaf_capacity(&rp->sim->env, name) };
 	struct sim_err err;
 	struct kmem_cache *s;
 
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-		for (unsigned align = 8; align <= 4096; align *= 2) {
-			s = sim_kmem_cache_create(rp->sim, name, req, align, base | variants[v], 0, 0, 0, &err);
+		for (args.align = 8; args.align <= 4096; args.align *= 2) {
+			s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base | variants[v], &err);
 			if (!s || !slot || s->size == slot)
 				return s;
 			sim_kmem_cache_destroy(rp->sim, s, NULL);
 		}
 	}
 	/* no layout gives that slot: the plain one */
-	return sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
+	args.align = 0;
+	return sim_kmem_cache_create_args(rp->sim, name, req, &args, base, &err);
 }
 
 /* traced_layout() for the sizes of the allocation @ev, saying so when no layout gives them. */
