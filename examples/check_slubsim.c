@@ -286,6 +286,32 @@ START_TEST(test_trace_messages)
 }
 END_TEST
 
+/* An ftrace trace from a kernel that sized kmalloc(100) otherwise: a note, not an error. */
+START_TEST(test_trace_note)
+{
+	static const char ftrace[] =
+		"  init-1 [000] ..... 6.841203: kmalloc: call_site=f+0x7b/0x150 ptr=ffff8d82452dfe00"
+		" bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
+		"  init-1 [000] ..... 6.841291: kmalloc: call_site=g+0x1ce/0x880 ptr=ffff8d8241b23f20"
+		" bytes_req=100 bytes_alloc=104 gfp_flags=GFP_KERNEL node=-1 accounted=false\n";
+	struct slubsim *m = model("6.1", NULL);
+	struct seen seen = { 0 };
+	char path[4096];
+	int r;
+
+	write_trace(path, sizeof(path), ftrace);
+	slubsim_on_msg(m, collect, &seen);
+	ck_assert_int_eq(run_quietly(m, path, &r), 0);
+	ck_assert_int_eq(r, SLUBSIM_OK);
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_NOTE);
+	ck_assert_uint_eq(seen.msg[0].line, 2);
+	ck_assert_ptr_nonnull(strstr(seen.msg[0].text, "bytes_alloc=104 in the trace"));
+	unlink(path);
+	slubsim_free(m);
+}
+END_TEST
+
 /* Without a function: still nothing printed, and slubsim_error() quotes the first error. */
 START_TEST(test_trace_messages_default)
 {
@@ -319,6 +345,7 @@ int main(void)
 	tcase_add_test(tc, test_run_trace);
 	tcase_add_test(tc, test_trace_messages);
 	tcase_add_test(tc, test_trace_messages_default);
+	tcase_add_test(tc, test_trace_note);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
