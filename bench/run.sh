@@ -55,9 +55,14 @@ echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2
 run_one native "$EVENTS"
 if [ -n "${STEPBACK:-}" ]; then
 	echo "TUI stepping back (checkpoints plus replay) on the same native trace:"
-	"$STEPBACK" "$dir/native.trace" 200
+	# it says OVER, and fails, when a target is missed: the figures are still wanted
+	"$STEPBACK" "$dir/native.trace" 200 || true
 fi
 run_one ftrace "$EVENTS"
+if [ -n "${STEPBACK:-}" ]; then
+	echo "TUI stepping back (checkpoints plus replay) on the same ftrace trace:"
+	"$STEPBACK" "$dir/ftrace.trace" 200 || true
+fi
 echo "memory follows live objects, not trace length (same live set, a tenth of the events):"
 run_one native $((EVENTS / 10))
 echo "and not the names a trace has used (a new name for every allocation):"

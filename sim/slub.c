@@ -1030,6 +1030,67 @@ void free_partial(struct sim *sim, struct kmem_cache *s)
 	}
 }
 
+/* mm/slub.c SHRINK_PROMOTE_MAX */
+#define SHRINK_PROMOTE_MAX 32u
+
+/* A partial slab that __kmem_cache_do_shrink() promotes into list @b (free objects - 1) */
+static int shrink_bucket(const struct slab *slab, unsigned b)
+{
+	unsigned free = slab->objects - slab->inuse;
+
+	return slab->state == SLAB_NODE_PARTIAL && free == b + 1 && free < slab->objects;
+}
+
+/*
+ * mm/slub.c __kmem_cache_do_shrink() on the node partial list: the empty
+ * slabs go back to the page allocator, the slabs with at most
+ * SHRINK_PROMOTE_MAX free objects move to the head, fullest first, each
+ * group in reverse list order (list_move() into it, list_splice() of it);
+ * the others stay behind them in their order. -1 when the host is short.
+ */
+static int shrink_partial(struct sim *sim, struct kmem_cache *s)
+{
+	struct slub_node *n = node_of(s);
+	uint32_t k = 0, *list = malloc((n->nr_partial + 1) * sizeof(*list));
+
+	if (!list)
+		return -1;
+	for (uint32_t i = n->partial_head; i != SLAB_NONE && k < n->nr_partial; i = sim->slabs[i].next)
+		list[k++] = i;
+	for (uint32_t j = 0; j < k; j++)
+		if (!sim->slabs[list[j]].inuse)
+			remove_partial(sim, s, &sim->slabs[list[j]]);
+	for (unsigned b = SHRINK_PROMOTE_MAX; b-- > 0;) {
+		for (uint32_t j = 0; j < k; j++) {
+			struct slab *slab = &sim->slabs[list[j]];
+
+			if (!shrink_bucket(slab, b))
+				continue;
+			list_unlink(sim, &n->partial_head, &n->partial_tail, slab);
+			list_link(sim, &n->partial_head, &n->partial_tail, slab, 0);
+		}
+	}
+	/* the discard list was built by list_move() too: the last empty slab goes first */
+	while (k--)
+		if (sim->slabs[list[k]].state == SLAB_FULL && !sim->slabs[list[k]].inuse)
+			discard_slab(sim, s, &sim->slabs[list[k]]);
+	free(list);
+	return 0;
+}
+
+int sim_kmem_cache_shrink(struct sim *sim, struct kmem_cache *s, struct sim_op *op)
+{
+	op_begin(sim, op, 0);
+	sim->op->cache = s;
+	/* __kmem_cache_shrink(): flush_all(), then per node the barn (6.18+) and the partial list */
+	sim_flush_cache(sim, s);
+	if (s->sheaves)
+		barn_shrink(sim, s);
+	if (shrink_partial(sim, s))
+		return -SIM_ENOMEM;
+	return node_of(s)->nr_slabs != 0;
+}
+
 /* mm/slub.c __kmem_cache_shutdown(): 0 when no slab is left, else the cache stays */
 int kmem_cache_shutdown(struct sim *sim, struct kmem_cache *s)
 {

@@ -227,6 +227,13 @@ long sim_validate_cache(struct sim *sim, struct kmem_cache *s, struct sim_op *op
 uint64_t sim_slab_errors(const struct sim *sim);
 /* flush_all(): deactivate every cpu slab and cpu partial list of @s (kmem_cache_shrink's first half) */
 void sim_flush_cache(struct sim *sim, struct kmem_cache *s);
+/*
+ * kmem_cache_shrink(), what writing 1 to /sys/kernel/slab/<cache>/shrink does:
+ * flush_all(), 6.18+ the sheaves' barn, then the node partial list's empty
+ * slabs freed and the fullest moved to its head. 1 if slabs remain, 0 if
+ * none, -SIM_ENOMEM.
+ */
+int sim_kmem_cache_shrink(struct sim *sim, struct kmem_cache *s, struct sim_op *op);
 
 /* Host bytes of [addr, addr + len) if they lie inside one live slab or large block, else NULL. */
 unsigned char *sim_mem(struct sim *sim, uint64_t addr, uint64_t len);

@@ -214,6 +214,94 @@ START_TEST(test_kfree_rcu_sheaf)
 }
 END_TEST
 
+/* The node partial list as (free objects) of each slab, head first. */
+static unsigned partial_frees(const struct sim *sim, const struct kmem_cache *s, unsigned *free, unsigned max)
+{
+	unsigned k = 0;
+
+	for (uint32_t i = s->node->partial_head; i != SLAB_NONE && k < max; i = sim_slab(sim, i)->next)
+		free[k++] = sim_slab(sim, i)->objects - sim_slab(sim, i)->inuse;
+	return k;
+}
+
+/*
+ * kmem_cache_shrink() (__kmem_cache_do_shrink()): empty slabs leave the node
+ * partial list for the page allocator; those with at most 32 free objects
+ * move to its head, fewest free first, and each such group in reverse order
+ * (list_move() into it, list_splice() of it); the rest keep their order.
+ */
+START_TEST(test_shrink_partial)
+{
+	enum { SLABS = 6, PER = 64 };
+	/*
+	 * objects to free in each slab: groups, a tie, one past 32, and an empty
+	 * slab, which stays on the list as long as it is shorter than min_partial
+	 */
+	static const unsigned frees[SLABS] = { 3, 1, 40, PER, 3, 0 };
+	struct sim *sim = boot("6.12", "1");
+	struct kmem_cache *s = sim_kmem_cache_create(sim, "shrinky", 64, 64, 0, 0, 0, 0, NULL);
+	uint64_t *p = calloc(SLABS * PER, sizeof(*p));
+	unsigned before[SLABS], after[SLABS], nb, na, want[SLABS], w = 0;
+	uint64_t slabs;
+	struct cache_stats st;
+
+	ck_assert_uint_eq(s->oo.objects, PER);
+	for (unsigned i = 0; i < SLABS * PER; i++)
+		p[i] = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	for (unsigned i = 0; i < SLABS; i++)
+		for (unsigned k = 0; k < frees[i]; k++)
+			sim_kmem_cache_free(sim, 0, s, p[i * PER + k], NULL);
+	sim_flush_cache(sim, s);
+	nb = partial_frees(sim, s, before, SLABS);
+	kmem_cache_stats(sim, s, &st);
+	slabs = st.slabs;
+	ck_assert_int_eq(sim_kmem_cache_shrink(sim, s, NULL), 1);
+	na = partial_frees(sim, s, after, SLABS);
+	/* the rule, from the list before */
+	for (unsigned f = 1; f <= 32; f++)
+		for (unsigned j = nb; j-- > 0;)
+			if (before[j] == f)
+				want[w++] = f;
+	for (unsigned j = 0; j < nb; j++)
+		if (before[j] > 32 && before[j] < PER)
+			want[w++] = before[j];
+	ck_assert_uint_eq(na, w);
+	for (unsigned j = 0; j < na; j++)
+		ck_assert_uint_eq(after[j], want[j]);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.slabs, slabs - (nb - na));
+	ck_assert_uint_lt(na, nb);	/* the empty slab went */
+	free(p);
+	sim_destroy(sim);
+}
+END_TEST
+
+/*
+ * 6.18: kmem_cache_shrink() flushes the sheaves before it looks at the
+ * slabs, so the objects they held are free again for their slabs.
+ */
+START_TEST(test_shrink_sheaves)
+{
+	struct sim *sim = boot("6.18", "2");
+	struct kmem_cache *s = create(sim, "maple_node", 8);
+	uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+	uint64_t b = sim_kmem_cache_alloc(sim, 1, s, GFP_KERNEL, NULL);
+	struct cache_stats st;
+
+	sim_kmem_cache_free(sim, 1, s, a, NULL);
+	ck_assert_uint_eq(sheaves_objects(s), 7 + 8);
+	ck_assert_int_eq(sim_kmem_cache_shrink(sim, s, NULL), 1);
+	ck_assert_uint_eq(sheaves_objects(s), 0);
+	ck_assert_uint_eq(s->sheaves->barn.nr_full + s->sheaves->barn.nr_empty, 0);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.objects, 1);	/* b alone */
+	ck_assert_uint_eq(st.slabs, 1);
+	sim_kmem_cache_free(sim, 0, s, b, NULL);
+	ck_assert_int_eq(sim_kmem_cache_shrink(sim, s, NULL), 0);
+	sim_destroy(sim);
+}
+END_TEST
+
 /* A checkpoint copies the sheaves: the copy goes on as the original does. */
 START_TEST(test_clone)
 {
@@ -243,6 +331,8 @@ int main(void)
 	tcase_add_test(tc, test_destroy_flushes);
 	tcase_add_test(tc, test_kfree_rcu_sheaf);
 	tcase_add_test(tc, test_clone);
+	tcase_add_test(tc, test_shrink_partial);
+	tcase_add_test(tc, test_shrink_sheaves);
 	suite_add_tcase(s, tc);
 	return fixture_run(s);
 }

@@ -232,6 +232,9 @@ START_TEST(test_native_kunit_ops)
 
 	ck_assert_int_eq(e->kind, TEV_VALIDATE);
 	ck_assert_str_eq(e->cache.s, "s");
+	e = native("kmem_cache_shrink s");
+	ck_assert_int_eq(e->kind, TEV_CACHE_SHRINK);
+	ck_assert_str_eq(e->cache.s, "s");
 	e = native("p = kmalloc_trace s 18");
 	ck_assert_int_eq(e->kind, TEV_KMALLOC_TRACE);
 	ck_assert_str_eq(e->cache.s, "s");

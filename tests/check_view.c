@@ -212,14 +212,25 @@ START_TEST(mistakes)
 }
 END_TEST
 
+/* A new temporary trace file named like @tmpl (a mkstemp() template) into @name, open for writing. */
+static FILE *temp_trace(char name[64], const char *tmpl)
+{
+	int fd;
+
+	snprintf(name, 64, "%s", tmpl);
+	fd = mkstemp(name);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
 /* A generated trace long enough for several coarse and fine checkpoints. */
 static const char *long_trace(unsigned n)
 {
-	static char name[] = "/tmp/check_view_XXXXXX";
-	int fd = mkstemp(name);
-	FILE *f = fdopen(fd, "w");
+	static char name[64];
+	FILE *f = temp_trace(name, "/tmp/check_view_XXXXXX");
 
-	ck_assert_ptr_nonnull(f);
 	fprintf(f, "config cpus=2\n");
 	for (unsigned i = 0; i < n; i++) {
 		if (i % 3 == 2)
@@ -258,6 +269,181 @@ START_TEST(back_equals_forward)
 	go(13337);
 	ck_assert_uint_eq(player_last(&pl)->op.addr, fwd[13337]);
 	unlink(file);
+}
+END_TEST
+
+/* Everything the step record of the current event says, as one number. */
+static uint64_t step_digest(const struct player *p)
+{
+	const struct player_step *s = player_last(p);
+	char buf[2048];
+	uint64_t h = 14695981039346656037ull;
+	int n;
+
+	if (!s)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%d|%u|%u|%s|%s|%s|%d|%llx|%s|%llu|%llu|%d|%llx|%d|%d|%llu|%d|%s|%u|%u|%u|%u|%s",
+		     s->kind, s->line, s->cpu, s->text, s->op_name, s->name, s->has_tptr, (unsigned long long)s->tptr,
+		     s->call_site, (unsigned long long)s->size, (unsigned long long)s->align, s->has_op,
+		     (unsigned long long)s->op.addr, (int)s->op.path, s->cache_index, (unsigned long long)s->ksize,
+		     s->failed_expect, s->message, s->nr_notes, s->more_notes, s->expect_pass, s->expect_fail,
+		     s->nr_notes ? s->notes[0].text : "");
+	for (int i = 0; i < n && i < (int)sizeof(buf); i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+	return h;
+}
+
+static void open_tuned(struct player *p, const char *file, const struct player_tuning *tune)
+{
+	struct sim_config cfg;
+	char err[600];
+
+	config_init(&cfg);
+	ck_assert_msg(player_open_tuned(p, file, &cfg, 0, tune, err, sizeof(err)) == 0, "%s: %s", file, err);
+	config_release(&cfg);
+}
+
+static void same_mistakes(const struct player *a, const struct player *b)
+{
+	ck_assert_uint_eq(a->nr_mistakes, b->nr_mistakes);
+	ck_assert_uint_eq(a->replay_errors, b->replay_errors);
+	ck_assert_uint_eq(a->expect_failures, b->expect_failures);
+	for (uint32_t i = 0; i < a->nr_mistakes; i++) {
+		ck_assert_uint_eq(a->mistakes[i].line, b->mistakes[i].line);
+		ck_assert_uint_eq(a->mistakes[i].event, b->mistakes[i].event);
+		ck_assert_str_eq(a->mistakes[i].text, b->mistakes[i].text);
+	}
+}
+
+/*
+ * The second core's work changes nothing: a trace counted in two parts at
+ * once and replayed with the parsing thread on every move gives the same
+ * count, mistakes, learnt names and event records as one part and no thread.
+ */
+static void same_threaded(const char *file)
+{
+	static const struct player_tuning serial = { .pipe_min = UINT64_MAX, .split_min = SIZE_MAX };
+	static const struct player_tuning threaded = { .pipe_min = 1, .split_min = 0 };
+	static uint64_t fwd[20001];
+	struct player one, two;
+
+	open_tuned(&one, file, &serial);
+	open_tuned(&two, file, &threaded);
+	ck_assert_uint_gt(one.total, 1000);
+	ck_assert_uint_le(one.total, 20000);
+	ck_assert_uint_eq(one.total, two.total);
+	ck_assert_uint_eq(one.parse_errors, two.parse_errors);
+	same_mistakes(&one, &two);
+	ck_assert_uint_eq(one.learn.nr_names, two.learn.nr_names);
+	ck_assert_uint_eq(one.learn.nr_objs, two.learn.nr_objs);
+	for (uint32_t i = 0; i < one.learn.nr_names; i++)
+		ck_assert_str_eq(one.learn.name[i], two.learn.name[i]);
+	for (uint64_t k = 1; k <= one.total; k++) {
+		ck_assert_int_eq(player_goto(&one, k), 0);
+		fwd[k] = step_digest(&one);
+	}
+	/* to the end on the parsing thread, back through the checkpoints, and jumps forward */
+	ck_assert_int_eq(player_goto(&two, two.total), 0);
+	ck_assert_uint_eq(step_digest(&two), fwd[two.total]);
+	for (uint64_t k = two.total; k > 1; k -= k > 37 ? 37 : k - 1) {
+		ck_assert_int_eq(player_goto(&two, k), 0);
+		ck_assert_msg(step_digest(&two) == fwd[k], "%s: event %llu differs", file, (unsigned long long)k);
+		ck_assert_int_eq(player_goto(&two, k - 1), 0);
+		ck_assert_msg(step_digest(&two) == fwd[k - 1], "%s: event %llu differs", file, (unsigned long long)k - 1);
+	}
+	for (uint64_t k = 0; k < two.total; k += two.total / 5) {
+		ck_assert_int_eq(player_goto(&two, 0), 0);
+		ck_assert_int_eq(player_goto(&two, k + 1), 0);
+		ck_assert_uint_eq(step_digest(&two), fwd[k + 1]);
+	}
+	/* both have met the replay's own mistakes by now */
+	same_mistakes(&one, &two);
+	player_close(&one);
+	player_close(&two);
+}
+
+/*
+ * A native trace with what a reader carries from line to line: cpu lines,
+ * caches created, mistakes in both halves; after @comments comment lines
+ * (a first half without events is counted again after it).
+ */
+static const char *mixed_trace(unsigned n, unsigned comments)
+{
+	static char name[64];
+	FILE *f = temp_trace(name, "/tmp/check_view_mixed_XXXXXX");
+
+	for (unsigned i = 0; i < comments; i++)
+		fprintf(f, "# a comment first, %u\n", i);
+	fprintf(f, "config cpus=4\n");
+	for (unsigned i = 0; i < n; i++) {
+		if (i % 500 == 7)
+			fprintf(f, "cpu %u\n", i / 500 % 4);
+		if (i % 1000 == 11)
+			fprintf(f, "b%u = kmallocc 8\n", i);	/* rejected */
+		if (i % 1000 == 500)
+			fprintf(f, "m%u = kmem_cache_create cache%u %u\n", i, i, 40 + i % 100);
+		if (i % 1000 == 600)
+			fprintf(f, "kfree nobody%u\n", i);	/* an error of the replay */
+		if (i % 3 == 2) {
+			fprintf(f, "kfree o%u\n", i - 1);
+		} else {
+			fprintf(f, "o%u = kmalloc %u\n", i, 8 + (i * 37) % 600);
+			if (i % 400 == 0)
+				fprintf(f, "expect o%u ksize=%u\n", i, 8 + (i * 37) % 600);
+		}
+	}
+	fclose(f);
+	return name;
+}
+
+/*
+ * An ftrace trace whose kmem_cache_alloc events of the first half are named
+ * only by their frees in the second half, one site under two names.
+ */
+static const char *ftrace_halves(unsigned n)
+{
+	static char name[64];
+	static const char *const caches[] = { "dentry", "filp", "task_struct", "cred_jar" };
+	FILE *f = temp_trace(name, "/tmp/check_view_ftrace_XXXXXX");
+
+	ck_assert_uint_eq(n % 8, 0);
+	fprintf(f, "# tracer: nop\n#\n");
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = i - n / 2, site = j / 4 % 3;
+
+		fprintf(f, "            bash-1234    [00%u] .....     %u.%06u: ", i % 2, i / 1000000, i % 1000000);
+		if (i % 4 == 0)
+			fprintf(f, "kmalloc: call_site=alloc_thing+0x1f/0x60 ptr=ffff888100%06x bytes_req=%u bytes_alloc=%u "
+				"gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i, 8 << i % 5, 8 << i % 5);
+		else if (i % 4 == 1 || i % 4 == 3)
+			fprintf(f, "kfree: call_site=free_thing+0x1f/0x60 ptr=ffff888100%06x\n", i - 1 - i % 4 / 2 * 2);
+		else if (i < n / 2)
+			fprintf(f, "kmem_cache_alloc: call_site=make_%u+0x2/0x40 ptr=ffff888200%06x bytes_req=192 "
+				"bytes_alloc=192 gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i / 4 % 3, i);
+		else
+			fprintf(f, "kmem_cache_free: call_site=drop+0x2/0x40 ptr=ffff888200%06x name=%s\n", j,
+				caches[site == 2 ? 2 + j / 12 % 2 : site]);
+	}
+	fclose(f);
+	return name;
+}
+
+START_TEST(threads_change_nothing)
+{
+	char real[4096];
+	const char *dir = getenv("srcdir");
+	const char *file = mixed_trace(6000, 1);
+
+	same_threaded(file);
+	unlink(file);
+	file = mixed_trace(3000, 20000);
+	same_threaded(file);
+	unlink(file);
+	file = ftrace_halves(4000);
+	same_threaded(file);
+	unlink(file);
+	snprintf(real, sizeof(real), "%s/traces/real/debian61-default.trace", dir ? dir : ".");
+	same_threaded(real);
 }
 END_TEST
 
@@ -662,6 +848,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, breakpoints);
 	tcase_add_test(tc, mistakes);
 	tcase_add_test(tc, numbering_as_run);
+	tcase_add_test(tc, threads_change_nothing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("panes");
 	tcase_add_checked_fixture(tc, NULL, teardown);

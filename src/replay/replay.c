@@ -793,6 +793,18 @@ static int do_validate(struct replay *rp, const struct trace_event *ev, struct s
 	return OP_MODEL;
 }
 
+/* kmem_cache_shrink(): what writing 1 to /sys/kernel/slab/CACHE/shrink does */
+static int do_cache_shrink(struct replay *rp, const struct trace_event *ev, struct sim_op *op)
+{
+	struct kmem_cache *s = cache_operand(rp, ev);
+
+	if (!s)
+		return OP_ERROR;
+	if (sim_kmem_cache_shrink(rp->sim, s, op) < 0)
+		return trace_error(rp, ev, ev->col, "kmem_cache_shrink: out of memory");
+	return OP_MODEL;
+}
+
 /* ------------------------------------------------------------------ expectations */
 
 static void cache_name_of(struct replay *rp, uint64_t addr, char *buf, size_t len)
@@ -1539,6 +1551,7 @@ static int run_op(struct replay *rp, const struct trace_event *ev, unsigned cpu,
 		sim_rcu_barrier(rp->sim, op);
 		return OP_MODEL;
 	case TEV_VALIDATE: return do_validate(rp, ev, op);
+	case TEV_CACHE_SHRINK: return do_cache_shrink(rp, ev, op);
 	case TEV_EXPECT_ERRORS: return count_expect(rp, do_expect_errors(rp, ev));
 	case TEV_EXPECT_BYTES: return count_expect(rp, do_expect_bytes(rp, ev));
 	case TEV_KSIZE: {
@@ -1636,6 +1649,11 @@ int replay_event(struct replay *rp, const struct trace_reader *rd, const struct 
 void replay_prefetch(const struct replay *rp, uint32_t hash)
 {
 	name_table_prefetch(&rp->names, hash);
+}
+
+void replay_prefetch_ptr(const struct replay *rp, uint64_t ptr)
+{
+	name_table_prefetch(&rp->ptrs, name_table_hash(&ptr, sizeof(ptr)));
 }
 
 /* ------------------------------------------------------------------ setup */

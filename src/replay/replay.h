@@ -183,6 +183,8 @@ void replay_release(struct replay *rp);
 int replay_event(struct replay *rp, const struct trace_reader *rd, const struct trace_event *ev);
 /* A hint: a lookup of @hash comes soon; bring its name's record into the cache. */
 void replay_prefetch(const struct replay *rp, uint32_t hash);
+/* The same for the record of an ftrace pointer. */
+void replay_prefetch_ptr(const struct replay *rp, uint64_t ptr);
 /* Boot the simulated kernel if no event did (a trace of config lines only). 0 or -1. */
 int replay_boot(struct replay *rp);
 /* The object a name is bound to (live or not) and, if @kind, its kind; NULL if never bound. */

@@ -44,6 +44,7 @@ static const char *const kind_names[NR_TEV] = {
 	[TEV_RESTORE] = "restore",
 	[TEV_EXPECT_ERRORS] = "expect errors",
 	[TEV_EXPECT_BYTES] = "expect bytes",
+	[TEV_CACHE_SHRINK] = "kmem_cache_shrink",
 	[TEV_FT_KMALLOC] = "ftrace kmalloc",
 	[TEV_FT_KMALLOC_NODE] = "ftrace kmalloc_node",
 	[TEV_FT_KFREE] = "ftrace kfree",

@@ -89,6 +89,7 @@ enum trace_kind {
 	TEV_RESTORE,		/* restore */
 	TEV_EXPECT_ERRORS,	/* expect errors=N: errors */
 	TEV_EXPECT_BYTES,	/* expect obj bytes offset len byte */
+	TEV_CACHE_SHRINK,	/* kmem_cache_shrink cache */
 	/* ftrace kmem events (include/trace/events/kmem.h): fields in ft */
 	TEV_FT_KMALLOC,
 	TEV_FT_KMALLOC_NODE,		/* <= 5.19 */

@@ -424,6 +424,7 @@ static const struct tn_op tn_ops[] = {
 	{ "kmem_cache_zalloc", TEV_CACHE_ALLOC, "c", TN_RESULT | TN_GFP | TN_ZERO },
 	{ "kmem_cache_free", TEV_CACHE_FREE, "cO", 0 },
 	{ "kmem_cache_destroy", TEV_CACHE_DESTROY, "c", 0 },
+	{ "kmem_cache_shrink", TEV_CACHE_SHRINK, "c", TN_NOCPU },
 	{ "kmem_buckets_create", TEV_BUCKETS_CREATE, "n", TN_RESULT | TN_CACHE_OPTS },
 	{ "kmem_buckets_alloc", TEV_BUCKETS_ALLOC, "cs", TN_RESULT | TN_GFP },
 	{ "memdup_user", TEV_MEMDUP_USER, "s", TN_RESULT },

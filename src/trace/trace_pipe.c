@@ -34,6 +34,7 @@ struct tp_batch {
 	size_t used;		/* bytes of arena */
 	size_t ev_used;		/* bytes of evbuf */
 	struct trace_pipe_item item[TRACE_PIPE_BATCH];
+	struct trace_pipe_where where[TRACE_PIPE_BATCH];	/* only with tp_ring.where */
 	_Alignas(struct trace_error) char arena[TP_ARENA];
 	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
 };
@@ -42,6 +43,7 @@ struct tp_ring {
 	struct trace_pipe pipe;		/* the consumer's view, read inline: on the consumer's line */
 	struct trace_reader *rd;
 	trace_hash_fn hash;		/* the consumer's, for names */
+	bool where;			/* trace_pipe_open_where(): keep where each line was */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, drained;
@@ -227,6 +229,8 @@ static void *parse_ahead(void *arg)
 	trace_hash_fn hash = tp->hash;
 	struct tp_batch *b = &tp->batch[0];
 	unsigned tail = 0;
+	bool where = tp->where;
+	struct trace_pos pos = { 0 };
 	int r;
 
 	b->n = 0;
@@ -235,6 +239,7 @@ static void *parse_ahead(void *arg)
 		struct trace_event *ev = next_slot(b);
 		struct trace_pipe_item *it;
 		size_t need;
+		bool told = where && !trace_tell(rd, &pos);
 
 		r = trace_next(rd, ev);
 		need = r == TRACE_EVENT ? event_need(rd, ev) : r == TRACE_EOF ? 0 : TP_ERR_NEED;
@@ -247,6 +252,11 @@ static void *parse_ahead(void *arg)
 			ev = next_slot(b);
 			if (r == TRACE_EVENT)
 				memcpy(ev, parsed, event_size(parsed));
+		}
+		if (where) {
+			b->where[b->n].valid = told;
+			b->where[b->n].pos = pos;
+			b->where[b->n].line_start = trace_line_start(rd);
 		}
 		it = &b->item[b->n++];
 		it->status = r;
@@ -289,7 +299,7 @@ static void *parse_ahead(void *arg)
 	return NULL;
 }
 
-int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
+static int pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash, bool where)
 {
 	struct tp_ring *tp;
 
@@ -299,6 +309,7 @@ int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash
 	memset(tp, 0, sizeof(*tp));
 	tp->rd = rd;
 	tp->hash = hash;
+	tp->where = where;
 	tp->spin = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? TRACE_PIPE_SPIN : 0;
 	if (pthread_mutex_init(&tp->lock, NULL))
 		goto fail_mutex;
@@ -319,6 +330,16 @@ fail_filled:
 fail_mutex:
 	free(tp);
 	return -1;
+}
+
+int trace_pipe_open(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
+{
+	return pipe_open(out, rd, hash, false);
+}
+
+int trace_pipe_open_where(struct trace_pipe **out, struct trace_reader *rd, trace_hash_fn hash)
+{
+	return pipe_open(out, rd, hash, true);
 }
 
 void trace_pipe_refill(struct trace_pipe *pipe)
@@ -348,6 +369,7 @@ void trace_pipe_refill(struct trace_pipe *pipe)
 		tp->have = true;
 	} while (!b->n);
 	tp->pipe.item = b->item;
+	tp->pipe.where = b->where;
 	tp->pipe.n = b->n;
 	tp->pipe.pos = 0;
 }

@@ -31,6 +31,17 @@
 struct trace_pipe {
 	const struct trace_pipe_item *item;
 	unsigned n, pos;	/* items in the batch, the next to return */
+	const struct trace_pipe_where *where;	/* trace_pipe_open_where(): by item */
+};
+
+/*
+ * Where an item's line was read in a memory reader, for a consumer that
+ * resumes a reader there later (the TUI's checkpoints).
+ */
+struct trace_pipe_where {
+	struct trace_pos pos;	/* trace_tell() before the line */
+	size_t line_start;	/* trace_line_start() of the line */
+	bool valid;		/* trace_tell() could tell: not within a config line's pairs */
 };
 
 /*
@@ -46,6 +57,8 @@ typedef uint32_t (*trace_hash_fn)(const void *key, size_t len);
  * 0, or -1 (out of memory, no thread): use trace_next() then.
  */
 int trace_pipe_open(struct trace_pipe **tp, struct trace_reader *rd, trace_hash_fn hash);
+/* trace_pipe_open() on a memory reader that also keeps where each line was: trace_pipe_where(). */
+int trace_pipe_open_where(struct trace_pipe **tp, struct trace_reader *rd, trace_hash_fn hash);
 /* What the parsing thread hands over per line: an event, an error or the end. */
 struct trace_pipe_item {
 	int status;		/* enum trace_status */
@@ -101,6 +114,12 @@ static inline bool trace_pipe_hint(const struct trace_pipe *tp, unsigned k, uint
 		return false;
 	*hash = tp->item[i].hint;
 	return true;
+}
+
+/* Opened with trace_pipe_open_where(): where the item trace_pipe_next() returned last was read. */
+static inline const struct trace_pipe_where *trace_pipe_where(const struct trace_pipe *tp)
+{
+	return &tp->where[tp->pos ? tp->pos - 1 : 0];
 }
 
 /* Stop the thread (it finishes the line it is on) and free everything. */

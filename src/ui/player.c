@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -160,7 +161,7 @@ static void replay_mistake(struct player *pl, enum player_note_kind kind, uint32
 /* The trace line being parsed, as written, without its indentation. */
 static void line_text(const struct player *pl, char *buf, size_t len)
 {
-	size_t off = trace_line_start(&pl->rd), n = 0;
+	size_t off = pl->cur_start, n = 0;
 	const char *p = pl->data + off;
 
 	while (off < pl->len && (*p == ' ' || *p == '\t'))
@@ -414,16 +415,23 @@ static void thin_coarse(struct player *pl)
 }
 
 /*
- * The trace's bytes before @upto need not stay resident: the page cache
+ * The trace's bytes in [@from, @to) need not stay resident: the page cache
  * keeps them for a reader that comes back (a restore), and a trace of
  * gigabytes would otherwise count in the TUI's memory as it is read.
  */
+static void drop_range(const struct player *pl, size_t from, size_t to)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	from = (from + page - 1) & ~(page - 1);
+	to &= ~(page - 1);
+	if (pl->mapped && to > from)
+		madvise((void *)(uintptr_t)(pl->data + from), to - from, MADV_DONTNEED);
+}
+
 static void drop_read(const struct player *pl, size_t upto)
 {
-	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-
-	if (pl->mapped && end)
-		madvise((void *)(uintptr_t)pl->data, end, MADV_DONTNEED);
+	drop_range(pl, 0, upto);
 }
 
 /* Whether the replay lays a checkpoint at position @n as it passes. */
@@ -459,6 +467,14 @@ static bool checkpoint_near(struct player *pl, uint64_t n)
 	return checkpoint_due(pl, n);
 }
 
+/* What the coarse checkpoints will take at the end of the trace, if each still to come is as large as the last. */
+static uint64_t coarse_bytes_at_end(const struct player *pl)
+{
+	uint64_t m = pl->total / pl->k + 1;
+
+	return pl->coarse_bytes + (m > pl->nr_coarse ? (m - pl->nr_coarse) * pl->clone_bytes : 0);
+}
+
 static void keep_checkpoints(struct player *pl)
 {
 	uint64_t n = pl->live.n, seg = n / pl->k;
@@ -468,6 +484,17 @@ static void keep_checkpoints(struct player *pl)
 	if (!pl->recording || !checkpoint_due(pl, n))
 		return;
 	if (!(n % pl->k)) {
+		/*
+		 * Thin now rather than after cloning those that would be let go,
+		 * when the ones to come, as large as the last, clearly will not
+		 * fit (clones differ in size: the budget below decides the rest).
+		 */
+		while (pl->nr_coarse > 2 && coarse_bytes_at_end(pl) > PLAYER_BUDGET / 4 * 5) {
+			thin_coarse(pl);
+			if (n % pl->k)
+				return;
+		}
+		seg = n / pl->k;
 		c = &pl->coarse[seg];
 		if (checkpoint(pl, c))
 			return;
@@ -482,18 +509,32 @@ static void keep_checkpoints(struct player *pl)
 }
 
 /*
- * The next line the reader accepts into pl->ev, live.pos left before it:
+ * The next line the reader accepts into pl->cur, live.pos left before it:
  * TRACE_EVENT, TRACE_EOF or TRACE_IOERR. Rejected lines were listed when
  * the trace was opened.
  */
 static int next_line(struct player *pl)
 {
+	const struct trace_pipe_where *w;
+	const struct trace_error *err;
 	int r;
 
+	if (pl->tp) {
+		do
+			r = trace_pipe_next(pl->tp, &pl->cur, &err);
+		while (r == TRACE_ERROR);
+		w = trace_pipe_where(pl->tp);
+		if (w->valid)
+			pl->live.pos = w->pos;
+		pl->cur_start = w->line_start;
+		return r;
+	}
 	do {
 		trace_tell(&pl->rd, &pl->live.pos);
 		r = trace_next(&pl->rd, &pl->ev);
 	} while (r == TRACE_ERROR);
+	pl->cur = &pl->ev;
+	pl->cur_start = trace_line_start(&pl->rd);
 	return r;
 }
 
@@ -503,11 +544,11 @@ static int settle(struct player *pl)
 	int r;
 
 	while ((r = next_line(pl)) == TRACE_EVENT) {
-		if (trace_kind_is_event(pl->ev.kind)) {
+		if (trace_kind_is_event(pl->cur->kind)) {
 			pl->pending = true;
 			return 0;
 		}
-		note_line(pl, &pl->ev, replay_event(&pl->live.rp, &pl->rd, &pl->ev));
+		note_line(pl, pl->cur, replay_event(&pl->live.rp, &pl->rd, pl->cur));
 	}
 	return r == TRACE_IOERR ? -1 : 0;
 }
@@ -555,6 +596,31 @@ static void fetch_ahead(struct player *pl)
 		replay_prefetch(&pl->live.rp, name_table_hash(w, n));
 }
 
+/* Fetch the record of a name a few events on, so that its lookup finds it in the cache. */
+static void fetch_names(struct player *pl)
+{
+	uint32_t hash;
+
+	if (pl->tp) {
+		const struct trace_pipe *tp = pl->tp;
+		unsigned i = tp->pos + TRACE_PIPE_LOOKAHEAD - 1;
+
+		/* the parsing thread hashed the names; an ftrace event's pointer is at hand */
+		if (trace_pipe_hint(tp, TRACE_PIPE_LOOKAHEAD, &hash))
+			replay_prefetch(&pl->live.rp, hash);
+		else if (i < tp->n && tp->item[i].ev && tp->item[i].ev->kind >= TEV_FT_KMALLOC)
+			replay_prefetch_ptr(&pl->live.rp, tp->item[i].ev->ft.ptr);
+		return;
+	}
+	if (pl->ahead < pl->live.pos.off) {
+		/* after a restore or a move on the parsing thread: start PLAYER_AHEAD lines ahead again */
+		pl->ahead = pl->live.pos.off;
+		for (unsigned i = 0; i < PLAYER_AHEAD; i++)
+			fetch_ahead(pl);
+	}
+	fetch_ahead(pl);
+}
+
 /* Apply the next event and the lines after it: 1, 0 at the end of the trace, -1 on a read error. */
 static int advance(struct player *pl, bool record)
 {
@@ -562,23 +628,17 @@ static int advance(struct player *pl, bool record)
 
 	if (!pl->pending)
 		return 0;
-	if (pl->ahead < pl->live.pos.off) {
-		/* after a restore: start PLAYER_AHEAD lines ahead again */
-		pl->ahead = pl->live.pos.off;
-		for (unsigned i = 0; i < PLAYER_AHEAD; i++)
-			fetch_ahead(pl);
-	}
-	fetch_ahead(pl);
+	fetch_names(pl);
 	pl->pending = false;
 	pl->recording = record;
 	if (record)
-		step_begin(pl, &pl->ev);
+		step_begin(pl, pl->cur);
 	pl->in_event = true;
-	r = replay_event(&pl->live.rp, &pl->rd, &pl->ev);
+	r = replay_event(&pl->live.rp, &pl->rd, pl->cur);
 	pl->in_event = false;
 	pl->live.n++;
 	if (r < 0)
-		replay_mistake(pl, PN_ERROR, pl->ev.line, pl->live.rp.msg);
+		replay_mistake(pl, PN_ERROR, pl->cur->line, pl->live.rp.msg);
 	if (record)
 		snprintf(pl->live.step.message, sizeof(pl->live.step.message), "%s", pl->live.rp.msg);
 	if (settle(pl))
@@ -644,9 +704,47 @@ static bool fine_empty(const struct player *pl)
 	return true;
 }
 
+/*
+ * A long move parses on a second thread (trace_pipe.h), as `run` does: a
+ * reader of its own resumes at the pending event, which the thread parses
+ * again, and keeps where each line was for the checkpoints laid on the way.
+ * Without a thread the move goes on with pl->rd.
+ */
+static void pipe_start(struct player *pl)
+{
+	if (!pl->pending || trace_open_mem_at(&pl->prd, pl->data, pl->len, pl->name, &pl->live.pos))
+		return;
+	if (trace_pipe_open_where(&pl->tp, &pl->prd, name_table_hash)) {
+		trace_close(&pl->prd);
+		return;
+	}
+	if (next_line(pl) != TRACE_EVENT) {
+		/* the line pl->rd read cannot be read again: a read error, reported as such */
+		pl->pending = false;
+	}
+}
+
+/* The move is over: pl->rd goes on from the pending event, read again. 0, or -1 out of memory. */
+static int pipe_stop(struct player *pl)
+{
+	trace_pipe_close(pl->tp);
+	pl->tp = NULL;
+	trace_close(&pl->prd);
+	pl->cur = &pl->ev;
+	trace_close(&pl->rd);
+	pl->rd_open = false;
+	if (trace_open_mem_at(&pl->rd, pl->data, pl->len, pl->name, &pl->live.pos))
+		return -1;
+	pl->rd_open = true;
+	if (pl->pending && next_line(pl) != TRACE_EVENT)
+		pl->pending = false;
+	return 0;
+}
+
 int player_goto(struct player *pl, uint64_t n)
 {
 	const struct player_state *start;
+	size_t from;
 	int r = 1;
 
 	if (n > pl->total)
@@ -664,9 +762,16 @@ int player_goto(struct player *pl, uint64_t n)
 	start = best_start(pl, fine_empty(pl) ? pl->fine_target : n);
 	if (start && restore(pl, start))
 		return -1;
+	from = pl->live.pos.off;
+	if (pl->live.n < n && n - pl->live.n >= pl->tune.pipe_min)
+		pipe_start(pl);
 	/* the step record only where it is kept: the target and the checkpoints */
 	while (pl->live.n < n && (r = advance(pl, pl->live.n + 1 == n || checkpoint_near(pl, pl->live.n + 1))) > 0)
 		;
+	if (pl->tp && pipe_stop(pl))
+		return -1;
+	/* moves anywhere would leave the trace's bytes they read resident, a segment each */
+	drop_range(pl, from, pl->live.pos.off);
 	if (r == 0)
 		pl->total = pl->live.n;	/* the trace ended early: believe the reader */
 	if (pl->live.n > pl->max_pos)
@@ -891,49 +996,267 @@ static int map_file(struct player *pl, const char *path, char *err, size_t errle
 }
 
 /*
- * Events in the whole trace: one pass of the parser alone, which lists the
- * lines it rejects and learns the caches' names too.
+ * Counting the events: a pass of the parser alone over the whole trace,
+ * which also lists the lines it rejects, the caches the trace creates and
+ * (ftrace) learns the caches' names. A long trace is counted in two parts
+ * at once, on two threads: the second part's reader starts at a line
+ * boundary in the middle with the state the first part's will end in
+ * (checked afterwards: the part is counted again if it differs), and
+ * leaves the learning of names, which goes in trace order, to a pass over
+ * its bytes after the first part's, when it has any event to learn from.
  */
-static int count_events(struct player *pl, char *err, size_t errlen)
+struct count_mistake {
+	uint32_t line;
+	uint64_t event;		/* events before it in its part */
+	char *text;
+};
+
+struct count_part {
+	const struct player *pl;
+	size_t from, to;		/* its bytes, from a line's start to after a newline (or the end) */
+	struct trace_pos at;		/* the reader's state at from */
+	struct trace_pos end;		/* and at to, if told */
+	bool told;
+	struct learn *learn;		/* the first part learns names; NULL: learn_events says whether there are any */
+	bool learn_events;		/* an ftrace kmem_cache_alloc or kmem_cache_free */
+	uint64_t events, errors;
+	struct count_mistake *mistakes;	/* the first PLAYER_MAX_MISTAKES */
+	uint32_t nr_mistakes, mistakes_cap;
+	struct name_table created;
+	int r;				/* 0, or -1 with err */
+	char err[sizeof(((struct trace_error *)0)->text)];
+};
+
+static bool learn_kind(enum trace_kind k)
 {
+	return k == TEV_FT_CACHE_ALLOC || k == TEV_FT_CACHE_ALLOC_NODE || k == TEV_FT_CACHE_FREE;
+}
+
+static void part_mistake(struct count_part *c, uint32_t line, const char *text)
+{
+	c->errors++;
+	if (c->nr_mistakes < PLAYER_MAX_MISTAKES && !ARRAY_GROW(c->mistakes, c->mistakes_cap, c->nr_mistakes + 1) &&
+	    (c->mistakes[c->nr_mistakes].text = strdup(text))) {
+		c->mistakes[c->nr_mistakes].line = line;
+		c->mistakes[c->nr_mistakes++].event = c->events;
+	}
+}
+
+static void *count_part(void *arg)
+{
+	struct count_part *c = arg;
+	const struct player *pl = c->pl;
 	struct trace_reader rd;
 	struct trace_event ev;
 	struct name_entry *e;
-	size_t dropped = 0;
+	size_t dropped = c->from;
 	int r;
 
-	if (trace_open_mem(&rd, pl->data, pl->len, pl->name, TRACE_FMT_AUTO))
-		return -1;
+	c->r = -1;
+	snprintf(c->err, sizeof(c->err), "out of memory");
+	if (trace_open_mem_at(&rd, pl->data, c->to, pl->name, &c->at))
+		return NULL;
 	while ((r = trace_next(&rd, &ev)) != TRACE_EOF && r != TRACE_IOERR) {
 		if (trace_line_start(&rd) >= dropped + PLAYER_DROP_BYTES) {
+			drop_range(pl, dropped, trace_line_start(&rd));
 			dropped = trace_line_start(&rd);
-			drop_read(pl, dropped);
 		}
 		if (r == TRACE_ERROR) {
-			pl->parse_errors++;
-			add_mistake(pl, PN_ERROR, rd.err.line, pl->total, rd.err.text);
+			part_mistake(c, rd.err.line, rd.err.text);
 			continue;
 		}
-		pl->total += trace_kind_is_event(ev.kind);
+		c->events += trace_kind_is_event(ev.kind);
 		if (ev.kind == TEV_CACHE_CREATE && ev.text &&
-		    name_table_bind(&pl->created, ev.text, strlen(ev.text), 0, &e) == NT_ENOMEM) {
+		    name_table_bind(&c->created, ev.text, strlen(ev.text), 0, &e) == NT_ENOMEM) {
 			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
 			r = TRACE_IOERR;
 			break;
 		}
-		if (!pl->learn.native && learn_event(&pl->learn, &ev)) {
+		if (!c->learn)
+			c->learn_events |= learn_kind(ev.kind);
+		else if (!c->learn->native && learn_event(c->learn, &ev)) {
 			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
 			r = TRACE_IOERR;
 			break;
 		}
 	}
-	drop_read(pl, pl->len);
-	if (r != TRACE_IOERR)
-		learn_freeze(&pl->learn);
-	if (r == TRACE_IOERR)
-		snprintf(err, errlen, "%s", rd.err.text);
+	if (r == TRACE_IOERR) {
+		snprintf(c->err, sizeof(c->err), "%s", rd.err.text);
+	} else {
+		c->told = !trace_tell(&rd, &c->end);
+		c->r = 0;
+	}
 	trace_close(&rd);
-	return r == TRACE_IOERR ? -1 : 0;
+	return NULL;
+}
+
+static void part_release(struct count_part *c)
+{
+	for (uint32_t i = 0; i < c->nr_mistakes; i++)
+		free(c->mistakes[i].text);
+	free(c->mistakes);
+	name_table_release(&c->created);
+}
+
+/* The second part: its first line (after a newline past the middle) and the lines before it. */
+static void *count_second(void *arg)
+{
+	struct count_part *c = arg;
+	const char *p = c->pl->data, *end = p + c->from, *nl;
+	uint32_t lines = 0;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		lines++;
+		p = nl + 1;
+	}
+	c->at.line = lines;
+	return count_part(c);
+}
+
+/* Part @c's counts into the player: its events follow @before others. 0, or -1 out of memory. */
+static int part_merge(struct player *pl, const struct count_part *c, uint64_t before)
+{
+	struct name_entry *e;
+	size_t len;
+
+	for (uint32_t i = 0; i < c->nr_mistakes; i++)
+		add_mistake(pl, PN_ERROR, c->mistakes[i].line, before + c->mistakes[i].event, c->mistakes[i].text);
+	/* those beyond PLAYER_MAX_MISTAKES are counted, as add_mistake() does */
+	pl->replay_errors += c->errors - c->nr_mistakes;
+	pl->parse_errors += c->errors;
+	pl->total += c->events;
+	for (uint32_t i = 0; i < name_table_slots(&c->created); i++) {
+		const struct name_entry *ce = name_table_slot(&c->created, i);
+		const void *key = ce ? name_table_key(&c->created, ce, &len) : NULL;
+
+		if (key && name_table_bind(&pl->created, key, len, 0, &e) == NT_ENOMEM)
+			return -1;
+	}
+	return 0;
+}
+
+/* Learn names from the ftrace events in [from, to), the reader resumed at @at: the second part's. */
+static int learn_range(struct player *pl, const struct trace_pos *at, size_t to)
+{
+	struct trace_reader rd;
+	struct trace_pipe *tp = NULL;
+	const struct trace_event *ev;
+	struct trace_event own;
+	const struct trace_error *err;
+	int r, ret = 0;
+
+	if (trace_open_mem_at(&rd, pl->data, to, pl->name, at))
+		return -1;
+	trace_pipe_open(&tp, &rd, NULL);	/* the other core parses */
+	for (;;) {
+		if (tp) {
+			r = trace_pipe_next(tp, &ev, &err);
+		} else {
+			r = trace_next(&rd, &own);
+			ev = &own;
+		}
+		if (r == TRACE_EOF || r == TRACE_IOERR)
+			break;
+		if (r == TRACE_EVENT && learn_kind(ev->kind) && learn_event(&pl->learn, ev)) {
+			ret = -1;
+			break;
+		}
+	}
+	trace_pipe_close(tp);
+	trace_close(&rd);
+	return r == TRACE_IOERR ? -1 : ret;
+}
+
+/* Where the second part begins: after the first newline past the middle, 0 for one part. */
+static size_t second_part(const struct player *pl)
+{
+	/* the second thread counts the first part's lines too, so it takes a little less */
+	size_t mid = pl->len / 2 + pl->len / 16;
+	const char *nl;
+
+	if (pl->len < pl->tune.split_min || pl->len < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	nl = memchr(pl->data + mid, '\n', pl->len - mid);
+	return nl && nl + 1 < pl->data + pl->len ? (size_t)(nl + 1 - pl->data) : 0;
+}
+
+/* The second part's reader assumed what the first part's ended with: the counts hold. */
+static bool parts_agree(const struct count_part *a, const struct count_part *b)
+{
+	/* the native "cpu N" in force does not change what is counted */
+	return a->told && a->end.off == b->at.off && a->end.line == b->at.line &&
+	       a->end.seen_event == b->at.seen_event && a->end.format == b->at.format;
+}
+
+static void part_init(struct count_part *c, const struct player *pl, size_t from, size_t to,
+		      const struct trace_pos *at, struct learn *learn)
+{
+	*c = (struct count_part){ .pl = pl, .from = from, .to = to, .at = *at, .learn = learn };
+	name_table_init(&c->created);
+}
+
+/* Count the trace in two parts at once when it is long: a, and b unless b->to is 0. */
+static void count_parts(struct player *pl, struct count_part *a, struct count_part *b)
+{
+	struct trace_pos at = { .format = TRACE_FMT_AUTO };
+	size_t mid = second_part(pl);
+	pthread_t thread;
+	bool threaded = false;
+
+	part_init(a, pl, 0, mid ? mid : pl->len, &at, &pl->learn);
+	at = (struct trace_pos){ .off = mid, .format = trace_detect(pl->data, pl->len) };
+	/* a native trace has had its first event by the middle; the ftrace reader does not track it */
+	at.seen_event = at.format == TRACE_FMT_NATIVE;
+	part_init(b, pl, mid, mid ? pl->len : 0, &at, NULL);
+	if (mid)
+		threaded = !pthread_create(&thread, NULL, count_second, b);
+	count_part(a);
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (!mid || a->r || (threaded && !b->r && parts_agree(a, b)))
+		return;
+	/* no thread, or it guessed wrong: the second part after the first */
+	part_release(b);
+	if (a->told) {
+		part_init(b, pl, mid, pl->len, &a->end, NULL);
+		count_part(b);
+		return;
+	}
+	/* the first part ended where a reader cannot resume: the whole trace in one */
+	part_release(a);
+	learn_release(&pl->learn);
+	learn_init(&pl->learn);
+	at = (struct trace_pos){ .format = TRACE_FMT_AUTO };
+	part_init(a, pl, 0, pl->len, &at, &pl->learn);
+	part_init(b, pl, 0, 0, &at, NULL);
+	count_part(a);
+}
+
+static int count_events(struct player *pl, char *err, size_t errlen)
+{
+	struct count_part a, b;
+	int ret = -1;
+
+	count_parts(pl, &a, &b);
+	if (a.r || (b.to && b.r)) {
+		snprintf(err, errlen, "%s", a.r ? a.err : b.err);
+		goto out;
+	}
+	if (part_merge(pl, &a, 0) || (b.to && part_merge(pl, &b, a.events))) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (b.learn_events && !pl->learn.native && learn_range(pl, &b.at, b.to)) {
+		snprintf(err, errlen, "%s: could not learn the caches' names (out of memory?)", pl->name);
+		goto out;
+	}
+	learn_freeze(&pl->learn);
+	ret = 0;
+out:
+	drop_read(pl, pl->len);
+	part_release(&a);
+	part_release(&b);
+	return ret;
 }
 
 /* Apply the leading config lines, leave the reader before the first step and boot. */
@@ -981,11 +1304,18 @@ static int boot(struct player *pl, char *err, size_t errlen)
 int player_open(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set, char *err,
 		size_t errlen)
 {
+	return player_open_tuned(pl, path, base, cli_set, NULL, err, errlen);
+}
+
+int player_open_tuned(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set,
+		      const struct player_tuning *tune, char *err, size_t errlen)
+{
 	struct replay_opts opts = { .cli_set = cli_set, .quiet_faults = true, .hook = hook, .hook_ctx = pl,
 				    .keep_call_sites = true };
 	const char *slash = strrchr(path, '/');
 
 	memset(pl, 0, sizeof(*pl));
+	pl->tune = tune ? *tune : (struct player_tuning){ .pipe_min = PLAYER_PIPE_MIN, .split_min = PLAYER_SPLIT_MIN };
 	snprintf(err, errlen, "out of memory");
 	pl->name = strdup(slash ? slash + 1 : path);
 	pl->devnull = fopen("/dev/null", "w");
@@ -1026,6 +1356,10 @@ void player_close(struct player *pl)
 	free(pl->coarse);
 	drop_fine(pl, 0);
 	state_release(&pl->live);
+	if (pl->tp) {
+		trace_pipe_close(pl->tp);
+		trace_close(&pl->prd);
+	}
 	if (pl->rd_open)
 		trace_close(&pl->rd);
 	if (pl->mapped)

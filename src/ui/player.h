@@ -24,6 +24,7 @@
 
 #include "src/replay/replay.h"
 #include "src/trace/trace.h"
+#include "src/trace/trace_pipe.h"
 
 #define PLAYER_COARSE 64
 #define PLAYER_FINE 32
@@ -119,6 +120,17 @@ struct player_break {
 	uint64_t ptr;		/* PB_PTR: arg as a number */
 };
 
+/*
+ * When the player puts the second core to work (player_open_tuned(); the
+ * tests take both paths on small traces). Either way the events are the same.
+ */
+struct player_tuning {
+	uint64_t pipe_min;	/* a move of this many events or more parses on a second thread */
+	size_t split_min;	/* a trace of this many bytes or more is counted in two parts at once */
+};
+#define PLAYER_PIPE_MIN 20000
+#define PLAYER_SPLIT_MIN (8u << 20)
+
 struct player {
 	char *name;			/* the file name in messages */
 	const char *data;		/* the whole trace */
@@ -131,7 +143,11 @@ struct player {
 	uint32_t mistakes_line;		/* the replay has reported the mistakes up to this line */
 	uint64_t max_pos;		/* the furthest event the replay has been to */
 	uint64_t replay_errors, expect_failures;	/* among the mistakes */
-	struct trace_event ev;		/* the line read last */
+	struct trace_event ev;		/* the line read last by rd */
+	const struct trace_event *cur;	/* the line read last: &ev, or the parsing thread's */
+	size_t cur_start;		/* where that line starts in data */
+	struct trace_pipe *tp;		/* a long move: the parsing thread, reading prd; NULL otherwise */
+	struct trace_reader prd;
 	bool pending;			/* ev is the next event, read and not applied */
 	bool in_event, recording;	/* the hook: the event itself, and the step is wanted */
 	size_t ahead;			/* the line whose name is fetched next (native traces) */
@@ -151,6 +167,7 @@ struct player {
 	uint64_t next_check;		/* no checkpoint is due before this position */
 	uint64_t fine_target;		/* the event the fine checkpoints are for */
 	FILE *devnull;			/* the replayer's messages: the step keeps them */
+	struct player_tuning tune;
 };
 
 /*
@@ -159,6 +176,9 @@ struct player {
  */
 int player_open(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set, char *err,
 		size_t errlen);
+/* player_open() with other thresholds for the second thread's work (NULL: the defaults). */
+int player_open_tuned(struct player *pl, const char *path, const struct sim_config *base, unsigned cli_set,
+		      const struct player_tuning *tune, char *err, size_t errlen);
 void player_close(struct player *pl);
 
 /* Go to position @n (clamped to [0, total]). 0, or -1 out of memory or on a read error. */
