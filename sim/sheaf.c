@@ -14,11 +14,30 @@
 #include <string.h>
 
 #include "array.h"
+#include "kver.h"
 #include "sheaf.h"
 #include "slub_internal.h"
 
 /* mm/slab.h OBJCGS_CLEAR_MASK: what alloc_empty_sheaf() drops from the caller's gfp */
 #define OBJCGS_CLEAR_MASK (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT | __GFP_NOFAIL)
+
+/* ------------------------------------------------------------------ which caches */
+
+unsigned kernel_sheaf_capacity(const struct slab_env *env, const char *name)
+{
+	/* 59faa4da7cd4 maple_tree_init(), 3accabda4da1 vma_state_init(): both 6.18 */
+	static const struct {
+		const char *name;
+		unsigned capacity;
+	} caches[] = { { "maple_node", 32 }, { "vm_area_struct", 32 } };
+
+	if (env->kver < KV(6, 18) || !name)
+		return 0;
+	for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
+		if (!strcmp(caches[i].name, name))
+			return caches[i].capacity;
+	return 0;
+}
 
 /* ------------------------------------------------------------------ host state */
 

@@ -53,6 +53,14 @@ struct slub_sheaves {
 /* mm/slub.c PCS_BATCH_MAX: sheaf_flush_main() frees at most this many objects at a time */
 #define PCS_BATCH_MAX 32u
 
+struct slab_env;
+
+/*
+ * The sheaf_capacity the kernel's own cache @name asks for in kmem_cache_args
+ * on the modelled version: 0 for other caches and before 6.18.
+ */
+unsigned kernel_sheaf_capacity(const struct slab_env *env, const char *name);
+
 /* Host state for @s's sheaves (do_kmem_cache_create()); the kernel structures come with sheaves_init_main(). */
 struct slub_sheaves *sheaves_create(unsigned nr_cpus, unsigned capacity);
 void sheaves_release(struct slub_sheaves *sh);

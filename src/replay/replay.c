@@ -8,6 +8,7 @@
 #include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/sheaf.h"
 #include "sim/sysfs.h"
 #include "sim/util.h"
 
@@ -1176,19 +1177,22 @@ static struct kmem_cache *create_traced_cache(struct replay *rp, const struct tr
 						 SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU };
 	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
 	slab_flags_t base = (ev->ft.accounted == 1 ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	/* 6.18+: maple_node and vm_area_struct ask for percpu sheaves */
+	struct kmem_cache_args args = { .sheaf_capacity = kernel_sheaf_capacity(&rp->sim->env, name) };
 	struct sim_err err;
 	struct kmem_cache *s;
 
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-		for (unsigned align = 8; align <= 4096; align *= 2) {
-			s = sim_kmem_cache_create(rp->sim, name, req, align, base | variants[v], 0, 0, 0, &err);
+		for (args.align = 8; args.align <= 4096; args.align *= 2) {
+			s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base | variants[v], &err);
 			if (!s || !slot || s->size == slot)
 				return s;
 			sim_kmem_cache_destroy(rp->sim, s, NULL);
 		}
 	}
 	/* no layout gives that slot: the plain one, and say so */
-	s = sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
+	args.align = 0;
+	s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base, &err);
 	if (s)
 		config_mismatch(rp, ev, size_hint(rp, slot, s->size),
 				"bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
