@@ -111,6 +111,7 @@ END_TEST
 /* What `run --events` numbers: each event's line, by its number (run.h's replay, as the command runs it). */
 struct run_lines {
 	uint32_t line[4096];
+	uint64_t addr[4096];		/* the model address the event reached, 0 if none */
 	uint64_t n;
 };
 
@@ -122,7 +123,16 @@ static void run_hook(void *ctx, const struct replay *rp, const struct replay_ste
 		return;
 	ck_assert_uint_eq(rp->st.events, rl->n + 1);
 	ck_assert_uint_lt(rl->n, 4096);
+	rl->addr[rl->n] = st->op ? st->op->addr : 0;
 	rl->line[rl->n++] = st->ev->line;
+}
+
+/* Event k of the TUI: its line, and the model address it reached, as run's. */
+static void same_event(const struct run_lines *rl, uint64_t k)
+{
+	go(k);
+	ck_assert_uint_eq(player_last(&pl)->line, rl->line[k - 1]);
+	ck_assert_uint_eq(player_last(&pl)->has_op ? player_last(&pl)->op.addr : 0, rl->addr[k - 1]);
 }
 
 /* Event k of the TUI is event k of run --events, on a lesson and a real ftrace trace, for every k. */
@@ -144,27 +154,58 @@ static void same_numbering(const char *file)
 	config_release(&cfg);
 	open_trace(file);
 	ck_assert_uint_eq(pl.total, rl.n);
-	for (uint64_t k = 1; k <= pl.total; k++) {
-		go(k);
-		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
-	}
+	for (uint64_t k = 1; k <= pl.total; k++)
+		same_event(&rl, k);
 	/* and back, through the checkpoints */
-	for (uint64_t k = pl.total; k > 0; k -= k > 7 ? 7 : k) {
-		go(k);
-		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
-	}
+	for (uint64_t k = pl.total; k > 0; k -= k > 7 ? 7 : k)
+		same_event(&rl, k);
 	teardown();
+}
+
+/*
+ * An ftrace trace whose kmallocs come before its first kmem_cache event: the
+ * learnt cache is created at that event in every view, not at the TUI's
+ * boot, or the slabs of the kmallocs after it would get other addresses.
+ */
+static void write_kmalloc_first(char *name)
+{
+	static const char head[] = "            init-1       [000] .....     6.84%04u: ";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	unsigned ts = 0;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# tracer: nop\n");
+	for (unsigned i = 0; i < 3; i++) {
+		fprintf(f, head, ++ts);
+		fprintf(f, "kmalloc: call_site=early+0x1/0x10 ptr=ffff888000100%03x bytes_req=%u bytes_alloc=%u "
+			   "gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i * 0x40, 64 << i, 64 << i);
+	}
+	fprintf(f, head, ++ts);
+	fprintf(f, "kmem_cache_alloc: call_site=copy_process+0x20e/0x1ae0 ptr=ffff8d824183e100 bytes_req=6208 "
+		   "bytes_alloc=6208 gfp_flags=GFP_KERNEL node=-1 accounted=true\n");
+	for (unsigned i = 0; i < 40; i++) {
+		fprintf(f, head, ++ts);
+		fprintf(f, "kmalloc: call_site=late+0x1/0x10 ptr=ffff888000200%03x bytes_req=%u bytes_alloc=%u "
+			   "gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i * 0x40, 1024u << (i % 4), 1024u << (i % 4));
+	}
+	fprintf(f, head, ++ts);
+	fprintf(f, "kmem_cache_free: call_site=delayed_put_task_struct+0x8e/0x100 ptr=ffff8d824183e100 name=task_struct\n");
+	fclose(f);
 }
 
 START_TEST(numbering_as_run)
 {
-	char real[4096];
+	char real[4096], kmalloc_first[] = "/tmp/check_view_kf_XXXXXX";
 	const char *dir = getenv("srcdir");
 
 	same_numbering(lesson("02-alignment-rust.trace"));
 	same_numbering(lesson("04-slub-debug.trace"));
 	snprintf(real, sizeof(real), "%s/traces/real/debian61-default.trace", dir ? dir : ".");
 	same_numbering(real);
+	write_kmalloc_first(kmalloc_first);
+	same_numbering(kmalloc_first);
+	unlink(kmalloc_first);
 }
 END_TEST
 
@@ -783,6 +824,10 @@ START_TEST(cache_names_learnt)
 	const char *t;
 
 	open_ftrace();
+	/* from boot, before the trace's first event, with the traced sizes (learnt caches exist from boot) */
+	go(0);
+	ck_assert_ptr_nonnull(sim_find_cache(pl.live.rp.sim, "task_struct"));
+	ck_assert_uint_eq(sim_find_cache(pl.live.rp.sim, "task_struct")->size, 6208);
 	go(1);
 	t = text_of(caches_pane, 120);
 	ck_has(t, "task_struct");
