@@ -700,6 +700,8 @@ void sim_lookup(const struct sim *sim, uint64_t addr, struct sim_obj_info *info)
 			fp = get_freepointer(sim, s, fp);
 		}
 		info->free = on_cpu_freelist(sim, s, slab, info->object);
+		if (!info->free && s->sheaves)
+			info->sheaf = sheaves_find(s, info->object, &info->sheaf_cpu);
 		return;
 	}
 	b = virt_to_large(sim, addr);

@@ -177,6 +177,16 @@ static const char *const path_words[NR_PATHS] = {
 	[PATH_FREE_SHEAF] = "put on the CPU's percpu sheaf (still allocated for its slab)",
 };
 
+/* 6.18+: where a freed object waits in the sheaves (the first three belong to a CPU) */
+static const char *const sheaf_words[] = {
+	[SHEAF_IN_NONE] = "",
+	[SHEAF_IN_MAIN] = "main sheaf: allocated for its slab; this CPU's next allocation takes it",
+	[SHEAF_IN_SPARE] = "spare sheaf: allocated for its slab until the sheaf is used or flushed",
+	[SHEAF_IN_RCU_FREE] = "rcu_free sheaf: kfree_rcu() gathered it, freed after a grace period",
+	[SHEAF_IN_BARN] = "in a full sheaf of the barn: allocated for its slab; a CPU with empty sheaves takes it",
+	[SHEAF_IN_RCU_PENDING] = "in a kfree_rcu() sheaf waiting for its grace period",
+};
+
 static const char *state_words(const struct slab *slab, char *buf, size_t len)
 {
 	switch (slab->state) {
@@ -864,7 +874,11 @@ static void object_facts(const struct view *v, const struct sim_obj_info *info, 
 	char name[64];
 
 	vl_text(out, VA_TITLE, "object 0x%llx  %s  %s", (unsigned long long)info->object, s->name,
-		info->free ? "free" : "allocated");
+		info->free ? "free" : info->sheaf ? "in a percpu sheaf" : "allocated");
+	if (info->sheaf == SHEAF_IN_MAIN || info->sheaf == SHEAF_IN_SPARE || info->sheaf == SHEAF_IN_RCU_FREE)
+		vl_text(out, VA_NORMAL, "CPU %u's %s", info->sheaf_cpu, sheaf_words[info->sheaf]);
+	else if (info->sheaf)
+		vl_text(out, VA_NORMAL, "%s", sheaf_words[info->sheaf]);
 	vl_text(out, VA_NORMAL, "slab 0x%llx, slot %d of %u, offset in page 0x%llx", (unsigned long long)info->slab_addr,
 		info->slot, info->slab->objects,
 		(unsigned long long)(info->object & ((uint64_t)sim->env.ac.page_size - 1)));
