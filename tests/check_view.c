@@ -659,6 +659,37 @@ START_TEST(object_inspector)
 }
 END_TEST
 
+/* 6.18: an object freed into a percpu sheaf is allocated for its slab; the inspector says where it waits */
+START_TEST(sheaf_inspector)
+{
+	static char name[] = "/tmp/check_view_sheaf_XXXXXX";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	const char *t;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "config kernel=6.18 cpus=2\n"
+		   "m = kmem_cache_create maple_node 256 sheaf_capacity=4\n"	/* 1 */
+		   "a = kmem_cache_alloc m\n"					/* 2 */
+		   "kmem_cache_free m a\n"					/* 3 */
+		   "b = kmem_cache_alloc m\n"					/* 4 */
+		   "kfree_rcu b\n");						/* 5 */
+	fclose(f);
+	open_trace(name);
+	go(3);
+	t = text_of(view_object, 120);
+	ck_has(t, "maple_node  in a percpu sheaf");
+	ck_has(t, "CPU 0's main sheaf: allocated for its slab");
+	/* the refill took 4, a came back: CPU 0's main sheaf is full, its old empty one in the barn */
+	ck_has(text_of(view_slabs, 120), "percpu sheaves of 4: 4 objects; CPU 0 4+0 CPU 1 0+0; barn 0 full, 1 empty");
+	go(5);
+	ck_has(text_of(view_object, 120), "CPU 0's rcu_free sheaf");
+	go(4);
+	ck_has(text_of(view_object, 120), "maple_node  allocated");
+	unlink(name);
+}
+END_TEST
+
 START_TEST(alignment_pane)
 {
 	const char *t;
@@ -906,6 +937,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, slab_map);
 	tcase_add_test(tc, slab_map_debug_layout);
 	tcase_add_test(tc, object_inspector);
+	tcase_add_test(tc, sheaf_inspector);
 	tcase_add_test(tc, alignment_pane);
 	tcase_add_test(tc, fault_pane);
 	tcase_add_test(tc, search_and_help);

@@ -22,6 +22,9 @@ check '6.18: maple_node asks for sheaves of 32' [ "$(attr maple_node sheaf_capac
 # the refill took 32 objects: two 16-object slabs, allocated for their slabs
 check '6.18: the first allocation refilled a sheaf' [ "$(attr maple_node objects)" = 32 ]
 check '6.18: from two slabs' [ "$(attr maple_node slabs)" = 2 ]
+# JSON says how many of them wait in sheaves: 32 refilled, two taken, one freed back
+expect_exit 0 --kernel=6.18 --cpus=2 run --json "$tmp/maple.txt"
+check '6.18: 31 objects in sheaves' grep -q '"name": "maple_node".*"sheaf_objects": 31}' "$out"
 expect_exit 0 --kernel=6.17 --cpus=2 run --sysfs "$tmp/maple.txt"
 check '6.17: no sheaf_capacity attribute' [ -z "$(attr maple_node sheaf_capacity)" ]
 check '6.17: one cpu slab' [ "$(attr maple_node slabs)" = 1 ]
