@@ -162,6 +162,19 @@ uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu)
 	return sh->pool[sh->pcs[cpu].main].addr;
 }
 
+void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare)
+{
+	const struct slub_sheaves *sh = s->sheaves;
+
+	*main = *spare = 0;
+	if (!sh || cpu >= sh->nr_cpus)
+		return;
+	if (sh->pcs[cpu].main != SHEAF_NONE)
+		*main = sh->pool[sh->pcs[cpu].main].size;
+	if (sh->pcs[cpu].spare != SHEAF_NONE)
+		*spare = sh->pool[sh->pcs[cpu].spare].size;
+}
+
 /* Every sheaf in use: on a CPU, in the barn, or waiting for an RCU grace period. */
 static int sheaf_live(const struct slub_sheaves *sh, uint32_t i)
 {

@@ -69,6 +69,8 @@ struct slub_sheaves *sheaves_clone(const struct slub_sheaves *sh);
 void sheaves_init_main(struct sim *sim, struct kmem_cache *s);
 /* The address of @cpu's main sheaf, 0 if none. */
 uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu);
+/* The objects in @cpu's main and spare sheaves. */
+void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare);
 /* Objects of @s held in sheaves: all CPUs' and the barn's, and the kfree_rcu() batches. */
 uint64_t sheaves_objects(const struct kmem_cache *s);
 /* Which sheaf holds an object (allocated from its slab's view) */

@@ -315,6 +315,32 @@ START_TEST(test_shrink_sheaves)
 }
 END_TEST
 
+/*
+ * kmem_cache_destroy() waits for kfree_rcu(): 6.18's kvfree_rcu_barrier()
+ * flushes every cache's rcu_free sheaves, 6.19's kvfree_rcu_barrier_on_cache()
+ * only the dying cache's.
+ */
+START_TEST(test_destroy_rcu_sheaves)
+{
+	static const char *const kernels[] = { "6.18", "6.19" };
+
+	for (unsigned k = 0; k < 2; k++) {
+		struct sim *sim = boot(kernels[k], "2");
+		struct kmem_cache *s = create(sim, "maple_node", 4), *t = create(sim, "other", 4);
+		uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+		uint64_t b = sim_kmem_cache_alloc(sim, 0, t, GFP_KERNEL, NULL);
+		unsigned cpu;
+
+		sim_kfree_rcu(sim, 0, a, NULL);
+		ck_assert_int_eq(sheaves_find(s, a, &cpu), SHEAF_IN_RCU_FREE);
+		ck_assert_int_eq(sim_kmem_cache_destroy(sim, t, NULL), -1);	/* b is still allocated */
+		ck_assert_int_eq(sheaves_find(s, a, &cpu), k ? SHEAF_IN_RCU_FREE : SHEAF_IN_NONE);
+		(void)b;
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 /* A checkpoint copies the sheaves: the copy goes on as the original does. */
 START_TEST(test_clone)
 {
@@ -344,6 +370,7 @@ int main(void)
 	tcase_add_test(tc, test_destroy_flushes);
 	tcase_add_test(tc, test_kfree_rcu_sheaf);
 	tcase_add_test(tc, test_clone);
+	tcase_add_test(tc, test_destroy_rcu_sheaves);
 	tcase_add_test(tc, test_shrink_partial);
 	tcase_add_test(tc, test_shrink_sheaves);
 	suite_add_tcase(s, tc);

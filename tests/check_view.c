@@ -680,6 +680,8 @@ START_TEST(sheaf_inspector)
 	t = text_of(view_object, 120);
 	ck_has(t, "maple_node  in a percpu sheaf");
 	ck_has(t, "CPU 0's main sheaf: allocated for its slab");
+	/* the refill took 4, a came back: CPU 0's main sheaf is full, its old empty one in the barn */
+	ck_has(text_of(view_slabs, 120), "percpu sheaves of 4: 4 objects; CPU 0 4+0 CPU 1 0+0; barn 0 full, 1 empty");
 	go(5);
 	ck_has(text_of(view_object, 120), "CPU 0's rcu_free sheaf");
 	go(4);

@@ -758,6 +758,23 @@ static void slab_rows(const struct view *v, const struct slab *slab, const struc
 
 #define VIEW_MAX_SLABS 500
 
+/* 6.18+: what the percpu sheaves hold (objects allocated for their slabs), per CPU and in the barn */
+static void sheaves_line(const struct sim *sim, const struct kmem_cache *s, unsigned width, struct view_lines *out)
+{
+	struct view_line *l = vl_new(out);
+
+	vl_printf(l, VA_NORMAL, "percpu sheaves of %u: %llu objects;", s->sheaf_capacity,
+		  (unsigned long long)sheaves_objects(s));
+	for (unsigned cpu = 0; cpu < sim->env.cpus; cpu++) {
+		unsigned main, spare;
+
+		sheaves_cpu_sizes(s, cpu, &main, &spare);
+		vl_printf(l, VA_NORMAL, " CPU %u %u+%u", cpu, main, spare);
+	}
+	vl_printf(l, VA_NORMAL, "; barn %u full, %u empty", s->sheaves->barn.nr_full, s->sheaves->barn.nr_empty);
+	vl_cut(l, width);
+}
+
 void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 {
 	const struct sim *sim = vsim(v);
@@ -772,6 +789,8 @@ void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 	vl_text(out, VA_TITLE, "%s: %u objects per slab of order %u, slot %u B, object %u B", s->name, s->oo.objects,
 		s->oo.order, s->size, s->object_size);
 	slot_layout_line(sim, s, out);
+	if (s->sheaves)
+		sheaves_line(sim, s, width, out);
 	slab_legend(v, out);
 	refs = cache_slabs(sim, s, &nr);
 	if (!nr)
