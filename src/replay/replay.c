@@ -1307,6 +1307,13 @@ static void first_cache_event(struct replay *rp)
 
 void replay_learn_pending(struct replay *rp)
 {
+	/*
+	 * A kmalloc or kfree replayed already: the caches are created at the
+	 * first kmem_cache event in every view, not here (first_cache_event()),
+	 * and a trace of kmalloc and kfree only is not read a second time.
+	 */
+	if (rp->st.modelled || rp->st.unknown_frees || rp->st.alloc_failed)
+		return;
 	if (rp->opts.learn_ahead)
 		learn_ahead(rp);
 	if (rp->opts.learn && !rp->opts.learn->model_first)
