@@ -859,6 +859,10 @@ START_TEST(cache_names_learnt)
 	go(0);
 	ck_assert_ptr_nonnull(sim_find_cache(pl.live.rp.sim, "task_struct"));
 	ck_assert_uint_eq(sim_find_cache(pl.live.rp.sim, "task_struct")->size, 6208);
+	/* the cache table lists it, empty, where it hides the other empty caches */
+	t = text_of(caches_pane, 120);
+	ck_has(t, "task_struct");
+	ck_lacks(t, "kmalloc-");
 	go(1);
 	t = text_of(caches_pane, 120);
 	ck_has(t, "task_struct");

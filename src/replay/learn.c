@@ -130,6 +130,11 @@ const char *learn_site_name(const struct learn *ln, uint32_t site)
 	return ls && ls->name && !ls->several ? ln->name[ls->name - 1] : NULL;
 }
 
+bool learn_knows(const struct learn *ln, const char *name)
+{
+	return name_table_lookup(&ln->names, name, strlen(name)) != NULL;
+}
+
 /* ------------------------------------------------------------------ the look-ahead */
 
 static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site)

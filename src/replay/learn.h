@@ -73,5 +73,7 @@ const char *learn_alloc_name(struct learn *ln, const struct trace_event *ev, uin
 void learn_free(struct learn *ln, uint32_t site, const char *name);
 /* The name learnt for @site, NULL if none or several. */
 const char *learn_site_name(const struct learn *ln, uint32_t site);
+/* Whether the trace names a cache @name (a free of one of its objects printed it). */
+bool learn_knows(const struct learn *ln, const char *name);
 
 #endif

@@ -421,7 +421,7 @@ static int row_cmp(const void *a, const void *b)
 	return strcmp(x->s->name, y->s->name);
 }
 
-/* The rows of the table as shown: sorted, empty caches hidden on request. Caller frees. */
+/* The rows of the table as shown: sorted, empty caches hidden on request (not those the trace names). Caller frees. */
 static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 {
 	const struct sim *sim = vsim(v);
@@ -446,7 +446,9 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 
 		kmem_cache_stats(sim, s, &r->st);
 		r->used = usage[s->index].objects;
-		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache)
+		/* the trace's own caches stay: the kernel had them, empty or not, before the trace began */
+		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache &&
+		    !learn_knows(&v->pl->learn, s->name))
 			continue;
 		r->s = s;
 		r->cache_kb = r->st.slabs * ((uint64_t)sim->env.ac.page_size << s->oo.order) / 1024;
