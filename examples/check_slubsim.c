@@ -201,24 +201,36 @@ static void write_trace(char *path, size_t len, const char *text)
 	close(fd);
 }
 
-/* Run @path through slubsim_run_trace() with stderr into a file: how many bytes the library printed there. */
-static long run_quietly(struct slubsim *m, const char *path, int *ret)
+/* slubsim_run_trace() of @path with stderr caught in a file: a library prints nothing there. */
+static int run_quietly(struct slubsim *m, const char *path)
 {
 	FILE *catch = tmpfile();
-	int saved = dup(2);
+	int saved = dup(2), r;
 	struct stat st;
 
 	ck_assert_ptr_nonnull(catch);
 	ck_assert_int_ge(saved, 0);
 	fflush(stderr);
 	ck_assert_int_ge(dup2(fileno(catch), 2), 0);
-	*ret = slubsim_run_trace(m, path, NULL);
+	r = slubsim_run_trace(m, path, NULL);
 	fflush(stderr);
 	ck_assert_int_ge(dup2(saved, 2), 0);
 	close(saved);
 	ck_assert_int_eq(fstat(fileno(catch), &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
 	fclose(catch);
-	return (long)st.st_size;
+	return r;
+}
+
+/* run_quietly() of @text, from a file of its own whose name goes to @path. */
+static int run_text(struct slubsim *m, const char *text, char *path, size_t len)
+{
+	int r;
+
+	write_trace(path, len, text);
+	r = run_quietly(m, path);
+	unlink(path);
+	return r;
 }
 
 struct seen {
@@ -250,12 +262,9 @@ START_TEST(test_trace_messages)
 	struct slubsim *m = model("6.12", NULL);
 	struct seen seen = { 0 };
 	char path[4096];
-	int r;
 
-	write_trace(path, sizeof(path), bad_trace);
 	slubsim_on_msg(m, collect, &seen);
-	ck_assert_int_eq(run_quietly(m, path, &r), 0);
-	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	ck_assert_int_eq(run_text(m, bad_trace, path, sizeof(path)), SLUBSIM_ETRACE);
 	ck_assert_uint_eq(seen.n, 4);
 	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_SYNTAX);
 	ck_assert_str_eq(seen.msg[0].file, path);
@@ -275,13 +284,33 @@ START_TEST(test_trace_messages)
 
 	/* a file that is not there: one message, not about a line */
 	seen.n = 0;
-	ck_assert_int_eq(run_quietly(m, "no/such/file.trace", &r), 0);
-	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	ck_assert_int_eq(run_quietly(m, "no/such/file.trace"), SLUBSIM_ETRACE);
 	ck_assert_uint_eq(seen.n, 1);
 	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_IO);
 	ck_assert_uint_eq(seen.msg[0].line, 0);
 	ck_assert_str_eq(seen.msg[0].file, "no/such/file.trace");
-	unlink(path);
+	slubsim_free(m);
+}
+END_TEST
+
+/* An ftrace trace from a kernel that sized kmalloc(100) otherwise: a note, not an error. */
+START_TEST(test_trace_note)
+{
+	static const char ftrace[] =
+		"  init-1 [000] ..... 6.841203: kmalloc: call_site=f+0x7b/0x150 ptr=ffff8d82452dfe00"
+		" bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
+		"  init-1 [000] ..... 6.841291: kmalloc: call_site=g+0x1ce/0x880 ptr=ffff8d8241b23f20"
+		" bytes_req=100 bytes_alloc=104 gfp_flags=GFP_KERNEL node=-1 accounted=false\n";
+	struct slubsim *m = model("6.1", NULL);
+	struct seen seen = { 0 };
+	char path[4096];
+
+	slubsim_on_msg(m, collect, &seen);
+	ck_assert_int_eq(run_text(m, ftrace, path, sizeof(path)), SLUBSIM_OK);
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_int_eq(seen.msg[0].kind, SLUBSIM_MSG_NOTE);
+	ck_assert_uint_eq(seen.msg[0].line, 2);
+	ck_assert_ptr_nonnull(strstr(seen.msg[0].text, "bytes_alloc=104 in the trace"));
 	slubsim_free(m);
 }
 END_TEST
@@ -291,14 +320,10 @@ START_TEST(test_trace_messages_default)
 {
 	struct slubsim *m = model("6.12", NULL);
 	char path[4096], where[4200];
-	int r;
 
-	write_trace(path, sizeof(path), bad_trace);
-	ck_assert_int_eq(run_quietly(m, path, &r), 0);
-	ck_assert_int_eq(r, SLUBSIM_ETRACE);
+	ck_assert_int_eq(run_text(m, bad_trace, path, sizeof(path)), SLUBSIM_ETRACE);
 	snprintf(where, sizeof(where), "%s:3:5: unknown operation 'kmalloc_bogus'", path);
 	ck_assert_msg(strstr(slubsim_error(m), where), "%s", slubsim_error(m));
-	unlink(path);
 	slubsim_free(m);
 }
 END_TEST
@@ -319,6 +344,7 @@ int main(void)
 	tcase_add_test(tc, test_run_trace);
 	tcase_add_test(tc, test_trace_messages);
 	tcase_add_test(tc, test_trace_messages_default);
+	tcase_add_test(tc, test_trace_note);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

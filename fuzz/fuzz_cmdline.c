@@ -68,7 +68,8 @@ static const struct config_opt_def *setter(size_t k)
 }
 
 /* A setter either succeeds, or fails with a good message and changes nothing. */
-static void apply(int (*set)(struct sim_config *, const char *, struct sim_err *), struct sim_config *cfg, const char *val)
+static void apply(int (*set)(struct sim_config *, const char *, struct sim_err *), struct sim_config *cfg,
+		  const char *val)
 {
 	struct sim_config before;
 	struct sim_err err;

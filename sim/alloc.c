@@ -572,9 +572,12 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 			     "kmem_cache_destroy: not a cache this trace created", NULL);
 		return -1;
 	}
-	/* 6.12+: in-flight kfree_rcu()s may hold objects of this cache (kvfree_rcu_barrier()) */
+	/*
+	 * 6.12+: in-flight kfree_rcu()s may hold objects of this cache (kvfree_rcu_barrier());
+	 * 6.19 (0f35040de593) flushes only this cache's rcu_free sheaves (kvfree_rcu_barrier_on_cache())
+	 */
 	if (sim->env.kver >= KV(6, 12))
-		rcu_barrier_frees(sim);
+		rcu_barrier_frees(sim, sim->env.kver >= KV(6, 19) ? s : NULL);
 	if (--s->refcount > 0)
 		return 0;	/* other names still share it */
 	if (kmem_cache_shutdown(sim, s)) {
@@ -700,6 +703,8 @@ void sim_lookup(const struct sim *sim, uint64_t addr, struct sim_obj_info *info)
 			fp = get_freepointer(sim, s, fp);
 		}
 		info->free = on_cpu_freelist(sim, s, slab, info->object);
+		if (!info->free && s->sheaves)
+			info->sheaf = sheaves_find(s, info->object, &info->sheaf_cpu);
 		return;
 	}
 	b = virt_to_large(sim, addr);

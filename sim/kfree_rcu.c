@@ -83,16 +83,20 @@ static void rcu_callback(struct sim *sim, const struct rcu_pending *q)
 
 /*
  * kvfree_rcu_barrier(): 6.18+ the CPUs' partly filled rcu_free sheaves go
- * to call_rcu() first (flush_all_rcu_sheaves()); then every queued object
- * and sheaf is freed, in queue order, on the CPU that queued it.
+ * to call_rcu() first (flush_all_rcu_sheaves()), or with @only those of
+ * that cache alone (6.19 kvfree_rcu_barrier_on_cache()); then every queued
+ * object and sheaf is freed, in queue order, on the CPU that queued it.
  */
-void rcu_barrier_frees(struct sim *sim)
+void rcu_barrier_frees(struct sim *sim, const struct kmem_cache *only)
 {
 	uint32_t i;
 
-	for (i = 0; i < sim->nr_caches; i++)
-		if (sim->caches[i]->sheaves && !sim->caches[i]->dead)
-			flush_rcu_sheaves(sim, sim->caches[i]);
+	for (i = 0; i < sim->nr_caches; i++) {
+		struct kmem_cache *s = sim->caches[i];
+
+		if (s->sheaves && !s->dead && (!only || s == only))
+			flush_rcu_sheaves(sim, s);
+	}
 	/* a callback may queue no more, but the queue may move: index it afresh */
 	for (i = 0; i < sim->nr_rcu_pending; i++) {
 		struct rcu_pending q = sim->rcu_pending[i];
@@ -105,7 +109,7 @@ void rcu_barrier_frees(struct sim *sim)
 void sim_rcu_barrier(struct sim *sim, struct sim_op *op)
 {
 	op_begin(sim, op, 0);
-	rcu_barrier_frees(sim);
+	rcu_barrier_frees(sim, NULL);
 }
 
 uint32_t sim_rcu_pending(const struct sim *sim)

@@ -14,11 +14,30 @@
 #include <string.h>
 
 #include "array.h"
+#include "kver.h"
 #include "sheaf.h"
 #include "slub_internal.h"
 
 /* mm/slab.h OBJCGS_CLEAR_MASK: what alloc_empty_sheaf() drops from the caller's gfp */
 #define OBJCGS_CLEAR_MASK (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT | __GFP_NOFAIL)
+
+/* ------------------------------------------------------------------ which caches */
+
+unsigned kernel_sheaf_capacity(const struct slab_env *env, const char *name)
+{
+	/* 59faa4da7cd4 maple_tree_init(), 3accabda4da1 vma_state_init(): both 6.18 */
+	static const struct {
+		const char *name;
+		unsigned capacity;
+	} caches[] = { { "maple_node", 32 }, { "vm_area_struct", 32 } };
+
+	if (env->kver < KV(6, 18) || !name)
+		return 0;
+	for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
+		if (!strcmp(caches[i].name, name))
+			return caches[i].capacity;
+	return 0;
+}
 
 /* ------------------------------------------------------------------ host state */
 
@@ -143,6 +162,19 @@ uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu)
 	return sh->pool[sh->pcs[cpu].main].addr;
 }
 
+void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare)
+{
+	const struct slub_sheaves *sh = s->sheaves;
+
+	*main = *spare = 0;
+	if (!sh || cpu >= sh->nr_cpus)
+		return;
+	if (sh->pcs[cpu].main != SHEAF_NONE)
+		*main = sh->pool[sh->pcs[cpu].main].size;
+	if (sh->pcs[cpu].spare != SHEAF_NONE)
+		*spare = sh->pool[sh->pcs[cpu].spare].size;
+}
+
 /* Every sheaf in use: on a CPU, in the barn, or waiting for an RCU grace period. */
 static int sheaf_live(const struct slub_sheaves *sh, uint32_t i)
 {
@@ -160,18 +192,48 @@ uint64_t sheaves_objects(const struct kmem_cache *s)
 	return n;
 }
 
-int sheaves_hold(const struct kmem_cache *s, uint64_t object)
+/* The live sheaf holding @object, SHEAF_NONE if none. */
+static uint32_t sheaf_holding(const struct slub_sheaves *sh, uint64_t object)
 {
-	const struct slub_sheaves *sh = s->sheaves;
-
-	for (uint32_t i = 0; sh && i < sh->nr; i++) {
+	for (uint32_t i = 0; i < sh->nr; i++) {
 		const uint64_t *o = sheaf_objs(sh, i);
 
 		for (uint32_t k = 0; sheaf_live(sh, i) && k < sh->pool[i].size; k++)
 			if (o[k] == object)
-				return 1;
+				return i;
 	}
-	return 0;
+	return SHEAF_NONE;
+}
+
+enum sheaf_where sheaves_find(const struct kmem_cache *s, uint64_t object, unsigned *cpu)
+{
+	const struct slub_sheaves *sh = s->sheaves;
+	uint32_t i = sh ? sheaf_holding(sh, object) : SHEAF_NONE;
+
+	*cpu = 0;
+	if (i == SHEAF_NONE)
+		return SHEAF_IN_NONE;
+	for (unsigned c = 0; c < sh->nr_cpus; c++) {
+		*cpu = c;
+		if (sh->pcs[c].main == i)
+			return SHEAF_IN_MAIN;
+		if (sh->pcs[c].spare == i)
+			return SHEAF_IN_SPARE;
+		if (sh->pcs[c].rcu_free == i)
+			return SHEAF_IN_RCU_FREE;
+	}
+	*cpu = 0;
+	for (uint32_t b = sh->barn.full; b != SHEAF_NONE; b = sh->pool[b].next)
+		if (b == i)
+			return SHEAF_IN_BARN;
+	return SHEAF_IN_RCU_PENDING;
+}
+
+int sheaves_hold(const struct kmem_cache *s, uint64_t object)
+{
+	unsigned cpu;
+
+	return sheaves_find(s, object, &cpu) != SHEAF_IN_NONE;
 }
 
 /* ------------------------------------------------------------------ sheaves as kmalloc objects */

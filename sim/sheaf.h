@@ -53,6 +53,14 @@ struct slub_sheaves {
 /* mm/slub.c PCS_BATCH_MAX: sheaf_flush_main() frees at most this many objects at a time */
 #define PCS_BATCH_MAX 32u
 
+struct slab_env;
+
+/*
+ * The sheaf_capacity the kernel's own cache @name asks for in kmem_cache_args
+ * on the modelled version: 0 for other caches and before 6.18.
+ */
+unsigned kernel_sheaf_capacity(const struct slab_env *env, const char *name);
+
 /* Host state for @s's sheaves (do_kmem_cache_create()); the kernel structures come with sheaves_init_main(). */
 struct slub_sheaves *sheaves_create(unsigned nr_cpus, unsigned capacity);
 void sheaves_release(struct slub_sheaves *sh);
@@ -61,9 +69,22 @@ struct slub_sheaves *sheaves_clone(const struct slub_sheaves *sh);
 void sheaves_init_main(struct sim *sim, struct kmem_cache *s);
 /* The address of @cpu's main sheaf, 0 if none. */
 uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu);
+/* The objects in @cpu's main and spare sheaves. */
+void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare);
 /* Objects of @s held in sheaves: all CPUs' and the barn's, and the kfree_rcu() batches. */
 uint64_t sheaves_objects(const struct kmem_cache *s);
-/* Whether @object is held in one of @s's sheaves (allocated from its slab's view). */
+/* Which sheaf holds an object (allocated from its slab's view) */
+enum sheaf_where {
+	SHEAF_IN_NONE,
+	SHEAF_IN_MAIN,		/* a CPU's main sheaf: its next allocations take it */
+	SHEAF_IN_SPARE,		/* a CPU's spare sheaf */
+	SHEAF_IN_RCU_FREE,	/* a CPU's rcu_free sheaf, filling with kfree_rcu() objects */
+	SHEAF_IN_BARN,		/* a full sheaf of the barn */
+	SHEAF_IN_RCU_PENDING,	/* a kfree_rcu() sheaf waiting for the grace period */
+};
+/* Where @object is among @s's sheaves; @cpu is set for a CPU's sheaf. */
+enum sheaf_where sheaves_find(const struct kmem_cache *s, uint64_t object, unsigned *cpu);
+/* Whether @object is held in one of @s's sheaves. */
 int sheaves_hold(const struct kmem_cache *s, uint64_t object);
 
 /* mm/slub.c slab_alloc_node(): alloc_from_pcs() first, the cpu slabs when it gives nothing */

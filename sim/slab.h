@@ -89,6 +89,7 @@ struct cache_stats {
 	uint64_t cpu_slabs;		/* cpu slabs plus the slabs on cpu partial lists */
 	uint64_t cpu_partial_slabs;	/* slabs on cpu partial lists, all CPUs */
 	uint64_t cpu_partial_objects;	/* their objects as slabs_cpu_partial counts them */
+	uint64_t sheaf_objects;		/* 6.18+: objects in percpu sheaves, counted in objects */
 };
 
 /* mm/slab_common.c calculate_alignment() */

@@ -1158,6 +1158,8 @@ void kmem_cache_stats(const struct sim *sim, const struct kmem_cache *s, struct 
 		}
 	}
 	st->cpu_partial_objects = st->cpu_partial_slabs * s->oo.objects / 2;
+	if (s->sheaves)
+		st->sheaf_objects = sheaves_objects(s);
 }
 
 unsigned kmem_cache_cpu_partial_slabs(const struct sim *sim, const struct kmem_cache *s, unsigned cpu)

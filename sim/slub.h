@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "gfp.h"
+#include "sheaf.h"
 #include "slab.h"
 
 struct sim;
@@ -253,6 +254,8 @@ struct sim_obj_info {
 	int slot;
 	int on_boundary;		/* @addr is the object's start */
 	int free;			/* on the slab freelist or a cpu freelist */
+	enum sheaf_where sheaf;		/* 6.18+: held in a percpu sheaf (allocated for the slab) */
+	unsigned sheaf_cpu;		/* whose, for a CPU's sheaf */
 	unsigned order;
 	uint64_t size;			/* large: PAGE_SIZE << order */
 };

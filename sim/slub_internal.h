@@ -159,7 +159,7 @@ struct rcu_pending {
 /* call_rcu() of a sheaf of @s: rcu_free_sheaf(), or with @nobarn rcu_free_sheaf_nobarn() */
 void rcu_queue_sheaf(struct sim *sim, struct kmem_cache *s, uint32_t sheaf, unsigned cpu, int nobarn);
 /* kvfree_rcu_barrier() inside the current operation */
-void rcu_barrier_frees(struct sim *sim);
+void rcu_barrier_frees(struct sim *sim, const struct kmem_cache *only);
 /* kfree() inside another operation, keeping the outer record (alloc.c) */
 enum sim_path nested_kfree(struct sim *sim, unsigned cpu, uint64_t addr);
 /* kmalloc() inside another operation, keeping the outer record (alloc.c): the address, 0 on failure */

@@ -93,6 +93,7 @@ START_TEST(test_free_other_cpu)
 {
 	struct sim *new = boot("6.18", "2"), *old = boot("6.17", "2");
 	struct kmem_cache *s = create(new, "maple_node", 8), *prev = create(old, "maple_node", 0);
+	struct sim_obj_info info;
 	struct sim_op op;
 	uint64_t a = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
 	uint64_t b = sim_kmem_cache_alloc(old, 0, prev, GFP_KERNEL, NULL);
@@ -100,6 +101,10 @@ START_TEST(test_free_other_cpu)
 	sim_kmem_cache_free(new, 1, s, a, &op);
 	ck_assert_int_eq(op.path, PATH_FREE_SHEAF);
 	ck_assert(sheaves_hold(s, a));
+	sim_lookup(new, a, &info);
+	ck_assert(!info.free);
+	ck_assert_int_eq(info.sheaf, SHEAF_IN_MAIN);
+	ck_assert_uint_eq(info.sheaf_cpu, 1);
 	ck_assert_uint_eq(sim_kmem_cache_alloc(new, 1, s, GFP_KERNEL, &op), a);
 	ck_assert_int_eq(op.path, PATH_SHEAF);
 	sim_kmem_cache_free(old, 1, prev, b, &op);
@@ -121,6 +126,8 @@ START_TEST(test_barn_limits)
 	struct sim *sim = boot("6.18", "2");
 	struct kmem_cache *s = create(sim, "maple_node", C);
 	uint64_t *p = calloc(N, sizeof(*p));
+	struct cache_stats st;
+	unsigned cpu;
 
 	for (unsigned i = 0; i < N; i++)
 		p[i] = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
@@ -133,7 +140,11 @@ START_TEST(test_barn_limits)
 	ck_assert_uint_eq(s->sheaves->barn.nr_full, MAX_FULL_SHEAVES);
 	ck_assert_uint_eq(s->sheaves->barn.nr_empty, 0);
 	ck_assert_uint_eq(sheaves_objects(s), (MAX_FULL_SHEAVES + 2) * C);
-	ck_assert(sheaves_hold(s, p[N - 1]));
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.sheaf_objects, (MAX_FULL_SHEAVES + 2) * C);
+	ck_assert_int_eq(sheaves_find(s, p[N - 1], &cpu), SHEAF_IN_MAIN);
+	ck_assert_int_eq(sheaves_find(s, p[N - 5], &cpu), SHEAF_IN_SPARE);
+	ck_assert_int_eq(sheaves_find(s, p[4], &cpu), SHEAF_IN_BARN);
 	/* the spare flushed at free 97 held frees 89..92 */
 	ck_assert(!sheaves_hold(s, p[88]));
 	/* allocation takes them back newest first: main, spare, then the barn's newest full sheaf */
@@ -186,6 +197,7 @@ START_TEST(test_kfree_rcu_sheaf)
 	struct kmem_cache *s = create(new, "maple_node", 4), *prev = create(old, "maple_node", 0);
 	uint64_t a[8], b[8], lone;
 	struct sim_op op;
+	unsigned cpu;
 
 	for (unsigned i = 0; i < 8; i++) {
 		a[i] = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
@@ -197,6 +209,7 @@ START_TEST(test_kfree_rcu_sheaf)
 		ck_assert_int_eq(sim_kfree_rcu(old, 1, b[i], NULL), 0);
 	}
 	ck_assert(sheaves_hold(s, a[0]));
+	ck_assert_int_eq(sheaves_find(s, a[0], &cpu), SHEAF_IN_RCU_PENDING);
 	ck_assert_uint_eq(sim_rcu_pending(new), 1);	/* one sheaf of four */
 	sim_rcu_barrier(new, NULL);
 	sim_rcu_barrier(old, NULL);
@@ -206,7 +219,7 @@ START_TEST(test_kfree_rcu_sheaf)
 	/* a partly filled rcu_free sheaf is flushed to the slabs by the barrier (rcu_free_sheaf_nobarn()) */
 	lone = sim_kmem_cache_alloc(new, 0, s, GFP_KERNEL, NULL);
 	sim_kfree_rcu(new, 0, lone, NULL);
-	ck_assert(sheaves_hold(s, lone));
+	ck_assert_int_eq(sheaves_find(s, lone, &cpu), SHEAF_IN_RCU_FREE);
 	sim_rcu_barrier(new, NULL);
 	ck_assert(!sheaves_hold(s, lone));
 	sim_destroy(new);
@@ -302,6 +315,32 @@ START_TEST(test_shrink_sheaves)
 }
 END_TEST
 
+/*
+ * kmem_cache_destroy() waits for kfree_rcu(): 6.18's kvfree_rcu_barrier()
+ * flushes every cache's rcu_free sheaves, 6.19's kvfree_rcu_barrier_on_cache()
+ * only the dying cache's.
+ */
+START_TEST(test_destroy_rcu_sheaves)
+{
+	static const char *const kernels[] = { "6.18", "6.19" };
+
+	for (unsigned k = 0; k < 2; k++) {
+		struct sim *sim = boot(kernels[k], "2");
+		struct kmem_cache *s = create(sim, "maple_node", 4), *t = create(sim, "other", 4);
+		uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+		uint64_t b = sim_kmem_cache_alloc(sim, 0, t, GFP_KERNEL, NULL);
+		unsigned cpu;
+
+		sim_kfree_rcu(sim, 0, a, NULL);
+		ck_assert_int_eq(sheaves_find(s, a, &cpu), SHEAF_IN_RCU_FREE);
+		ck_assert_int_eq(sim_kmem_cache_destroy(sim, t, NULL), -1);	/* b is still allocated */
+		ck_assert_int_eq(sheaves_find(s, a, &cpu), k ? SHEAF_IN_RCU_FREE : SHEAF_IN_NONE);
+		(void)b;
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 /* A checkpoint copies the sheaves: the copy goes on as the original does. */
 START_TEST(test_clone)
 {
@@ -331,6 +370,7 @@ int main(void)
 	tcase_add_test(tc, test_destroy_flushes);
 	tcase_add_test(tc, test_kfree_rcu_sheaf);
 	tcase_add_test(tc, test_clone);
+	tcase_add_test(tc, test_destroy_rcu_sheaves);
 	tcase_add_test(tc, test_shrink_partial);
 	tcase_add_test(tc, test_shrink_sheaves);
 	suite_add_tcase(s, tc);

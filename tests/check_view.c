@@ -111,6 +111,7 @@ END_TEST
 /* What `run --events` numbers: each event's line, by its number (run.h's replay, as the command runs it). */
 struct run_lines {
 	uint32_t line[4096];
+	uint64_t addr[4096];		/* the model address the event reached, 0 if none */
 	uint64_t n;
 };
 
@@ -122,7 +123,16 @@ static void run_hook(void *ctx, const struct replay *rp, const struct replay_ste
 		return;
 	ck_assert_uint_eq(rp->st.events, rl->n + 1);
 	ck_assert_uint_lt(rl->n, 4096);
+	rl->addr[rl->n] = st->op ? st->op->addr : 0;
 	rl->line[rl->n++] = st->ev->line;
+}
+
+/* Event k of the TUI: its line, and the model address it reached, as run's. */
+static void same_event(const struct run_lines *rl, uint64_t k)
+{
+	go(k);
+	ck_assert_uint_eq(player_last(&pl)->line, rl->line[k - 1]);
+	ck_assert_uint_eq(player_last(&pl)->has_op ? player_last(&pl)->op.addr : 0, rl->addr[k - 1]);
 }
 
 /* Event k of the TUI is event k of run --events, on a lesson and a real ftrace trace, for every k. */
@@ -144,27 +154,58 @@ static void same_numbering(const char *file)
 	config_release(&cfg);
 	open_trace(file);
 	ck_assert_uint_eq(pl.total, rl.n);
-	for (uint64_t k = 1; k <= pl.total; k++) {
-		go(k);
-		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
-	}
+	for (uint64_t k = 1; k <= pl.total; k++)
+		same_event(&rl, k);
 	/* and back, through the checkpoints */
-	for (uint64_t k = pl.total; k > 0; k -= k > 7 ? 7 : k) {
-		go(k);
-		ck_assert_uint_eq(player_last(&pl)->line, rl.line[k - 1]);
-	}
+	for (uint64_t k = pl.total; k > 0; k -= k > 7 ? 7 : k)
+		same_event(&rl, k);
 	teardown();
+}
+
+/*
+ * An ftrace trace whose kmallocs come before its first kmem_cache event: the
+ * learnt cache is created at that event in every view, not at the TUI's
+ * boot, or the slabs of the kmallocs after it would get other addresses.
+ */
+static void write_kmalloc_first(char *name)
+{
+	static const char head[] = "            init-1       [000] .....     6.84%04u: ";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	unsigned ts = 0;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# tracer: nop\n");
+	for (unsigned i = 0; i < 3; i++) {
+		fprintf(f, head, ++ts);
+		fprintf(f, "kmalloc: call_site=early+0x1/0x10 ptr=ffff888000100%03x bytes_req=%u bytes_alloc=%u "
+			   "gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i * 0x40, 64 << i, 64 << i);
+	}
+	fprintf(f, head, ++ts);
+	fprintf(f, "kmem_cache_alloc: call_site=copy_process+0x20e/0x1ae0 ptr=ffff8d824183e100 bytes_req=6208 "
+		   "bytes_alloc=6208 gfp_flags=GFP_KERNEL node=-1 accounted=true\n");
+	for (unsigned i = 0; i < 40; i++) {
+		fprintf(f, head, ++ts);
+		fprintf(f, "kmalloc: call_site=late+0x1/0x10 ptr=ffff888000200%03x bytes_req=%u bytes_alloc=%u "
+			   "gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i * 0x40, 1024u << (i % 4), 1024u << (i % 4));
+	}
+	fprintf(f, head, ++ts);
+	fprintf(f, "kmem_cache_free: call_site=delayed_put_task_struct+0x8e/0x100 ptr=ffff8d824183e100 name=task_struct\n");
+	fclose(f);
 }
 
 START_TEST(numbering_as_run)
 {
-	char real[4096];
+	char real[4096], kmalloc_first[] = "/tmp/check_view_kf_XXXXXX";
 	const char *dir = getenv("srcdir");
 
 	same_numbering(lesson("02-alignment-rust.trace"));
 	same_numbering(lesson("04-slub-debug.trace"));
 	snprintf(real, sizeof(real), "%s/traces/real/debian61-default.trace", dir ? dir : ".");
 	same_numbering(real);
+	write_kmalloc_first(kmalloc_first);
+	same_numbering(kmalloc_first);
+	unlink(kmalloc_first);
 }
 END_TEST
 
@@ -618,6 +659,37 @@ START_TEST(object_inspector)
 }
 END_TEST
 
+/* 6.18: an object freed into a percpu sheaf is allocated for its slab; the inspector says where it waits */
+START_TEST(sheaf_inspector)
+{
+	static char name[] = "/tmp/check_view_sheaf_XXXXXX";
+	int fd = mkstemp(name);
+	FILE *f = fdopen(fd, "w");
+	const char *t;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "config kernel=6.18 cpus=2\n"
+		   "m = kmem_cache_create maple_node 256 sheaf_capacity=4\n"	/* 1 */
+		   "a = kmem_cache_alloc m\n"					/* 2 */
+		   "kmem_cache_free m a\n"					/* 3 */
+		   "b = kmem_cache_alloc m\n"					/* 4 */
+		   "kfree_rcu b\n");						/* 5 */
+	fclose(f);
+	open_trace(name);
+	go(3);
+	t = text_of(view_object, 120);
+	ck_has(t, "maple_node  in a percpu sheaf");
+	ck_has(t, "CPU 0's main sheaf: allocated for its slab");
+	/* the refill took 4, a came back: CPU 0's main sheaf is full, its old empty one in the barn */
+	ck_has(text_of(view_slabs, 120), "percpu sheaves of 4: 4 objects; CPU 0 4+0 CPU 1 0+0; barn 0 full, 1 empty");
+	go(5);
+	ck_has(text_of(view_object, 120), "CPU 0's rcu_free sheaf");
+	go(4);
+	ck_has(text_of(view_object, 120), "maple_node  allocated");
+	unlink(name);
+}
+END_TEST
+
 START_TEST(alignment_pane)
 {
 	const char *t;
@@ -783,6 +855,14 @@ START_TEST(cache_names_learnt)
 	const char *t;
 
 	open_ftrace();
+	/* from boot, before the trace's first event, with the traced sizes (learnt caches exist from boot) */
+	go(0);
+	ck_assert_ptr_nonnull(sim_find_cache(pl.live.rp.sim, "task_struct"));
+	ck_assert_uint_eq(sim_find_cache(pl.live.rp.sim, "task_struct")->size, 6208);
+	/* the cache table lists it, empty, where it hides the other empty caches */
+	t = text_of(caches_pane, 120);
+	ck_has(t, "task_struct");
+	ck_lacks(t, "kmalloc-");
 	go(1);
 	t = text_of(caches_pane, 120);
 	ck_has(t, "task_struct");
@@ -857,6 +937,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, slab_map);
 	tcase_add_test(tc, slab_map_debug_layout);
 	tcase_add_test(tc, object_inspector);
+	tcase_add_test(tc, sheaf_inspector);
 	tcase_add_test(tc, alignment_pane);
 	tcase_add_test(tc, fault_pane);
 	tcase_add_test(tc, search_and_help);

@@ -48,6 +48,20 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	oracle_slubsim run -q --summary "$trace" >"$tmp/summary" 2>"$tmp/err"
 	check "$name: no named free counted elsewhere" grep -qx 'named frees of objects counted in another cache: 0' "$tmp/summary"
 	check "$name: no configuration mismatch" test ! -s "$tmp/err"
+	# the caches the trace names exist from its first event (as the kernel's did before the trace began), laid
+	# out as the kernel's /proc/slabinfo shows them: object size, objects per slab, pages per slab
+	learnt=$(sed -n 's/^cache names learnt from frees: //p' "$tmp/summary")
+	oracle_slubsim caches --format=slabinfo >"$tmp/boot"
+	oracle_slubsim run -q --until=1 --slabinfo "$trace" >"$out" 2>&1
+	if awk -v want="$learnt" '
+		FILENAME == ARGV[1] { boot[$1] = 1; next }
+		FILENAME == ARGV[2] { if (FNR > 2) kernel[$1] = $4 " " $5 " " $6; next }
+		FNR > 2 && !($1 in boot) {
+			n++
+			if (kernel[$1] != $4 " " $5 " " $6) { bad++; print $1 ": " $4 " " $5 " " $6 ", the kernel: " kernel[$1] }
+		}
+		END { print n + 0 " learnt caches at event 1, " want " names learnt"; exit !(n == want && want > 10 && !bad) }
+	' "$tmp/boot" "$d/slabinfo.txt" "$out" >"$tmp/geometry"; then ok; else not_ok "$name: learnt caches at event 1"; cat "$tmp/geometry" >&2; fi
 	# frees of objects from before the trace: each said in --events, all counted in the summary
 	pre=$(awk -F'\t' '$9 == "before-trace"' "$tmp/events" | wc -l)
 	check "$name: $pre frees from before the trace counted" \
@@ -142,4 +156,24 @@ check 'pipe, one cache at two call sites: the frees and the later allocation in 
 	awk -F'\t' '$1 >= 5 { n++; if ($7 != "cache_a") exit 1 } END { exit n != 3 }' "$out"
 check 'pipe, one cache at two call sites: the merge is said where it happened' \
 	grep -q '^5	.*traced-64-64-2 is cache_a, which another call site named first: 2 objects move there' "$out"
+# a file's caches exist from boot: a replay that stops before the first event still has cache_a, empty ...
+{
+	echo '# tracer: nop'
+	echo 'not an event line'
+	ft 1 'kmem_cache_alloc: call_site=alloc_a+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001000 name=cache_a'
+} >"$tmp/stop.trace"
+"$SLUBSIM" run --slabinfo "$tmp/stop.trace" >"$out" 2>/dev/null
+check 'file: a replay stopped by an error before the first event has the learnt cache' grep -q '^cache_a  *0  *0  *64 ' "$out"
+# ... but when a kmalloc comes before the first kmem_cache event, every view creates them at that event
+{
+	echo '# tracer: nop'
+	ft 1 'kmalloc: call_site=early+0x1/0x10 ptr=ffff888000003000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_alloc: call_site=alloc_a+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 3 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001000 name=cache_a'
+} >"$tmp/first.trace"
+"$SLUBSIM" run --until=1 --slabinfo "$tmp/first.trace" >"$out" 2>&1
+check 'file, a kmalloc first: no learnt cache after it' sh -c "! grep -q '^cache_a ' '$out'"
+"$SLUBSIM" run --until=2 --slabinfo "$tmp/first.trace" >"$out" 2>&1
+check 'file, a kmalloc first: the learnt cache from the first kmem_cache event' grep -q '^cache_a  *[1-9]' "$out"
 finish

@@ -143,7 +143,9 @@ if [ -n "${2:-}" ]; then
 	start 120 30 "$real"
 	wait_for "the real trace opens" "event 1/"
 	# its first event frees an object from before the trace: the slab map shows the table's first cache
-	wait_for "the first screen's slab map without a cache touched" "^kmem_cache: [0-9]* objects per slab"
+	wait_for "the first screen's slab map without a cache touched" "^kmem_cache[_a-z]*: [0-9]* objects per slab"
+	first=$(awk '/^ *OBJS +USED/ { getline; print $9; exit }' "$screen")
+	check "the slab map shows the table's first cache ($first)" grep -q "^$first: [0-9]* objects per slab" "$screen"
 	keys End
 	keys / "${2#0x}" Enter Tab Tab
 	wait_for "/ by trace pointer: the object inspector" "ftrace ptr ${2#0x}"

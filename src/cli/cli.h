@@ -15,6 +15,17 @@ struct cli {
 	struct slubsim *model;	/* the model options, set as the library's users set them */
 };
 
+/* The model options given: a replay's base configuration, and which were given (struct replay_opts cli_set). */
+static inline const struct sim_config *cli_cfg(const struct cli *cli)
+{
+	return slubsim_config(cli->model);
+}
+
+static inline unsigned cli_cfg_set(const struct cli *cli)
+{
+	return slubsim_options_given(cli->model);
+}
+
 struct command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);	/* argv[0] is the command name */

@@ -202,7 +202,7 @@ static void plot_say_errors(const struct cli *cli, const struct replay *rp, cons
 static int plot_replay(struct cli *cli, const struct plot_args *pa, struct plot_ctx *pc, struct replay *rp,
 		       struct trace_reader *rd)
 {
-	struct replay_opts opts = { .cli_set = slubsim_options_given(cli->model), .quiet_faults = true, .hook = plot_hook,
+	struct replay_opts opts = { .cli_set = cli_cfg_set(cli), .quiet_faults = true, .hook = plot_hook,
 				    .hook_ctx = pc };
 	char *text = NULL;
 	size_t len = 0;
@@ -213,7 +213,7 @@ static int plot_replay(struct cli *cli, const struct plot_args *pa, struct plot_
 	/* failed expectations describe the trace's own configuration: not errors here */
 	if (!(opts.err = open_memstream(&text, &len)))
 		return EXIT_USAGE;
-	r = replay_run(cli->prog, slubsim_config(cli->model), pa->path, pa->trace_format, &opts, 0, false, rp, rd);
+	r = replay_run(cli->prog, cli_cfg(cli), pa->path, pa->trace_format, &opts, 0, false, rp, rd);
 	fclose(opts.err);
 	if (pc->rank)
 		plot_say_errors(cli, rp, text);

@@ -196,7 +196,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_opts opts = { .cli_set = slubsim_options_given(cli->model) };
+	struct replay_opts opts = { .cli_set = cli_cfg_set(cli) };
 	struct run_ctx rc = { .out = stdout };
 	bool summary = false, slabinfo = false, sysfs = false, json = false, keep_going = false, validate = false;
 	int fmt = TRACE_FMT_AUTO, c, ret = 0;
@@ -246,7 +246,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		opts.hook_ctx = &rc;
 		printf("# event\tline\tcpu\top\tname\taddr\tcache\tksize\tpath\tfault\tnote\ttptr\tsite\n");
 	}
-	if (replay_run(cli->prog, slubsim_config(cli->model), argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
+	if (replay_run(cli->prog, cli_cfg(cli), argv[optind], fmt, &opts, until, keep_going, &rp, &rd) < 0) {
 		replay_release(&rp);
 		trace_close(&rd);
 		return EXIT_USAGE;

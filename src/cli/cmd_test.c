@@ -54,7 +54,7 @@ int cmd_test(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_opts opts = { .cli_set = slubsim_options_given(cli->model), .quiet_faults = true };
+	struct replay_opts opts = { .cli_set = cli_cfg_set(cli), .quiet_faults = true };
 	unsigned passed = 0, failed = 0;
 	int c;
 
@@ -77,7 +77,7 @@ int cmd_test(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct replay rp;
 		struct trace_reader rd;
-		int r = replay_run(cli->prog, slubsim_config(cli->model), argv[i], TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
+		int r = replay_run(cli->prog, cli_cfg(cli), argv[i], TRACE_FMT_AUTO, &opts, 0, true, &rp, &rd);
 		uint64_t errors = rp.st.errors + rd.stats.errors;
 
 		if (r < 0 || errors || rp.st.expect_fail) {

@@ -75,7 +75,7 @@ int cmd_tui(struct cli *cli, int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (player_open(&pl, argv[optind], slubsim_config(cli->model), slubsim_options_given(cli->model), err, sizeof(err))) {
+	if (player_open(&pl, argv[optind], cli_cfg(cli), cli_cfg_set(cli), err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli->prog, err);
 		return EXIT_USAGE;
 	}

@@ -124,7 +124,7 @@ static int sweep(const struct sim *sim, const struct verify_opts *vo, int in_pla
 
 static int run_verify(struct cli *cli, struct verify_opts *vo)
 {
-	const struct sim_config *cfg = slubsim_config(cli->model);
+	const struct sim_config *cfg = cli_cfg(cli);
 	uint64_t bad = 0;
 	struct sim *sim;
 	int ret = 0;

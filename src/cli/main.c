@@ -132,7 +132,7 @@ static int list_archs(const struct cli *cli)
 		struct arch_consts c;
 		char pages[16] = "";
 
-		arch_consts_init(&c, a, slubsim_config(cli->model)->kver, 12);
+		arch_consts_init(&c, a, cli_cfg(cli)->kver, 12);
 		for (unsigned sh = 12; sh <= 16; sh += 2)
 			if (arch_supports_page_shift(a, sh))
 				snprintf(pages + strlen(pages), sizeof(pages) - strlen(pages), "%s%uK",
@@ -142,7 +142,7 @@ static int list_archs(const struct cli *cli)
 	}
 	printf("\nValues for Linux %s (--kernel); KMALLOC = ARCH_KMALLOC_MINALIGN, SLAB = ARCH_SLAB_MINALIGN,\n"
 	       "DMA = ARCH_DMA_MINALIGN (0: not defined), MIN_SIZE = KMALLOC_MIN_SIZE.\n",
-	       KV_STR(slubsim_config(cli->model)->kver));
+	       KV_STR(cli_cfg(cli)->kver));
 	return 0;
 }
 

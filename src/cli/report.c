@@ -138,10 +138,10 @@ void report_json(FILE *out, const struct sim *sim)
 			flag(s, SLAB_RECLAIM_ACCOUNT) ? "true" : "false", flag(s, SLAB_CACHE_DMA) ? "true" : "false",
 			flag(s, SLAB_ACCOUNT) ? "true" : "false");
 		fprintf(out, ", \"slot_align\": %llu, \"objects\": %llu, \"total_objects\": %llu, \"slabs\": %llu"
-			", \"partial\": %llu}",
+			", \"partial\": %llu, \"sheaf_objects\": %llu}",
 			(unsigned long long)kmem_cache_slot_align(&sim->env, s), (unsigned long long)st.objects,
 			(unsigned long long)st.total_objects, (unsigned long long)st.slabs,
-			(unsigned long long)st.partial);
+			(unsigned long long)st.partial, (unsigned long long)st.sheaf_objects);
 	}
 	fputs("\n]\n", out);
 }

@@ -13,6 +13,7 @@ struct learn_site {
 struct learn_ptr {
 	uint32_t line;
 	uint32_t site;
+	bool accounted;
 };
 
 /* Long call sites (a module's function) are told apart by their first bytes. */
@@ -31,6 +32,7 @@ void learn_release(struct learn *ln)
 	for (uint32_t i = 0; i < ln->nr_names; i++)
 		free(ln->name[i]);
 	free(ln->name);
+	free(ln->cache);
 	free(ln->objs);
 	name_table_release(&ln->sites);
 	name_table_release(&ln->names);
@@ -80,12 +82,17 @@ static uint32_t name_id(struct learn *ln, const char *name)
 	if (ln->nr_names == ln->names_cap) {
 		uint32_t cap = ln->names_cap ? 2 * ln->names_cap : 64;
 		char **p = realloc(ln->name, cap * sizeof(*p));
+		struct learn_cache *c;
 
 		if (!p)
 			return UINT32_MAX;
 		ln->name = p;
+		if (!(c = realloc(ln->cache, cap * sizeof(*c))))
+			return UINT32_MAX;
+		ln->cache = c;
 		ln->names_cap = cap;
 	}
+	ln->cache[ln->nr_names] = (struct learn_cache){ 0 };
 	if (!(ln->name[ln->nr_names] = strdup(name)))
 		return UINT32_MAX;
 	if (name_table_bind(&ln->names, name, len, 0, &e)) {
@@ -123,6 +130,11 @@ const char *learn_site_name(const struct learn *ln, uint32_t site)
 	return ls && ls->name && !ls->several ? ln->name[ls->name - 1] : NULL;
 }
 
+bool learn_knows(const struct learn *ln, const char *name)
+{
+	return name_table_lookup(&ln->names, name, strlen(name)) != NULL;
+}
+
 /* ------------------------------------------------------------------ the look-ahead */
 
 static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site)
@@ -140,7 +152,26 @@ static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site
 	return 0;
 }
 
-/* A named free of an object the trace allocated: its site and the object itself learn the name. */
+/* The cache @c learns from an object of it allocated at @lp: the sizes its site traced, its first line. */
+static void cache_note(const struct learn *ln, struct learn_cache *c, const struct learn_ptr *lp)
+{
+	const struct name_entry *e = name_table_slot(&ln->sites, lp->site);
+	const unsigned char *key;
+	size_t len;
+
+	if (!e)
+		return;
+	c->accounted = (c->line ? c->accounted : true) && lp->accounted;
+	if (c->line && c->line < lp->line)
+		return;
+	/* site_key(): the sizes end the key */
+	key = name_table_key(&ln->sites, e, &len);
+	memcpy(&c->bytes_req, key + len - 2 * sizeof(uint64_t), sizeof(uint64_t));
+	memcpy(&c->bytes_alloc, key + len - sizeof(uint64_t), sizeof(uint64_t));
+	c->line = lp->line;
+}
+
+/* A named free of an object the trace allocated: its site, its cache and the object itself learn the name. */
 static int learn_named_free(struct learn *ln, const struct learn_ptr *lp, const char *name)
 {
 	uint32_t id = name_id(ln, name);
@@ -151,7 +182,19 @@ static int learn_named_free(struct learn *ln, const struct learn_ptr *lp, const 
 	ln->named++;
 	if (ls)
 		site_note(ls, id);
+	cache_note(ln, &ln->cache[id], lp);
 	return add_obj(ln, lp->line, id, lp->site);
+}
+
+/* Whether a kmalloc or kfree comes before the trace's first kmem_cache event (struct learn model_first). */
+static void note_first(struct learn *ln, enum trace_kind kind)
+{
+	if (ln->cache_event)
+		return;
+	if (kind == TEV_FT_CACHE_ALLOC || kind == TEV_FT_CACHE_ALLOC_NODE || kind == TEV_FT_CACHE_FREE)
+		ln->cache_event = true;
+	else if (kind == TEV_FT_KMALLOC || kind == TEV_FT_KMALLOC_NODE || kind == TEV_FT_KFREE)
+		ln->model_first = true;
 }
 
 int learn_event(struct learn *ln, const struct trace_event *ev)
@@ -165,6 +208,7 @@ int learn_event(struct learn *ln, const struct trace_event *ev)
 		ln->native = ev->kind != TEV_NONE;
 		return 0;
 	}
+	note_first(ln, ev->kind);
 	switch (ev->kind) {
 	case TEV_FT_CACHE_ALLOC:
 	case TEV_FT_CACHE_ALLOC_NODE:
@@ -174,7 +218,7 @@ int learn_event(struct learn *ln, const struct trace_event *ev)
 		name_table_remove(&ln->ptrs, &ft->ptr, sizeof(ft->ptr));
 		if (ft->name)
 			return 0;	/* 6.19+: the event names its cache */
-		lp = (struct learn_ptr){ .line = ev->line, .site = site_of(ln, ev) };
+		lp = (struct learn_ptr){ .line = ev->line, .site = site_of(ln, ev), .accounted = ft->accounted == 1 };
 		if (lp.site == LEARN_NO_SITE || name_table_bind(&ln->ptrs, &ft->ptr, sizeof(ft->ptr), 0, &e))
 			return -1;
 		*(struct learn_ptr *)name_table_payload(&ln->ptrs, e) = lp;

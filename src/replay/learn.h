@@ -14,6 +14,9 @@
  *    allocation, learn_free() at each named free; an allocation gets a name
  *    once an object of its call site has been freed.
  * A site is a call site with the traced bytes_req and bytes_alloc.
+ * The look-ahead also keeps each learnt cache's sizes (struct learn_cache),
+ * so that the replay can create the kernel's caches at boot, before the
+ * trace began, as they were (replay.c create_learnt_caches()).
  */
 #ifndef SLUBSIM_LEARN_H
 #define SLUBSIM_LEARN_H
@@ -26,10 +29,18 @@
 
 #define LEARN_NO_SITE UINT32_MAX
 
+/* What the look-ahead saw of a cache it learnt the name of: enough to create it at boot. */
+struct learn_cache {
+	uint64_t bytes_req, bytes_alloc;	/* its objects' sizes (s->object_size, s->size) */
+	uint32_t line;			/* the first allocation of an object freed by that name; 0: none seen */
+	bool accounted;			/* every such allocation was accounted (SLAB_ACCOUNT) */
+};
+
 struct learn {
 	struct name_table sites;	/* site key -> struct learn_site */
 	struct name_table names;	/* cache name -> its id (uint32_t) */
 	char **name;			/* by id */
+	struct learn_cache *cache;	/* by id: filled by a look-ahead only */
 	uint32_t nr_names, names_cap;
 	struct name_table ptrs;		/* the look-ahead's live objects: pointer -> struct learn_ptr */
 	struct learn_obj {
@@ -40,6 +51,8 @@ struct learn {
 	uint32_t nr_objs, objs_cap;
 	bool frozen;			/* a look-ahead saw the whole trace */
 	bool native;			/* the look-ahead met a native trace: nothing to learn */
+	bool cache_event;		/* it met a kmem_cache_alloc or kmem_cache_free */
+	bool model_first;		/* a kmalloc or kfree came before the first of those */
 	uint64_t named;			/* named frees of objects the trace allocated */
 };
 
@@ -60,5 +73,7 @@ const char *learn_alloc_name(struct learn *ln, const struct trace_event *ev, uin
 void learn_free(struct learn *ln, uint32_t site, const char *name);
 /* The name learnt for @site, NULL if none or several. */
 const char *learn_site_name(const struct learn *ln, uint32_t site);
+/* Whether the trace names a cache @name (a free of one of its objects printed it). */
+bool learn_knows(const struct learn *ln, const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include "sim/array.h"
 #include "sim/kver.h"
 #include "sim/rust.h"
+#include "sim/sheaf.h"
 #include "sim/sysfs.h"
 #include "sim/util.h"
 
@@ -238,6 +239,8 @@ static void forget(struct replay *rp, const struct trace_name *n)
 
 /* ------------------------------------------------------------------ the model */
 
+static void create_learnt_caches(struct replay *rp);
+
 int replay_boot(struct replay *rp)
 {
 	struct sim_err err;
@@ -252,6 +255,9 @@ int replay_boot(struct replay *rp)
 		rp->st.errors++;
 		return -1;
 	}
+	/* names known before the replay: their caches exist from boot, unless a kmalloc comes first (first_cache_event()) */
+	if (rp->opts.learn && !rp->opts.learn->model_first)
+		create_learnt_caches(rp);
 	return 0;
 }
 
@@ -1170,26 +1176,37 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
  * constructor). Flags the kernel's cache may have and the trace cannot
  * show (SLAB_RECLAIM_ACCOUNT, a usercopy region) change no size.
  */
-static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
+static struct kmem_cache *traced_layout(struct replay *rp, const char *name, unsigned req, unsigned slot,
+					bool accounted)
 {
 	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
 						 SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU };
-	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
-	slab_flags_t base = (ev->ft.accounted == 1 ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	slab_flags_t base = (accounted ? SLAB_ACCOUNT : 0) | SLAB_NO_MERGE;
+	/* 6.18+: maple_node and vm_area_struct ask for percpu sheaves */
+	struct kmem_cache_args args = { .sheaf_capacity = kernel_sheaf_capacity(&rp->sim->env, name) };
 	struct sim_err err;
 	struct kmem_cache *s;
 
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-		for (unsigned align = 8; align <= 4096; align *= 2) {
-			s = sim_kmem_cache_create(rp->sim, name, req, align, base | variants[v], 0, 0, 0, &err);
+		for (args.align = 8; args.align <= 4096; args.align *= 2) {
+			s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base | variants[v], &err);
 			if (!s || !slot || s->size == slot)
 				return s;
 			sim_kmem_cache_destroy(rp->sim, s, NULL);
 		}
 	}
-	/* no layout gives that slot: the plain one, and say so */
-	s = sim_kmem_cache_create(rp->sim, name, req, 0, base, 0, 0, 0, &err);
-	if (s)
+	/* no layout gives that slot: the plain one */
+	args.align = 0;
+	return sim_kmem_cache_create_args(rp->sim, name, req, &args, base, &err);
+}
+
+/* traced_layout() for the sizes of the allocation @ev, saying so when no layout gives them. */
+static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
+{
+	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
+	struct kmem_cache *s = traced_layout(rp, name, req, slot, ev->ft.accounted == 1);
+
+	if (s && slot && s->size != slot)
 		config_mismatch(rp, ev, size_hint(rp, slot, s->size),
 				"bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
 				req, slot, req, slot);
@@ -1213,7 +1230,7 @@ static bool learning_as_it_goes(const struct replay *rp)
 	return rp->opts.learn && !rp->opts.learn->frozen && !rp->opts.learn_ahead;
 }
 
-/* The look-ahead over the trace, now that a name is needed; without it, nothing is learnt. */
+/* The look-ahead over the trace, now that names are needed; without it, nothing is learnt. */
 static void learn_ahead(struct replay *rp)
 {
 	int (*ahead)(void *, struct learn *) = rp->opts.learn_ahead;
@@ -1227,6 +1244,53 @@ static void learn_ahead(struct replay *rp)
 	}
 	rp->opts.learn = NULL;
 	rp->own_learn = false;
+}
+
+/*
+ * The caches a look-ahead learnt exist from boot, as the kernel's do
+ * (task_struct, dentry ... are created long before a trace begins): each
+ * is created once, with the sizes its objects have in the trace, unless
+ * the model has a cache of that name. A layout that cannot give those
+ * sizes is said at the cache's first allocation (check_cache_sizes()).
+ */
+static void create_learnt_caches(struct replay *rp)
+{
+	const struct learn *ln = rp->opts.learn;
+
+	if (rp->learnt_created || !rp->sim || !ln || !ln->frozen)
+		return;
+	rp->learnt_created = true;
+	for (uint32_t i = 0; i < ln->nr_names; i++) {
+		const struct learn_cache *c = &ln->cache[i];
+
+		if (c->line && c->bytes_req && !sim_find_cache(rp->sim, ln->name[i]))
+			traced_layout(rp, ln->name[i], (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+	}
+}
+
+/*
+ * The trace's first kmem_cache event: names are needed from here on, so a
+ * file's look-ahead runs now (a trace of kmalloc and kfree only never pays
+ * for it) and the learnt caches are created before the event, if boot did
+ * not create them. Real traces begin with such an event (a free of an
+ * object from before the trace): there this is the same as at boot, which
+ * is where a replay that knew the names before it began (the TUI) creates
+ * them. When a kmalloc or kfree comes first, every replay creates them here.
+ */
+static void first_cache_event(struct replay *rp)
+{
+	if (rp->opts.learn_ahead)
+		learn_ahead(rp);
+	create_learnt_caches(rp);
+	rp->learnt_created = true;	/* nothing learnt: nothing to do at the next event either */
+}
+
+void replay_learn_pending(struct replay *rp)
+{
+	if (rp->opts.learn_ahead)
+		learn_ahead(rp);
+	if (rp->opts.learn && !rp->opts.learn->model_first)
+		create_learnt_caches(rp);
 }
 
 /*
@@ -1274,8 +1338,6 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 	struct kmem_cache *s;
 
 	*site = LEARN_NO_SITE;
-	if (!name && rp->opts.learn_ahead)
-		learn_ahead(rp);
 	if (!name && rp->opts.learn)
 		name = learn_alloc_name(rp->opts.learn, ev, site);
 	if (name && (s = sim_find_cache(rp->sim, name))) {
@@ -1452,6 +1514,9 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 	uint32_t site;
 	uint64_t addr;
 
+	if (!rp->learnt_created &&
+	    (ev->kind == TEV_FT_CACHE_ALLOC || ev->kind == TEV_FT_CACHE_ALLOC_NODE || ev->kind == TEV_FT_CACHE_FREE))
+		first_cache_event(rp);
 	switch (ev->kind) {
 	case TEV_FT_KMALLOC:
 	case TEV_FT_KMALLOC_NODE:

@@ -128,9 +128,10 @@ struct replay_opts {
 	 */
 	struct learn *learn;
 	/*
-	 * The look-ahead @learn still needs, run at the first kmem_cache_alloc
-	 * without name= (a trace without one never pays for it): fills and
-	 * freezes @learn, 0 or -1. NULL: none pending.
+	 * The look-ahead @learn still needs, run at the trace's first
+	 * kmem_cache_alloc or kmem_cache_free (a trace of kmalloc and kfree
+	 * only never pays for it): fills and freezes @learn, 0 or -1. NULL:
+	 * none pending.
 	 */
 	int (*learn_ahead)(void *ctx, struct learn *ln);
 	void *learn_ahead_ctx;
@@ -168,6 +169,7 @@ struct replay {
 	uint64_t stop_until;		/* replay_run() stopped after these many events (--until), or 0 */
 	bool own_learn;			/* opts.learn is replay_run()'s: replay_release() frees it */
 	struct name_table traced;	/* learning as it goes: a learn site -> its traced cache's index (uint32_t) */
+	bool learnt_created;		/* the caches learnt from the trace were created (or there were none) */
 	char mismatch_note[400];	/* the first sign that the trace's kernel is configured otherwise */
 	struct name_table call_sites;	/* opts.keep_call_sites: the call sites seen, NUL-terminated keys */
 };
@@ -187,6 +189,13 @@ void replay_prefetch(const struct replay *rp, uint32_t hash);
 void replay_prefetch_ptr(const struct replay *rp, uint64_t ptr);
 /* Boot the simulated kernel if no event did (a trace of config lines only). 0 or -1. */
 int replay_boot(struct replay *rp);
+/*
+ * A replay that stopped before the trace's first kmem_cache event (--until,
+ * an error): the look-ahead it still owes runs now, so that the learnt
+ * caches exist as they would at that event with the names known from the
+ * start (the TUI's).
+ */
+void replay_learn_pending(struct replay *rp);
 /* The object a name is bound to (live or not) and, if @kind, its kind; NULL if never bound. */
 const struct replay_obj *replay_lookup(const struct replay *rp, const char *name, enum replay_obj_kind *kind);
 const char *replay_label(const struct replay *rp, uint32_t i);

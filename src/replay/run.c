@@ -116,8 +116,8 @@ static int learn_ahead(void *ctx, struct learn *ln)
  * Names of caches the trace prints only on frees: looked ahead for in a
  * file, learnt as the replay goes from a pipe. None for a native trace.
  * The look-ahead is a whole pass of the parser: it runs when the replay
- * first needs a name, so that a trace without an unnamed kmem_cache_alloc
- * (one of kmalloc and kfree only, or 6.19+) is read once.
+ * first needs names, at the trace's first kmem_cache event, so that a
+ * trace of kmalloc and kfree only is read once.
  */
 static int setup_learn(struct replay *rp, struct learn_ahead *la, bool regular)
 {
@@ -211,6 +211,8 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 			fprintf(stderr, "\r%s: %llu events", rd->name, (unsigned long long)n);
 	}
 	trace_pipe_close(tp);	/* rd's counts are final from here */
+	if (rp->stop_line)
+		replay_learn_pending(rp);
 	rp->opts.learn_ahead = NULL;	/* @la ends with this call: nothing more to look ahead for */
 	if (progress && n > 0xfffff)
 		fputc('\n', stderr);

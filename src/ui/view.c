@@ -177,6 +177,16 @@ static const char *const path_words[NR_PATHS] = {
 	[PATH_FREE_SHEAF] = "put on the CPU's percpu sheaf (still allocated for its slab)",
 };
 
+/* 6.18+: where a freed object waits in the sheaves (the first three belong to a CPU) */
+static const char *const sheaf_words[] = {
+	[SHEAF_IN_NONE] = "",
+	[SHEAF_IN_MAIN] = "main sheaf: allocated for its slab; this CPU's next allocation takes it",
+	[SHEAF_IN_SPARE] = "spare sheaf: allocated for its slab until the sheaf is used or flushed",
+	[SHEAF_IN_RCU_FREE] = "rcu_free sheaf: kfree_rcu() gathered it, freed after a grace period",
+	[SHEAF_IN_BARN] = "in a full sheaf of the barn: allocated for its slab; a CPU with empty sheaves takes it",
+	[SHEAF_IN_RCU_PENDING] = "in a kfree_rcu() sheaf waiting for its grace period",
+};
+
 static const char *state_words(const struct slab *slab, char *buf, size_t len)
 {
 	switch (slab->state) {
@@ -411,7 +421,7 @@ static int row_cmp(const void *a, const void *b)
 	return strcmp(x->s->name, y->s->name);
 }
 
-/* The rows of the table as shown: sorted, empty caches hidden on request. Caller frees. */
+/* The rows of the table as shown: sorted, empty caches hidden on request (not those the trace names). Caller frees. */
 static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 {
 	const struct sim *sim = vsim(v);
@@ -436,7 +446,9 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 
 		kmem_cache_stats(sim, s, &r->st);
 		r->used = usage[s->index].objects;
-		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache)
+		/* the trace's own caches stay: the kernel had them, empty or not, before the trace began */
+		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache &&
+		    !learn_knows(&v->pl->learn, s->name))
 			continue;
 		r->s = s;
 		r->cache_kb = r->st.slabs * ((uint64_t)sim->env.ac.page_size << s->oo.order) / 1024;
@@ -748,6 +760,23 @@ static void slab_rows(const struct view *v, const struct slab *slab, const struc
 
 #define VIEW_MAX_SLABS 500
 
+/* 6.18+: what the percpu sheaves hold (objects allocated for their slabs), per CPU and in the barn */
+static void sheaves_line(const struct sim *sim, const struct kmem_cache *s, unsigned width, struct view_lines *out)
+{
+	struct view_line *l = vl_new(out);
+
+	vl_printf(l, VA_NORMAL, "percpu sheaves of %u: %llu objects;", s->sheaf_capacity,
+		  (unsigned long long)sheaves_objects(s));
+	for (unsigned cpu = 0; cpu < sim->env.cpus; cpu++) {
+		unsigned main, spare;
+
+		sheaves_cpu_sizes(s, cpu, &main, &spare);
+		vl_printf(l, VA_NORMAL, " CPU %u %u+%u", cpu, main, spare);
+	}
+	vl_printf(l, VA_NORMAL, "; barn %u full, %u empty", s->sheaves->barn.nr_full, s->sheaves->barn.nr_empty);
+	vl_cut(l, width);
+}
+
 void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 {
 	const struct sim *sim = vsim(v);
@@ -762,6 +791,8 @@ void view_slabs(const struct view *v, unsigned width, struct view_lines *out)
 	vl_text(out, VA_TITLE, "%s: %u objects per slab of order %u, slot %u B, object %u B", s->name, s->oo.objects,
 		s->oo.order, s->size, s->object_size);
 	slot_layout_line(sim, s, out);
+	if (s->sheaves)
+		sheaves_line(sim, s, width, out);
 	slab_legend(v, out);
 	refs = cache_slabs(sim, s, &nr);
 	if (!nr)
@@ -864,7 +895,11 @@ static void object_facts(const struct view *v, const struct sim_obj_info *info, 
 	char name[64];
 
 	vl_text(out, VA_TITLE, "object 0x%llx  %s  %s", (unsigned long long)info->object, s->name,
-		info->free ? "free" : "allocated");
+		info->free ? "free" : info->sheaf ? "in a percpu sheaf" : "allocated");
+	if (info->sheaf == SHEAF_IN_MAIN || info->sheaf == SHEAF_IN_SPARE || info->sheaf == SHEAF_IN_RCU_FREE)
+		vl_text(out, VA_NORMAL, "CPU %u's %s", info->sheaf_cpu, sheaf_words[info->sheaf]);
+	else if (info->sheaf)
+		vl_text(out, VA_NORMAL, "%s", sheaf_words[info->sheaf]);
 	vl_text(out, VA_NORMAL, "slab 0x%llx, slot %d of %u, offset in page 0x%llx", (unsigned long long)info->slab_addr,
 		info->slot, info->slab->objects,
 		(unsigned long long)(info->object & ((uint64_t)sim->env.ac.page_size - 1)));
