@@ -34,15 +34,19 @@ static const char explain_help[] =
 
 struct row {
 	uint64_t size, align, guaranteed;
+	uint64_t roundup;	/* the library's slubsim_kmalloc_size_roundup(), as users' tests get it */
 	struct kmalloc_outcome o;
 	struct wrapper_verdict v[NR_RUST_WRAPPERS];
 };
 
-static int fill_row(const struct sim *sim, uint64_t size, uint64_t align, struct row *r, struct sim_err *err)
+static int fill_row(struct slubsim *m, const struct sim *sim, uint64_t size, uint64_t align, struct row *r,
+		    struct sim_err *err)
 {
 	r->size = size;
 	r->align = align;
 	kmalloc_outcome(sim, size, &r->o);
+	if (slubsim_kmalloc_size_roundup(m, size, &r->roundup))
+		return sim_err_set(err, SIM_EINVAL, slubsim_error(m), NULL, NULL);
 	r->guaranteed = kmalloc_guaranteed_align(&sim->env, size);
 	for (unsigned w = 0; w < NR_RUST_WRAPPERS; w++)
 		if (wrapper_verdict(sim, (enum rust_wrapper)w, size, align, &r->v[w], err))
@@ -78,7 +82,7 @@ static void tsv_row(FILE *out, const struct row *r, int roundup)
 		fprintf(out, "\t%" PRIu64 "\t%s\t%d", v->c_size, name, v->ok);
 	}
 	if (roundup)
-		fprintf(out, "\t%" PRIu64, r->o.roundup);
+		fprintf(out, "\t%" PRIu64, r->roundup);
 	fputc('\n', out);
 }
 
@@ -102,7 +106,7 @@ static void json_row(FILE *out, const struct row *r, int roundup, int first)
 		fprintf(out, ", \"%s_ok\": %s", n, v->ok ? "true" : "false");
 	}
 	if (roundup)
-		fprintf(out, ", \"roundup\": %" PRIu64, r->o.roundup);
+		fprintf(out, ", \"roundup\": %" PRIu64, r->roundup);
 	fputc('}', out);
 }
 
@@ -164,8 +168,9 @@ static void text_class(FILE *out, const struct sim *sim, const struct kmalloc_ou
 	}
 }
 
-static void text_ksize(FILE *out, const struct kmalloc_outcome *o)
+static void text_ksize(FILE *out, const struct row *r)
 {
+	const struct kmalloc_outcome *o = &r->o;
 	const struct kmem_cache *s = o->s;
 
 	fprintf(out, "  ksize       %" PRIu64, o->ksize);
@@ -179,7 +184,7 @@ static void text_ksize(FILE *out, const struct kmalloc_outcome *o)
 		fputs(" = s->inuse: the free pointer or the tracks follow (slab_ksize())\n", out);
 	else
 		fputs(" = s->size: no debug metadata, the whole slot is usable (slab_ksize())\n", out);
-	fprintf(out, "  roundup     kmalloc_size_roundup(%" PRIu64 ") = %" PRIu64 "\n", o->size, o->roundup);
+	fprintf(out, "  roundup     kmalloc_size_roundup(%" PRIu64 ") = %" PRIu64 "\n", o->size, r->roundup);
 }
 
 /* why create_boot_cache() gave the kmalloc cache its s->align */
@@ -338,7 +343,7 @@ static void text_row(FILE *out, const struct sim *sim, const struct row *r)
 	fprintf(out, "\nkmalloc(%" PRIu64 "), Rust Layout(size %" PRIu64 ", align %" PRIu64 "):\n", r->size, r->size,
 		r->align);
 	text_class(out, sim, &r->o);
-	text_ksize(out, &r->o);
+	text_ksize(out, r);
 	text_slot_align(out, sim, &r->o);
 	text_guarantee(out, sim, &r->o, r->guaranteed);
 	for (unsigned w = 0; w < NR_RUST_WRAPPERS; w++) {
@@ -359,13 +364,14 @@ struct explain_opts {
 	int roundup;
 };
 
-static int print_spec(const struct sim *sim, const struct explain_spec *sp, const struct explain_opts *eo, int *first)
+static int print_spec(struct slubsim *m, const struct sim *sim, const struct explain_spec *sp,
+		      const struct explain_opts *eo, int *first)
 {
 	struct sim_err err;
 	struct row r;
 
 	for (uint64_t size = sp->lo;; size++) {
-		if (fill_row(sim, size, sp->align, &r, &err)) {
+		if (fill_row(m, sim, size, sp->align, &r, &err)) {
 			fprintf(stderr, "slubsim: explain: %" PRIu64 "@%" PRIu64 ": %s\n", size, sp->align, err.msg);
 			return -1;
 		}
@@ -404,7 +410,7 @@ static int run_explain(struct cli *cli, struct explain_spec *specs, unsigned n, 
 	else
 		fputs("[", stdout);
 	for (unsigned i = 0; i < n && !ret; i++)
-		ret = print_spec(sim, &specs[i], eo, &first) ? EXIT_USAGE : 0;
+		ret = print_spec(cli->model, sim, &specs[i], eo, &first) ? EXIT_USAGE : 0;
 	if (eo->fmt == 2)
 		fputs("\n]\n", stdout);
 	return ret;
