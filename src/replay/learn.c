@@ -7,6 +7,8 @@
 struct learn_site {
 	uint32_t name;		/* the name's id + 1; 0 while none is known */
 	bool several;		/* its objects were freed under different names */
+	bool accounted;		/* its first allocation was accounted */
+	uint32_t line;		/* its first allocation's line */
 };
 
 /* A live object the look-ahead saw allocated. */
@@ -59,8 +61,26 @@ static uint32_t site_of(struct learn *ln, const struct trace_event *ev)
 	unsigned char key[SITE_KEY_MAX + 1 + 2 * sizeof(uint64_t)];
 	struct name_entry *e;
 	int r = name_table_bind(&ln->sites, key, site_key(ev, key), 0, &e);
+	struct learn_site *ls;
 
-	return r == NT_OK || r == NT_ELIVE ? e->slot : LEARN_NO_SITE;
+	if (r != NT_OK && r != NT_ELIVE)
+		return LEARN_NO_SITE;
+	if (r == NT_OK) {
+		ls = name_table_payload(&ln->sites, e);
+		ls->line = ev->line;
+		ls->accounted = ev->ft.accounted == 1;
+	}
+	return e->slot;
+}
+
+/* The sizes a site's allocations traced: site_key() ends with them. */
+static void site_sizes(const struct learn *ln, const struct name_entry *e, uint64_t *req, uint64_t *alloc)
+{
+	size_t len;
+	const unsigned char *key = name_table_key(&ln->sites, e, &len);
+
+	memcpy(req, key + len - 2 * sizeof(uint64_t), sizeof(uint64_t));
+	memcpy(alloc, key + len - sizeof(uint64_t), sizeof(uint64_t));
 }
 
 static struct learn_site *site_at(const struct learn *ln, uint32_t site)
@@ -135,6 +155,41 @@ bool learn_knows(const struct learn *ln, const char *name)
 	return name_table_lookup(&ln->names, name, strlen(name)) != NULL;
 }
 
+static int cache_line_cmp(const void *a, const void *b)
+{
+	const struct learn_cache *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+int learn_unnamed(const struct learn *ln, struct learn_cache **out, uint32_t *nr)
+{
+	struct learn_cache *v = NULL;
+	uint32_t n = 0;
+
+	*out = NULL;
+	*nr = 0;
+	if (!ln->frozen)
+		return 0;
+	for (uint32_t i = 0; i < name_table_slots(&ln->sites); i++) {
+		const struct name_entry *e = name_table_slot(&ln->sites, i);
+		const struct learn_site *ls = e ? name_table_payload(&ln->sites, e) : NULL;
+
+		if (!ls || ls->name)
+			continue;
+		if (!v && !(v = malloc(name_table_slots(&ln->sites) * sizeof(*v))))
+			return -1;
+		v[n] = (struct learn_cache){ .line = ls->line, .accounted = ls->accounted };
+		site_sizes(ln, e, &v[n].bytes_req, &v[n].bytes_alloc);
+		n++;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cache_line_cmp);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ the look-ahead */
 
 static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site)
@@ -156,18 +211,13 @@ static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site
 static void cache_note(const struct learn *ln, struct learn_cache *c, const struct learn_ptr *lp)
 {
 	const struct name_entry *e = name_table_slot(&ln->sites, lp->site);
-	const unsigned char *key;
-	size_t len;
 
 	if (!e)
 		return;
 	c->accounted = (c->line ? c->accounted : true) && lp->accounted;
 	if (c->line && c->line < lp->line)
 		return;
-	/* site_key(): the sizes end the key */
-	key = name_table_key(&ln->sites, e, &len);
-	memcpy(&c->bytes_req, key + len - 2 * sizeof(uint64_t), sizeof(uint64_t));
-	memcpy(&c->bytes_alloc, key + len - sizeof(uint64_t), sizeof(uint64_t));
+	site_sizes(ln, e, &c->bytes_req, &c->bytes_alloc);
 	c->line = lp->line;
 }
 

@@ -75,5 +75,11 @@ void learn_free(struct learn *ln, uint32_t site, const char *name);
 const char *learn_site_name(const struct learn *ln, uint32_t site);
 /* Whether the trace names a cache @name (a free of one of its objects printed it). */
 bool learn_knows(const struct learn *ln, const char *name);
+/*
+ * After a look-ahead: the sites no free named, whose objects go to a
+ * traced-REQ-ALLOC cache, as struct learn_cache records (the site's first
+ * allocation), by that line; the caller frees *@out. 0, or -1 out of memory.
+ */
+int learn_unnamed(const struct learn *ln, struct learn_cache **out, uint32_t *nr);
 
 #endif

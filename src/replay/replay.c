@@ -1200,6 +1200,12 @@ static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uns
 	return sim_kmem_cache_create_args(rp->sim, name, req, &args, base, &err);
 }
 
+/* The name of a cache the trace never names: its object and slot sizes. */
+static void traced_name(char *buf, size_t len, uint64_t req, uint64_t alloc)
+{
+	snprintf(buf, len, "traced-%llu-%llu", (unsigned long long)req, (unsigned long long)alloc);
+}
+
 /* traced_layout() for the sizes of the allocation @ev, saying so when no layout gives them. */
 static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
 {
@@ -1256,6 +1262,9 @@ static void learn_ahead(struct replay *rp)
 static void create_learnt_caches(struct replay *rp)
 {
 	const struct learn *ln = rp->opts.learn;
+	struct learn_cache *unnamed;
+	uint32_t nr;
+	char name[64];
 
 	if (rp->learnt_created || !rp->sim || !ln || !ln->frozen)
 		return;
@@ -1266,6 +1275,17 @@ static void create_learnt_caches(struct replay *rp)
 		if (c->line && c->bytes_req && !sim_find_cache(rp->sim, ln->name[i]))
 			traced_layout(rp, ln->name[i], (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
 	}
+	/* the kernel's caches the trace never names existed too: traced-REQ-ALLOC, as its first allocation makes it */
+	if (learn_unnamed(ln, &unnamed, &nr))
+		return;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct learn_cache *c = &unnamed[i];
+
+		traced_name(name, sizeof(name), c->bytes_req, c->bytes_alloc);
+		if (c->bytes_req && !sim_find_cache(rp->sim, name))
+			traced_layout(rp, name, (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+	}
+	free(unnamed);
 }
 
 /*
@@ -1312,8 +1332,7 @@ static struct kmem_cache *site_traced_cache(struct replay *rp, const struct trac
 	index = name_table_payload(&rp->traced, e);
 	if (r == NT_ELIVE)
 		return rp->sim->caches[*index];
-	snprintf(name, sizeof(name), "traced-%llu-%llu", (unsigned long long)ev->ft.bytes_req,
-		 (unsigned long long)ev->ft.bytes_alloc);
+	traced_name(name, sizeof(name), ev->ft.bytes_req, ev->ft.bytes_alloc);
 	for (unsigned n = 2; sim_find_cache(rp->sim, name); n++)
 		snprintf(name, sizeof(name), "traced-%llu-%llu-%u", (unsigned long long)ev->ft.bytes_req,
 			 (unsigned long long)ev->ft.bytes_alloc, n);
@@ -1350,8 +1369,7 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 		return create_traced_cache(rp, ev, name);
 	if (learning_as_it_goes(rp) && *site != LEARN_NO_SITE)
 		return site_traced_cache(rp, ev, *site);
-	snprintf(traced, sizeof(traced), "traced-%llu-%llu", (unsigned long long)ev->ft.bytes_req,
-		 (unsigned long long)ev->ft.bytes_alloc);
+	traced_name(traced, sizeof(traced), ev->ft.bytes_req, ev->ft.bytes_alloc);
 	s = sim_find_cache(rp->sim, traced);
 	return s ? s : create_traced_cache(rp, ev, traced);
 }

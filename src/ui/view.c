@@ -448,7 +448,7 @@ static struct cache_row *cache_rows(const struct view *v, unsigned *nr)
 		r->used = usage[s->index].objects;
 		/* the trace's own caches stay: the kernel had them, empty or not, before the trace began */
 		if (v->hide_empty && !r->st.total_objects && (int)s->index != v->sel_cache &&
-		    !learn_knows(&v->pl->learn, s->name))
+		    !learn_knows(&v->pl->learn, s->name) && strncmp(s->name, "traced-", 7))
 			continue;
 		r->s = s;
 		r->cache_kb = r->st.slabs * ((uint64_t)sim->env.ac.page_size << s->oo.order) / 1024;
