@@ -5,6 +5,8 @@
 # A) and the report gives the best of each and the median of the pairs' ratios
 # (B's time over A's: below 1, B is faster).
 #   SLUBSIM=new BASELINE=old GEN=bench/gen_trace ROUNDS=8 sh bench/compare.sh
+# With STEPBACK=new/bench/stepback BASELINE_STEPBACK=old/bench/stepback, the
+# TUI's open and jump to the end too, in the same pairs (wall, CPU, peak memory).
 set -eu
 SLUBSIM=${SLUBSIM:-src/slubsim}
 BASELINE=${BASELINE:?BASELINE=path of the slubsim binary to compare with}
@@ -57,4 +59,39 @@ for fmt in native ftrace; do
 			printf "%-7s %d events, %d pairs: A best %.3f s = %.2f M events/s, B best %.3f s = %.2f M events/s; ", fmt, n, rounds, a, n / a / 1e6, b, n / b / 1e6
 			printf "B/A median %.3f (range %.3f-%.3f), best %.3f; CPU time B/A median %.3f\n", med, r[1], r[NR], b / a, cmed
 		}' "$dir/ratios"
+done
+
+[ -n "${STEPBACK:-}" ] && [ -n "${BASELINE_STEPBACK:-}" ] || exit 0
+echo "the TUI's open and jump to the end (bench/stepback): A = $BASELINE_STEPBACK, B = $STEPBACK"
+tui() { # tui STEPBACK TRACE: wall ms, CPU ms, peak MiB (one step back: old builds take no 0)
+	"$1" "$2" 1 >"$dir/tui" 2>&1 || true
+	w=$(sed -n 's/^open and jump to the end: \([0-9]*\) ms (CPU \([0-9]*\) ms).*/\1 \2/p' "$dir/tui")
+	p=$(sed -n 's/.*peak RSS \([0-9]*\) MiB.*/\1/p' "$dir/tui")
+	[ -n "$w" ] && [ -n "$p" ] || { echo "stepback failed ($1):"; head "$dir/tui"; exit 1; }
+	echo "$w $p"
+}
+for fmt in native ftrace; do
+	: >"$dir/tpairs"
+	for r in $(seq "$ROUNDS"); do
+		if [ $((r % 2)) -eq 1 ]; then
+			ta=$(tui "$BASELINE_STEPBACK" "$dir/$fmt.trace"); tb=$(tui "$STEPBACK" "$dir/$fmt.trace")
+		else
+			tb=$(tui "$STEPBACK" "$dir/$fmt.trace"); ta=$(tui "$BASELINE_STEPBACK" "$dir/$fmt.trace")
+		fi
+		echo "$ta $tb $(cut -d' ' -f1 /proc/loadavg)" >>"$dir/tpairs"	# wall, CPU, peak of A, then of B, load
+	done
+	awk -v fmt="$fmt" '
+		function med(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		{
+			wa[NR] = $1; ca[NR] = $2; pa[NR] = $3; wb[NR] = $4; cb[NR] = $5; pb[NR] = $6; r[NR] = $4 / $1
+			if (NR == 1 || $7 < lo) lo = $7
+			if (NR == 1 || $7 > hi) hi = $7
+		}
+		END {
+			printf "%-7s open + jump, %d pairs, load %.1f-%.1f: A median %.0f ms (CPU %.0f ms, peak %d MiB), ", fmt, NR, lo, hi, med(wa, NR), med(ca, NR), med(pa, NR)
+			printf "B median %.0f ms (CPU %.0f ms, peak %d MiB); B/A wall median %.3f\n", med(wb, NR), med(cb, NR), med(pb, NR), med(r, NR)
+		}' "$dir/tpairs"
 done

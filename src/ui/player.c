@@ -161,7 +161,7 @@ static void replay_mistake(struct player *pl, enum player_note_kind kind, uint32
 /* The trace line being parsed, as written, without its indentation. */
 static void line_text(const struct player *pl, char *buf, size_t len)
 {
-	size_t off = pl->cur_start, n = 0;
+	size_t off = pl->tp ? pl->where->line_start : pl->cur_start, n = 0;
 	const char *p = pl->data + off;
 
 	while (off < pl->len && (*p == ' ' || *p == '\t'))
@@ -467,6 +467,16 @@ static bool checkpoint_near(struct player *pl, uint64_t n)
 	return checkpoint_due(pl, n);
 }
 
+/*
+ * On the parsing thread, live.pos is brought up to date only where it is
+ * wanted: at a checkpoint and at the end of the move.
+ */
+static void sync_pos(struct player *pl)
+{
+	if (pl->tp && pl->where->valid)
+		pl->live.pos = pl->where->pos;
+}
+
 /* What the coarse checkpoints will take at the end of the trace, if each still to come is as large as the last. */
 static uint64_t coarse_bytes_at_end(const struct player *pl)
 {
@@ -483,6 +493,7 @@ static void keep_checkpoints(struct player *pl)
 	/* advance() recorded every position checkpoint_near() found due */
 	if (!pl->recording || !checkpoint_due(pl, n))
 		return;
+	sync_pos(pl);
 	if (!(n % pl->k)) {
 		/*
 		 * Thin now rather than after cloning those that would be let go,
@@ -509,13 +520,13 @@ static void keep_checkpoints(struct player *pl)
 }
 
 /*
- * The next line the reader accepts into pl->cur, live.pos left before it:
+ * The next line the reader accepts into pl->cur, live.pos left before it (on
+ * the parsing thread, once sync_pos() asks):
  * TRACE_EVENT, TRACE_EOF or TRACE_IOERR. Rejected lines were listed when
  * the trace was opened.
  */
 static int next_line(struct player *pl)
 {
-	const struct trace_pipe_where *w;
 	const struct trace_error *err;
 	int r;
 
@@ -523,10 +534,8 @@ static int next_line(struct player *pl)
 		do
 			r = trace_pipe_next(pl->tp, &pl->cur, &err);
 		while (r == TRACE_ERROR);
-		w = trace_pipe_where(pl->tp);
-		if (w->valid)
-			pl->live.pos = w->pos;
-		pl->cur_start = w->line_start;
+		/* not read here: each line's would be another cache line from the other core */
+		pl->where = trace_pipe_where(pl->tp);
 		return r;
 	}
 	do {
@@ -727,6 +736,7 @@ static void pipe_start(struct player *pl)
 /* The move is over: pl->rd goes on from the pending event, read again. 0, or -1 out of memory. */
 static int pipe_stop(struct player *pl)
 {
+	sync_pos(pl);
 	trace_pipe_close(pl->tp);
 	pl->tp = NULL;
 	trace_close(&pl->prd);

@@ -145,7 +145,8 @@ struct player {
 	uint64_t replay_errors, expect_failures;	/* among the mistakes */
 	struct trace_event ev;		/* the line read last by rd */
 	const struct trace_event *cur;	/* the line read last: &ev, or the parsing thread's */
-	size_t cur_start;		/* where that line starts in data */
+	size_t cur_start;		/* where that line starts in data, read by rd */
+	const struct trace_pipe_where *where;	/* read by the parsing thread: where it was (sync_pos()) */
 	struct trace_pipe *tp;		/* a long move: the parsing thread, reading prd; NULL otherwise */
 	struct trace_reader prd;
 	bool pending;			/* ev is the next event, read and not applied */
