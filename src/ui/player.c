@@ -283,7 +283,7 @@ static void hook(void *ctx, const struct replay *rp, const struct replay_step *s
 	d = used_delta(st->op);
 	if (d == 2)
 		hist_recount(h, rp->sim);
-	if (!st->op->cache || hist_grow(h, st->op->cache->index + 1))
+	if (!st->op->cache || (st->op->cache->index >= h->cap && hist_grow(h, st->op->cache->index + 1)))
 		return;	/* out of memory: the history only misses a sample */
 	if (d != 2)
 		h->now[st->op->cache->index] += d;
@@ -612,13 +612,25 @@ static void fetch_names(struct player *pl)
 
 	if (pl->tp) {
 		const struct trace_pipe *tp = pl->tp;
-		unsigned i = tp->pos + TRACE_PIPE_LOOKAHEAD - 1;
+		const struct replay *rp = &pl->live.rp;
+		unsigned i = tp->pos + TRACE_PIPE_LOOKAHEAD - 1, far = tp->pos + PLAYER_FAR - 1;
+		uint64_t ptr;
 
-		/* the parsing thread hashed the names; an ftrace event's pointer is at hand */
+		/*
+		 * The parsing thread hashed the names; an ftrace event's pointer
+		 * is at hand. The index cell first, PLAYER_FAR events on, then
+		 * the record: fetching both at once waited for the cell.
+		 */
+		if (trace_pipe_hint(tp, PLAYER_FAR, &hash)) {
+			name_table_prefetch_index(&rp->names, hash);
+		} else if (far < tp->n && tp->item[far].ev && tp->item[far].ev->kind >= TEV_FT_KMALLOC) {
+			ptr = tp->item[far].ev->ft.ptr;
+			name_table_prefetch_index(&rp->ptrs, name_table_hash(&ptr, sizeof(ptr)));
+		}
 		if (trace_pipe_hint(tp, TRACE_PIPE_LOOKAHEAD, &hash))
-			replay_prefetch(&pl->live.rp, hash);
+			replay_prefetch(rp, hash);
 		else if (i < tp->n && tp->item[i].ev && tp->item[i].ev->kind >= TEV_FT_KMALLOC)
-			replay_prefetch_ptr(&pl->live.rp, tp->item[i].ev->ft.ptr);
+			replay_prefetch_ptr(rp, tp->item[i].ev->ft.ptr);
 		return;
 	}
 	if (pl->ahead < pl->live.pos.off) {
