@@ -14,15 +14,21 @@ static struct sim *boot(const char *kernel, const char *cpus)
 	return fixture_boot(&o);
 }
 
-/* A 256-byte cache (16 objects per order-0 slab), with sheaves of @capacity objects if nonzero. */
-static struct kmem_cache *create(struct sim *sim, const char *name, unsigned capacity)
+/* A cache of @size-byte objects aligned to their size, with sheaves of @capacity objects if nonzero. */
+static struct kmem_cache *create_sized(struct sim *sim, const char *name, unsigned size, unsigned capacity)
 {
-	struct kmem_cache_args args = { .align = 256, .sheaf_capacity = capacity };
+	struct kmem_cache_args args = { .align = size & (size - 1) ? 0 : size, .sheaf_capacity = capacity };
 	struct sim_err err;
-	struct kmem_cache *s = sim_kmem_cache_create_args(sim, name, 256, &args, 0, &err);
+	struct kmem_cache *s = sim_kmem_cache_create_args(sim, name, size, &args, 0, &err);
 
 	ck_assert_msg(s != NULL, "%s", err.msg);
 	return s;
+}
+
+/* A 256-byte cache (16 objects per order-0 slab with 2 CPUs) */
+static struct kmem_cache *create(struct sim *sim, const char *name, unsigned capacity)
+{
+	return create_sized(sim, name, 256, capacity);
 }
 
 static int slot_of(const struct sim *sim, uint64_t addr)
@@ -341,6 +347,85 @@ START_TEST(test_destroy_rcu_sheaves)
 }
 END_TEST
 
+/* Objects of @s allocated from its slabs' view and not waiting in a sheaf: what the trace holds. */
+static uint64_t held_outside_sheaves(const struct sim *sim, const struct kmem_cache *s)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < sim->nr_slab_entries; i++) {
+		const struct slab *slab = sim_slab(sim, i);
+
+		if (slab && slab->live && sim->caches[slab->cache] == s)
+			n += slab->inuse;
+	}
+	for (unsigned cpu = 0; cpu < sim->env.cpus; cpu++)
+		for (uint64_t fp = s->cpu[cpu].freelist; fp; fp = sim_get_freepointer(sim, s, fp))
+			n--;
+	return n - sheaves_objects(s);
+}
+
+/*
+ * Random allocations, frees and kfree_rcu()s on random CPUs, with atomic
+ * allocations, barriers and shrinks among them: every object is the
+ * trace's, in a sheaf, or free in its slab, at every step; once the trace
+ * has freed everything, the grace period and two shrinks leave no slab.
+ */
+START_TEST(test_random_invariant)
+{
+	static const unsigned caps[] = { 1, 3, 4, 32 }, sizes[] = { 64, 256, 1000, 64 };
+	static const char *const cpus[] = { "1", "2", "4", "2" };
+	uint64_t rng = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
+	struct sim *sim = boot(_i & 1 ? "6.19" : "6.18", cpus[_i]);
+	struct kmem_cache *s = create_sized(sim, "random", sizes[_i], caps[_i]);
+	uint64_t live[512], rcu = 0;
+	unsigned n = 0;
+	struct cache_stats st;
+
+	for (unsigned step = 0; step < 4000; step++) {
+		unsigned r, cpu;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		r = (unsigned)(rng >> 33) % 100;
+		cpu = (unsigned)(rng >> 20) % sim->env.cpus;
+		if ((r < 50 && n < 512) || !n) {
+			gfp_t gfp = r % 5 == 0 ? GFP_ATOMIC : r % 7 == 0 ? GFP_NOWAIT : GFP_KERNEL;
+
+			live[n] = sim_kmem_cache_alloc(sim, cpu, s, gfp, NULL);
+			ck_assert_uint_ne(live[n], 0);
+			n++;
+		} else if (r < 85) {
+			unsigned k = (unsigned)(rng >> 40) % n;
+
+			sim_kmem_cache_free(sim, cpu, s, live[k], NULL);
+			live[k] = live[--n];
+		} else if (r < 93) {
+			unsigned k = (unsigned)(rng >> 40) % n;
+
+			ck_assert_int_eq(sim_kfree_rcu(sim, cpu, live[k], NULL), 0);
+			live[k] = live[--n];
+			rcu++;
+		} else if (r < 96) {
+			sim_rcu_barrier(sim, NULL);
+			rcu = 0;
+		} else {
+			ck_assert_int_ge(sim_kmem_cache_shrink(sim, s, NULL), 0);
+		}
+		/* kfree_rcu() objects the sheaves did not take wait, allocated, in the RCU queue */
+		ck_assert_uint_ge(held_outside_sheaves(sim, s), n);
+		ck_assert_uint_le(held_outside_sheaves(sim, s), n + rcu);
+	}
+	while (n)
+		sim_kmem_cache_free(sim, 0, s, live[--n], NULL);
+	sim_rcu_barrier(sim, NULL);
+	ck_assert_uint_eq(held_outside_sheaves(sim, s), 0);
+	ck_assert_int_ge(sim_kmem_cache_shrink(sim, s, NULL), 0);
+	ck_assert_int_eq(sim_kmem_cache_shrink(sim, s, NULL), 0);
+	kmem_cache_stats(sim, s, &st);
+	ck_assert_uint_eq(st.slabs, 0);
+	sim_destroy(sim);
+}
+END_TEST
+
 /* A checkpoint copies the sheaves: the copy goes on as the original does. */
 START_TEST(test_clone)
 {
@@ -371,6 +456,7 @@ int main(void)
 	tcase_add_test(tc, test_kfree_rcu_sheaf);
 	tcase_add_test(tc, test_clone);
 	tcase_add_test(tc, test_destroy_rcu_sheaves);
+	tcase_add_loop_test(tc, test_random_invariant, 0, 4);
 	tcase_add_test(tc, test_shrink_partial);
 	tcase_add_test(tc, test_shrink_sheaves);
 	suite_add_tcase(s, tc);
