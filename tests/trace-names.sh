@@ -173,6 +173,15 @@ check 'pipe, one cache at two call sites: the merge is said where it happened' \
 } >"$tmp/stop.trace"
 "$SLUBSIM" run --slabinfo "$tmp/stop.trace" >"$out" 2>/dev/null
 check 'file: a replay stopped by an error before the first event has the learnt cache' grep -q '^cache_a  *0  *0  *64 ' "$out"
+# a cache created at boot whose traced sizes no layout of the model gives is said at its first allocation
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=alloc_u+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=100 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kfree: call_site=free_u+0x5/0x40 ptr=ffff888000001000'
+} >"$tmp/odd.trace"
+"$SLUBSIM" run -q --summary "$tmp/odd.trace" >"$out" 2>&1
+check 'file: a traced cache from boot with sizes the model cannot give is said at its allocation' \
+	grep -q "odd.trace:2: traced-64-100: bytes_req=64 bytes_alloc=100 in the trace, 64 and 64 in the model" "$out"
 # ... but when a kmalloc comes before the first kmem_cache event, every view creates them at that event
 {
 	echo '# tracer: nop'

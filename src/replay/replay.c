@@ -1378,7 +1378,10 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 		return site_traced_cache(rp, ev, *site);
 	traced_name(traced, sizeof(traced), ev->ft.bytes_req, ev->ft.bytes_alloc);
 	s = sim_find_cache(rp->sim, traced);
-	return s ? s : create_traced_cache(rp, ev, traced);
+	if (!s)
+		return create_traced_cache(rp, ev, traced);
+	check_cache_sizes(rp, ev, s);	/* created at boot (create_learnt_caches()) */
+	return s;
 }
 
 /* A live object of a traced cache that merge_traced() moves. */
