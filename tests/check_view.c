@@ -439,7 +439,8 @@ static const char *mixed_trace(unsigned n, unsigned comments)
 
 /*
  * An ftrace trace whose kmem_cache_alloc events of the first half are named
- * only by their frees in the second half, one site under two names.
+ * only by their frees in the second half, one site under two names (which
+ * allocates in the second half too: learn.h tells its objects by line).
  */
 static const char *ftrace_halves(unsigned n)
 {
@@ -456,8 +457,14 @@ static const char *ftrace_halves(unsigned n)
 		if (i % 4 == 0)
 			fprintf(f, "kmalloc: call_site=alloc_thing+0x1f/0x60 ptr=ffff888100%06x bytes_req=%u bytes_alloc=%u "
 				"gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i, 8 << i % 5, 8 << i % 5);
-		else if (i % 4 == 1 || i % 4 == 3)
+		else if (i % 4 == 1 || (i % 4 == 3 && i < n / 2))
 			fprintf(f, "kfree: call_site=free_thing+0x1f/0x60 ptr=ffff888100%06x\n", i - 1 - i % 4 / 2 * 2);
+		else if (i % 4 == 3 && i < n / 4 * 3)	/* the second half's own objects, of the two-name site */
+			fprintf(f, "kmem_cache_alloc: call_site=make_2+0x2/0x40 ptr=ffff888300%06x bytes_req=192 "
+				"bytes_alloc=192 gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i);
+		else if (i % 4 == 3)
+			fprintf(f, "kmem_cache_free: call_site=drop+0x2/0x40 ptr=ffff888300%06x name=%s\n", i - n / 4,
+				caches[2 + i / 4 % 2]);
 		else if (i < n / 2)
 			fprintf(f, "kmem_cache_alloc: call_site=make_%u+0x2/0x40 ptr=ffff888200%06x bytes_req=192 "
 				"bytes_alloc=192 gfp_flags=GFP_KERNEL node=-1 accounted=false\n", i / 4 % 3, i);

@@ -66,6 +66,10 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	awk '/^traced-/ { print $1, $4, $5, $6 }' "$out" >"$tmp/traced1"
 	oracle_slubsim run -q --slabinfo "$trace" 2>/dev/null | awk '/^traced-/ { print $1, $4, $5, $6 }' >"$tmp/traced"
 	check "$name: the traced caches at event 1 ($(wc -l <"$tmp/traced1")) are those at the end" cmp -s "$tmp/traced1" "$tmp/traced"
+	# standard input redirected from the file is a file: looked ahead in, from where the replay starts reading it
+	(read -r _; oracle_slubsim run -q --summary --until=1 --slabinfo -) <"$trace" >"$out" 2>&1
+	check "$name: standard input from a file is looked ahead in" sh -c \
+		"grep -qx 'cache names learnt from frees: $learnt' '$out' && grep -q '^task_struct ' '$out'"
 	# frees of objects from before the trace: each said in --events, all counted in the summary
 	pre=$(awk -F'\t' '$9 == "before-trace"' "$tmp/events" | wc -l)
 	check "$name: $pre frees from before the trace counted" \
@@ -113,7 +117,7 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	esac
 	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name; the
 	# traced cache of another call site of it merges into it at the first free that names one of its objects
-	oracle_slubsim run -q --summary --slabinfo - <"$trace" >"$out" 2>&1
+	cat "$trace" | oracle_slubsim run -q --summary --slabinfo - >"$out" 2>&1
 	check "$name from a pipe: task_struct named" grep -q '^task_struct  *[1-9]' "$out"
 	check "$name from a pipe: no named free counted elsewhere" \
 		grep -qx 'named frees of objects counted in another cache: 0' "$out"
@@ -131,7 +135,7 @@ ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2
 	ft 6 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002000 name=cache_b'
 	ft 7 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001040 name=cache_a'
 } >"$tmp/sites.trace"
-"$SLUBSIM" run -s --slabinfo - <"$tmp/sites.trace" >"$out" 2>&1
+cat "$tmp/sites.trace" | "$SLUBSIM" run -s --slabinfo - >"$out" 2>&1
 check 'pipe: every named free found its cache' grep -qx 'named frees of objects counted in another cache: 0' "$out"
 check 'pipe: both caches named' sh -c "grep -q '^cache_a ' '$out' && grep -q '^cache_b ' '$out'"
 check 'pipe: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
@@ -149,13 +153,13 @@ check 'file: both caches named, none traced' sh -c "grep -q '^cache_b ' '$out' &
 	ft 6 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002080 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
 	ft 7 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002040 name=cache_a'
 } >"$tmp/merge.trace"
-"$SLUBSIM" run -s --slabinfo - <"$tmp/merge.trace" >"$out" 2>&1
+cat "$tmp/merge.trace" | "$SLUBSIM" run -s --slabinfo - >"$out" 2>&1
 check 'pipe, one cache at two call sites: every named free found its cache' \
 	grep -qx 'named frees of objects counted in another cache: 0' "$out"
 check 'pipe, one cache at two call sites: one renamed, one merged' \
 	grep -qx 'traced caches a free named: 1 renamed, 1 merged into the cache of that name' "$out"
 check 'pipe, one cache at two call sites: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
-"$SLUBSIM" run -q --events - <"$tmp/merge.trace" >"$out" 2>&1
+cat "$tmp/merge.trace" | "$SLUBSIM" run -q --events - >"$out" 2>&1
 check 'pipe, one cache at two call sites: the frees and the later allocation in cache_a' \
 	awk -F'\t' '$1 >= 5 { n++; if ($7 != "cache_a") exit 1 } END { exit n != 3 }' "$out"
 check 'pipe, one cache at two call sites: the merge is said where it happened' \

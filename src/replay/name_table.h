@@ -87,6 +87,12 @@ struct name_entry *name_table_lookup_hash(const struct name_table *nt, const voi
 int name_table_bind(struct name_table *nt, const void *key, size_t len, uint8_t tag, struct name_entry **out);
 /* A hint: a lookup of hash @h comes soon, bring its entry into the cache. */
 void name_table_prefetch(const struct name_table *nt, uint32_t h);
+/* Its first step, for a lookup further on still: the first index cell alone, so that name_table_prefetch() finds it. */
+static inline void name_table_prefetch_index(const struct name_table *nt, uint32_t h)
+{
+	if (nt->index)
+		__builtin_prefetch(&nt->index[h & nt->index_mask]);
+}
 /* name_table_bind() of a key whose name_table_hash() is @h. */
 int name_table_bind_hash(struct name_table *nt, const void *key, size_t len, uint32_t h, uint8_t tag,
 			 struct name_entry **out);

@@ -1307,6 +1307,13 @@ static void first_cache_event(struct replay *rp)
 
 void replay_learn_pending(struct replay *rp)
 {
+	/*
+	 * A kmalloc or kfree replayed already: the caches are created at the
+	 * first kmem_cache event in every view, not here (first_cache_event()),
+	 * and a trace of kmalloc and kfree only is not read a second time.
+	 */
+	if (rp->st.modelled || rp->st.unknown_frees || rp->st.alloc_failed)
+		return;
 	if (rp->opts.learn_ahead)
 		learn_ahead(rp);
 	if (rp->opts.learn && !rp->opts.learn->model_first)
@@ -1532,9 +1539,6 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 	uint32_t site;
 	uint64_t addr;
 
-	if (!rp->learnt_created &&
-	    (ev->kind == TEV_FT_CACHE_ALLOC || ev->kind == TEV_FT_CACHE_ALLOC_NODE || ev->kind == TEV_FT_CACHE_FREE))
-		first_cache_event(rp);
 	switch (ev->kind) {
 	case TEV_FT_KMALLOC:
 	case TEV_FT_KMALLOC_NODE:
@@ -1554,6 +1558,8 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		return OP_MODEL;
 	case TEV_FT_CACHE_ALLOC:
 	case TEV_FT_CACHE_ALLOC_NODE:
+		if (!rp->learnt_created)
+			first_cache_event(rp);
 		if (!ft->ptr)
 			return OP_DONE;
 		s = ftrace_cache(rp, ev, &site);
@@ -1565,8 +1571,11 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		if (o)
 			o->site = site;
 		return OP_MODEL;
-	case TEV_FT_KFREE:
 	case TEV_FT_CACHE_FREE:
+		if (!rp->learnt_created)
+			first_cache_event(rp);
+		return ftrace_free(rp, ev, cpu, op);
+	case TEV_FT_KFREE:
 		return ftrace_free(rp, ev, cpu, op);
 	default:
 		rp->st.ignored_events++;	/* page events: SLUB's own come from the model */

@@ -283,7 +283,7 @@ static void hook(void *ctx, const struct replay *rp, const struct replay_step *s
 	d = used_delta(st->op);
 	if (d == 2)
 		hist_recount(h, rp->sim);
-	if (!st->op->cache || hist_grow(h, st->op->cache->index + 1))
+	if (!st->op->cache || (st->op->cache->index >= h->cap && hist_grow(h, st->op->cache->index + 1)))
 		return;	/* out of memory: the history only misses a sample */
 	if (d != 2)
 		h->now[st->op->cache->index] += d;
@@ -612,13 +612,25 @@ static void fetch_names(struct player *pl)
 
 	if (pl->tp) {
 		const struct trace_pipe *tp = pl->tp;
-		unsigned i = tp->pos + TRACE_PIPE_LOOKAHEAD - 1;
+		const struct replay *rp = &pl->live.rp;
+		unsigned i = tp->pos + TRACE_PIPE_LOOKAHEAD - 1, far = tp->pos + PLAYER_FAR - 1;
+		uint64_t ptr;
 
-		/* the parsing thread hashed the names; an ftrace event's pointer is at hand */
+		/*
+		 * The parsing thread hashed the names; an ftrace event's pointer
+		 * is at hand. The index cell first, PLAYER_FAR events on, then
+		 * the record: fetching both at once waited for the cell.
+		 */
+		if (trace_pipe_hint(tp, PLAYER_FAR, &hash)) {
+			name_table_prefetch_index(&rp->names, hash);
+		} else if (far < tp->n && tp->item[far].ev && tp->item[far].ev->kind >= TEV_FT_KMALLOC) {
+			ptr = tp->item[far].ev->ft.ptr;
+			name_table_prefetch_index(&rp->ptrs, name_table_hash(&ptr, sizeof(ptr)));
+		}
 		if (trace_pipe_hint(tp, TRACE_PIPE_LOOKAHEAD, &hash))
-			replay_prefetch(&pl->live.rp, hash);
+			replay_prefetch(rp, hash);
 		else if (i < tp->n && tp->item[i].ev && tp->item[i].ev->kind >= TEV_FT_KMALLOC)
-			replay_prefetch_ptr(&pl->live.rp, tp->item[i].ev->ft.ptr);
+			replay_prefetch_ptr(rp, tp->item[i].ev->ft.ptr);
 		return;
 	}
 	if (pl->ahead < pl->live.pos.off) {
@@ -1011,14 +1023,15 @@ static int map_file(struct player *pl, const char *path, char *err, size_t errle
  * (ftrace) learns the caches' names. A long trace is counted in two parts
  * at once, on two threads: the second part's reader starts at a line
  * boundary in the middle with the state the first part's will end in
- * (checked afterwards: the part is counted again if it differs), and
- * leaves the learning of names, which goes in trace order, to a pass over
- * its bytes after the first part's, when it has any event to learn from.
+ * (checked afterwards: the part is counted again if it differs) and its
+ * lines numbered from 0 (shifted when the parts are merged), and leaves the
+ * learning of names, which goes in trace order, to a pass over its bytes
+ * after the first part's, when it has any event to learn from.
  */
 struct count_mistake {
-	uint32_t line;
+	uint32_t line, col;	/* the line within its part */
 	uint64_t event;		/* events before it in its part */
-	char *text;
+	char *msg, *text;	/* the reader's err.msg and err.text */
 };
 
 struct count_part {
@@ -1042,13 +1055,21 @@ static bool learn_kind(enum trace_kind k)
 	return k == TEV_FT_CACHE_ALLOC || k == TEV_FT_CACHE_ALLOC_NODE || k == TEV_FT_CACHE_FREE;
 }
 
-static void part_mistake(struct count_part *c, uint32_t line, const char *text)
+static void part_mistake(struct count_part *c, const struct trace_error *err)
 {
+	struct count_mistake *m;
+
 	c->errors++;
-	if (c->nr_mistakes < PLAYER_MAX_MISTAKES && !ARRAY_GROW(c->mistakes, c->mistakes_cap, c->nr_mistakes + 1) &&
-	    (c->mistakes[c->nr_mistakes].text = strdup(text))) {
-		c->mistakes[c->nr_mistakes].line = line;
-		c->mistakes[c->nr_mistakes++].event = c->events;
+	if (c->nr_mistakes == PLAYER_MAX_MISTAKES || ARRAY_GROW(c->mistakes, c->mistakes_cap, c->nr_mistakes + 1))
+		return;
+	m = &c->mistakes[c->nr_mistakes];
+	*m = (struct count_mistake){ .line = err->line, .col = err->col, .event = c->events,
+				     .msg = strdup(err->msg), .text = strdup(err->text) };
+	if (m->msg && m->text) {
+		c->nr_mistakes++;
+	} else {
+		free(m->msg);
+		free(m->text);
 	}
 }
 
@@ -1072,7 +1093,7 @@ static void *count_part(void *arg)
 			dropped = trace_line_start(&rd);
 		}
 		if (r == TRACE_ERROR) {
-			part_mistake(c, rd.err.line, rd.err.text);
+			part_mistake(c, &rd.err);
 			continue;
 		}
 		c->events += trace_kind_is_event(ev.kind);
@@ -1102,35 +1123,32 @@ static void *count_part(void *arg)
 
 static void part_release(struct count_part *c)
 {
-	for (uint32_t i = 0; i < c->nr_mistakes; i++)
+	for (uint32_t i = 0; i < c->nr_mistakes; i++) {
+		free(c->mistakes[i].msg);
 		free(c->mistakes[i].text);
+	}
 	free(c->mistakes);
 	name_table_release(&c->created);
 }
 
-/* The second part: its first line (after a newline past the middle) and the lines before it. */
-static void *count_second(void *arg)
+/*
+ * Part @c's counts into the player: its events follow @before others, its
+ * lines @lines others. 0, or -1 out of memory.
+ */
+static int part_merge(struct player *pl, const struct count_part *c, uint64_t before, uint32_t lines)
 {
-	struct count_part *c = arg;
-	const char *p = c->pl->data, *end = p + c->from, *nl;
-	uint32_t lines = 0;
-
-	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-		lines++;
-		p = nl + 1;
-	}
-	c->at.line = lines;
-	return count_part(c);
-}
-
-/* Part @c's counts into the player: its events follow @before others. 0, or -1 out of memory. */
-static int part_merge(struct player *pl, const struct count_part *c, uint64_t before)
-{
+	char text[sizeof(((struct trace_error *)0)->text)];
 	struct name_entry *e;
 	size_t len;
 
-	for (uint32_t i = 0; i < c->nr_mistakes; i++)
-		add_mistake(pl, PN_ERROR, c->mistakes[i].line, before + c->mistakes[i].event, c->mistakes[i].text);
+	for (uint32_t i = 0; i < c->nr_mistakes; i++) {
+		const struct count_mistake *m = &c->mistakes[i];
+
+		/* the line in the reader's words, as trace_vfail_col() puts it */
+		if (lines)
+			snprintf(text, sizeof(text), "%s:%u:%u: %s", pl->name, m->line + lines, m->col, m->msg);
+		add_mistake(pl, PN_ERROR, m->line + lines, before + m->event, lines ? text : m->text);
+	}
 	/* those beyond PLAYER_MAX_MISTAKES are counted, as add_mistake() does */
 	pl->replay_errors += c->errors - c->nr_mistakes;
 	pl->parse_errors += c->errors;
@@ -1180,8 +1198,7 @@ static int learn_range(struct player *pl, const struct trace_pos *at, size_t to)
 /* Where the second part begins: after the first newline past the middle, 0 for one part. */
 static size_t second_part(const struct player *pl)
 {
-	/* the second thread counts the first part's lines too, so it takes a little less */
-	size_t mid = pl->len / 2 + pl->len / 16;
+	size_t mid = pl->len / 2;
 	const char *nl;
 
 	if (pl->len < pl->tune.split_min || pl->len < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -1193,9 +1210,9 @@ static size_t second_part(const struct player *pl)
 /* The second part's reader assumed what the first part's ended with: the counts hold. */
 static bool parts_agree(const struct count_part *a, const struct count_part *b)
 {
-	/* the native "cpu N" in force does not change what is counted */
-	return a->told && a->end.off == b->at.off && a->end.line == b->at.line &&
-	       a->end.seen_event == b->at.seen_event && a->end.format == b->at.format;
+	/* the native "cpu N" in force does not change what is counted; lines are shifted */
+	return a->told && a->end.off == b->at.off && a->end.seen_event == b->at.seen_event &&
+	       a->end.format == b->at.format;
 }
 
 static void part_init(struct count_part *c, const struct player *pl, size_t from, size_t to,
@@ -1219,7 +1236,7 @@ static void count_parts(struct player *pl, struct count_part *a, struct count_pa
 	at.seen_event = at.format == TRACE_FMT_NATIVE;
 	part_init(b, pl, mid, mid ? pl->len : 0, &at, NULL);
 	if (mid)
-		threaded = !pthread_create(&thread, NULL, count_second, b);
+		threaded = !pthread_create(&thread, NULL, count_part, b);
 	count_part(a);
 	if (threaded)
 		pthread_join(thread, NULL);
@@ -1245,6 +1262,7 @@ static void count_parts(struct player *pl, struct count_part *a, struct count_pa
 static int count_events(struct player *pl, char *err, size_t errlen)
 {
 	struct count_part a, b;
+	struct trace_pos at;
 	int ret = -1;
 
 	count_parts(pl, &a, &b);
@@ -1252,11 +1270,13 @@ static int count_events(struct player *pl, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", a.r ? a.err : b.err);
 		goto out;
 	}
-	if (part_merge(pl, &a, 0) || (b.to && part_merge(pl, &b, a.events))) {
+	if (part_merge(pl, &a, 0, 0) || (b.to && part_merge(pl, &b, a.events, a.end.line - b.at.line))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (b.learn_events && !pl->learn.native && learn_range(pl, &b.at, b.to)) {
+	at = b.at;
+	at.line = a.end.line;	/* learn.h keeps the line of some objects */
+	if (b.learn_events && !pl->learn.native && learn_range(pl, &at, b.to)) {
 		snprintf(err, errlen, "%s: could not learn the caches' names (out of memory?)", pl->name);
 		goto out;
 	}

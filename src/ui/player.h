@@ -35,6 +35,7 @@
 #define PLAYER_TEXT 160
 #define PLAYER_DROP_BYTES (64u << 20)	/* the counting pass lets go of the trace read every so often */
 #define PLAYER_AHEAD 8		/* lines a name is fetched ahead of its lookup */
+#define PLAYER_FAR 16		/* on the parsing thread: events a name's index cell is fetched ahead */
 #define PLAYER_NOTES 6		/* lines after an event kept with it */
 #define PLAYER_NOTE_TEXT 200
 
