@@ -173,6 +173,25 @@ check 'pipe, one cache at two call sites: the merge is said where it happened' \
 } >"$tmp/stop.trace"
 "$SLUBSIM" run --slabinfo "$tmp/stop.trace" >"$out" 2>/dev/null
 check 'file: a replay stopped by an error before the first event has the learnt cache' grep -q '^cache_a  *0  *0  *64 ' "$out"
+# 6.18+: the kernel's maple_node has percpu sheaves; from a pipe its traced cache, created without, moves into one
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=mas_alloc_nodes+0x19a/0x540 ptr=ffff888000001000 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_alloc: call_site=mas_alloc_nodes+0x19a/0x540 ptr=ffff888000001100 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 3 'kmem_cache_free: call_site=rcu_do_batch+0x19a/0x540 ptr=ffff888000001000 name=maple_node'
+} >"$tmp/maple.trace"
+for how in file pipe; do
+	if [ $how = file ]; then
+		"$SLUBSIM" --kernel=6.18 --cpus=2 run -q --sysfs "$tmp/maple.trace" >"$out" 2>&1
+	else
+		cat "$tmp/maple.trace" | "$SLUBSIM" --kernel=6.18 --cpus=2 run -q --sysfs - >"$out" 2>&1
+	fi
+	check "6.18 $how: the learnt maple_node has sheaves of 32" \
+		awk -F'\t' '$1 == "maple_node" && $2 == "sheaf_capacity" && $3 == 32 { f = 1 } END { exit !f }' "$out"
+	check "6.18 $how: no traced cache left" sh -c "! grep -q '^traced-' '$out'"
+done
+cat "$tmp/maple.trace" | "$SLUBSIM" --kernel=6.18 --cpus=2 run -q --events - >"$out" 2>&1
+check '6.18 pipe: the move is said' grep -q '^3	.*traced-256-256 is maple_node, a cache with percpu sheaves: 2 objects move there' "$out"
 # a cache created at boot whose traced sizes no layout of the model gives is said at its first allocation
 {
 	echo '# tracer: nop'

@@ -1423,16 +1423,13 @@ static int traced_objs(struct replay *rp, const struct kmem_cache *s, struct tra
 }
 
 /*
- * Learning as it goes, a named free proved that the traced cache @from of
- * one call site holds objects of @to, which a free from another call site
- * named first: one kernel cache allocated from at two call sites (or a
- * cache and an alias merged into it: the trace prints the cache's name).
- * The kernel had those objects in @to all along: the model moves them
- * there, in the order they were allocated (each gets an address in @to and
- * keeps its event and trace pointer), and destroys the emptied @from.
- * 0, or -1 with nothing moved.
+ * Learning as it goes, the objects of the traced cache @from of one call
+ * site belong to the kernel's cache @to: the model moves them there, in
+ * the order they were allocated (each gets an address in @to and keeps its
+ * event and trace pointer), and destroys the emptied @from. The number of
+ * objects moved, or -1 with nothing moved.
  */
-static int merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from, struct kmem_cache *to)
+static int64_t merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from, struct kmem_cache *to)
 {
 	struct traced_obj *v;
 	uint32_t n, i;
@@ -1458,34 +1455,65 @@ static int merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from
 		o->cache = to;
 	}
 	free(v);
-	if (!rp->msg[0])
-		snprintf(rp->msg, sizeof(rp->msg), "%s is %s, which another call site named first: %u objects move there",
-			 from->name, to->name, n);
 	sim_kmem_cache_destroy(rp->sim, from, NULL);
-	rp->st.merged++;
-	return 0;
+	return n;
+}
+
+/* The event's note, unless it has one. */
+static void __attribute__((format(printf, 2, 3))) note(struct replay *rp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rp->msg[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rp->msg, sizeof(rp->msg), fmt, ap);
+	va_end(ap);
 }
 
 /*
  * Learning as it goes, a named free of an object in its site's traced
- * cache @s: the cache takes the name or, when another site's cache took it
- * first, merges into that cache. 0 if it did.
+ * cache @s: the cache takes the name. When a free from another call site
+ * named a cache so first (one kernel cache allocated from at two call
+ * sites, or a cache and an alias merged into it: the trace prints the
+ * cache's name), the kernel had their objects in one cache all along: @s
+ * merges into it. 0 if it did either.
  */
 static int name_traced(struct replay *rp, unsigned cpu, struct kmem_cache *s, uint32_t site, const char *name)
 {
 	struct name_entry *e = name_table_lookup(&rp->traced, &site, sizeof(site));
 	struct kmem_cache *named;
+	int64_t n;
 
 	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != s->index)
 		return -1;
-	named = sim_find_cache(rp->sim, name);
-	if (!named && !rp->msg[0])
-		snprintf(rp->msg, sizeof(rp->msg), "%s is %s", s->name, name);
-	if (named ? merge_traced(rp, cpu, s, named) : sim_kmem_cache_rename(rp->sim, s, name))
-		return -1;
+	if ((named = sim_find_cache(rp->sim, name))) {
+		if ((n = merge_traced(rp, cpu, s, named)) < 0)
+			return -1;
+		note(rp, "%s is %s, which another call site named first: %lld objects move there", s->name, name,
+		     (long long)n);
+		rp->st.merged++;
+	} else if (kernel_sheaf_capacity(&rp->sim->env, name)) {
+		/* 6.18+: the kernel's cache of that name has percpu sheaves, which @s was created without */
+		named = traced_layout(rp, name, s->object_size, s->size, s->flags & SLAB_ACCOUNT);
+		if (!named || (n = merge_traced(rp, cpu, s, named)) < 0) {
+			if (named)
+				sim_kmem_cache_destroy(rp->sim, named, NULL);
+			return -1;
+		}
+		note(rp, "%s is %s, a cache with percpu sheaves: %lld objects move there", s->name, name, (long long)n);
+		rp->st.renamed++;
+	} else {
+		char was[80];
+
+		snprintf(was, sizeof(was), "%s", s->name);
+		if (sim_kmem_cache_rename(rp->sim, s, name))
+			return -1;
+		note(rp, "%s is %s", was, name);
+		rp->st.renamed++;
+	}
 	/* the site has its name now: its next objects come to the cache by it */
 	name_table_remove(&rp->traced, &site, sizeof(site));
-	rp->st.renamed += !named;
 	return 0;
 }
 
