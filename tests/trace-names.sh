@@ -192,6 +192,24 @@ for how in file pipe; do
 done
 cat "$tmp/maple.trace" | "$SLUBSIM" --kernel=6.18 --cpus=2 run -q --events - >"$out" 2>&1
 check '6.18 pipe: the move is said' grep -q '^3	.*traced-256-256 is maple_node, a cache with percpu sheaves: 2 objects move there' "$out"
+# sizes no cache can have are errors at their line, from boot's look-ahead or a pipe, not wrapped to 32 bits
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=a+0x1/0x8 ptr=ffff888000001000 bytes_req=99999999 bytes_alloc=99999999 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_free: call_site=b+0x5/0x40 ptr=ffff888000001000 name=huge'
+	ft 3 'kmem_cache_alloc: call_site=c+0x1/0x8 ptr=ffff888000002000 bytes_req=4294967297 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 4 'kmem_cache_free: call_site=b+0x5/0x40 ptr=ffff888000002000 name=wrap'
+} >"$tmp/huge.trace"
+for how in file pipe; do
+	if [ $how = file ]; then
+		"$SLUBSIM" run -k --slabinfo "$tmp/huge.trace" >"$out" 2>&1
+	else
+		cat "$tmp/huge.trace" | "$SLUBSIM" run -k --slabinfo - >"$out" 2>&1
+	fi
+	check "$how: objects above KMALLOC_MAX_SIZE are an error at their line" \
+		grep -q ':4:1: kmem_cache_alloc bytes_req=4294967297: no cache has objects that large' "$out"
+	check "$how: no cache of such objects" sh -c "! grep -q '^wrap ' '$out'"
+done
 # a cache created at boot whose traced sizes no layout of the model gives is said at its first allocation
 {
 	echo '# tracer: nop'

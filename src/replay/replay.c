@@ -1,5 +1,6 @@
 #include "replay.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1176,7 +1177,7 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
  * constructor). Flags the kernel's cache may have and the trace cannot
  * show (SLAB_RECLAIM_ACCOUNT, a usercopy region) change no size.
  */
-static struct kmem_cache *traced_layout(struct replay *rp, const char *name, unsigned req, unsigned slot,
+static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uint64_t req, uint64_t slot,
 					bool accounted)
 {
 	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
@@ -1187,6 +1188,8 @@ static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uns
 	struct sim_err err;
 	struct kmem_cache *s;
 
+	if (req > UINT_MAX || slot > UINT_MAX)
+		return NULL;	/* no cache has such objects: the allocation is an error */
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
 		for (args.align = 8; args.align <= 4096; args.align *= 2) {
 			s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base | variants[v], &err);
@@ -1209,13 +1212,14 @@ static void traced_name(char *buf, size_t len, uint64_t req, uint64_t alloc)
 /* traced_layout() for the sizes of the allocation @ev, saying so when no layout gives them. */
 static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
 {
-	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
+	uint64_t req = ev->ft.bytes_req, slot = ev->ft.bytes_alloc;
 	struct kmem_cache *s = traced_layout(rp, name, req, slot, ev->ft.accounted == 1);
 
 	if (s && slot && s->size != slot)
 		config_mismatch(rp, ev, size_hint(rp, slot, s->size),
-				"bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
-				req, slot, req, slot);
+				"bytes_req=%llu bytes_alloc=%llu: no layout of the model has %llu-byte objects in %llu-byte slots",
+				(unsigned long long)req, (unsigned long long)slot, (unsigned long long)req,
+				(unsigned long long)slot);
 	return s;
 }
 
@@ -1273,7 +1277,7 @@ static void create_learnt_caches(struct replay *rp)
 		const struct learn_cache *c = &ln->cache[i];
 
 		if (c->line && c->bytes_req && !sim_find_cache(rp->sim, ln->name[i]))
-			traced_layout(rp, ln->name[i], (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+			traced_layout(rp, ln->name[i], c->bytes_req, c->bytes_alloc, c->accounted);
 	}
 	/* the kernel's caches the trace never names existed too: traced-REQ-ALLOC, as its first allocation makes it */
 	if (learn_unnamed(ln, &unnamed, &nr))
@@ -1283,7 +1287,7 @@ static void create_learnt_caches(struct replay *rp)
 
 		traced_name(name, sizeof(name), c->bytes_req, c->bytes_alloc);
 		if (c->bytes_req && !sim_find_cache(rp->sim, name))
-			traced_layout(rp, name, (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+			traced_layout(rp, name, c->bytes_req, c->bytes_alloc, c->accounted);
 	}
 	free(unnamed);
 }
@@ -1594,6 +1598,14 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		if (!ft->ptr)
 			return OP_DONE;
 		s = ftrace_cache(rp, ev, &site);
+		/* mm/slab_common.c kmem_cache_sanity_check(): no cache has objects above KMALLOC_MAX_SIZE */
+		if (!s && ft->bytes_req > rp->sim->env.ac.kmalloc_max_size)
+			return trace_error(rp, ev, ev->col, "kmem_cache_alloc bytes_req=%llu: no cache has objects that "
+					   "large (KMALLOC_MAX_SIZE is %llu)", (unsigned long long)ft->bytes_req,
+					   (unsigned long long)rp->sim->env.ac.kmalloc_max_size);
+		if (!s && ft->bytes_req)
+			return trace_error(rp, ev, ev->col, "kmem_cache_alloc bytes_req=%llu: the model cannot create "
+					   "a cache of such objects", (unsigned long long)ft->bytes_req);
 		if (!s)
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
 		ptr_unbind_stale(rp, cpu, ptr_entry(rp, ft->ptr), ft->ptr);
