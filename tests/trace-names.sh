@@ -123,6 +123,16 @@ for d in $(oracle_dirs kmem.trace.xz); do
 		grep -qx 'named frees of objects counted in another cache: 0' "$out"
 	check "$name from a pipe: call sites of one cache merged" grep -q '^traced caches a free named: [1-9][0-9]* renamed, [1-9][0-9]* merged' "$out"
 done
+# replay_as file|pipe TRACE ARGS...: slubsim ARGS with TRACE by its name or through a pipe; output in $out
+replay_as() {
+	how=$1 file=$2
+	shift 2
+	if [ "$how" = file ]; then
+		"$SLUBSIM" "$@" "$file" >"$out" 2>&1
+	else
+		cat "$file" | "$SLUBSIM" "$@" - >"$out" 2>&1
+	fi
+}
 # from a pipe each call site has a traced cache of its own: two caches of the same sizes take their names
 ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2"; }
 {
@@ -181,11 +191,7 @@ check 'file: a replay stopped by an error before the first event has the learnt 
 	ft 3 'kmem_cache_free: call_site=rcu_do_batch+0x19a/0x540 ptr=ffff888000001000 name=maple_node'
 } >"$tmp/maple.trace"
 for how in file pipe; do
-	if [ $how = file ]; then
-		"$SLUBSIM" --kernel=6.18 --cpus=2 run -q --sysfs "$tmp/maple.trace" >"$out" 2>&1
-	else
-		cat "$tmp/maple.trace" | "$SLUBSIM" --kernel=6.18 --cpus=2 run -q --sysfs - >"$out" 2>&1
-	fi
+	replay_as $how "$tmp/maple.trace" --kernel=6.18 --cpus=2 run -q --sysfs
 	check "6.18 $how: the learnt maple_node has sheaves of 32" \
 		awk -F'\t' '$1 == "maple_node" && $2 == "sheaf_capacity" && $3 == 32 { f = 1 } END { exit !f }' "$out"
 	check "6.18 $how: no traced cache left" sh -c "! grep -q '^traced-' '$out'"
@@ -201,11 +207,7 @@ check '6.18 pipe: the move is said' grep -q '^3	.*traced-256-256 is maple_node, 
 	ft 4 'kmem_cache_free: call_site=b+0x5/0x40 ptr=ffff888000002000 name=wrap'
 } >"$tmp/huge.trace"
 for how in file pipe; do
-	if [ $how = file ]; then
-		"$SLUBSIM" run -k --slabinfo "$tmp/huge.trace" >"$out" 2>&1
-	else
-		cat "$tmp/huge.trace" | "$SLUBSIM" run -k --slabinfo - >"$out" 2>&1
-	fi
+	replay_as $how "$tmp/huge.trace" run -k --slabinfo
 	check "$how: objects above KMALLOC_MAX_SIZE are an error at their line" \
 		grep -q ':4:1: kmem_cache_alloc bytes_req=4294967297: no cache has objects that large' "$out"
 	check "$how: no cache of such objects" sh -c "! grep -q '^wrap ' '$out'"
