@@ -114,5 +114,15 @@ void sim_rcu_barrier(struct sim *sim, struct sim_op *op)
 
 uint32_t sim_rcu_pending(const struct sim *sim)
 {
-	return sim->nr_rcu_pending;
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < sim->nr_rcu_pending; i++) {
+		const struct rcu_pending *q = &sim->rcu_pending[i];
+
+		n += q->kind == RCU_OBJECT ? 1 : sheaf_size(sim->caches[q->cache], q->sheaf);
+	}
+	/* 6.18+: gathered in rcu_free sheaves, not yet queued */
+	for (uint32_t i = 0; i < sim->nr_caches; i++)
+		n += sheaves_rcu_free_objects(sim->caches[i]);
+	return (uint32_t)MIN(n, UINT32_MAX);
 }

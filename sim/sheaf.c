@@ -162,6 +162,21 @@ uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu)
 	return sh->pool[sh->pcs[cpu].main].addr;
 }
 
+unsigned sheaf_size(const struct kmem_cache *s, uint32_t i)
+{
+	return s->sheaves && i < s->sheaves->nr ? s->sheaves->pool[i].size : 0;
+}
+
+uint64_t sheaves_rcu_free_objects(const struct kmem_cache *s)
+{
+	const struct slub_sheaves *sh = s->sheaves;
+	uint64_t n = 0;
+
+	for (unsigned cpu = 0; sh && cpu < sh->nr_cpus; cpu++)
+		n += sheaf_size(s, sh->pcs[cpu].rcu_free);
+	return n;
+}
+
 void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare)
 {
 	const struct slub_sheaves *sh = s->sheaves;

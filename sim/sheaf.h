@@ -69,6 +69,10 @@ struct slub_sheaves *sheaves_clone(const struct slub_sheaves *sh);
 void sheaves_init_main(struct sim *sim, struct kmem_cache *s);
 /* The address of @cpu's main sheaf, 0 if none. */
 uint64_t sheaf_main_addr(const struct kmem_cache *s, unsigned cpu);
+/* The objects in sheaf @i of @s (a kfree_rcu() queue entry's). */
+unsigned sheaf_size(const struct kmem_cache *s, uint32_t i);
+/* The objects kfree_rcu() gathered in the CPUs' rcu_free sheaves, not yet handed to call_rcu(). */
+uint64_t sheaves_rcu_free_objects(const struct kmem_cache *s);
 /* The objects in @cpu's main and spare sheaves. */
 void sheaves_cpu_sizes(const struct kmem_cache *s, unsigned cpu, unsigned *main, unsigned *spare);
 /* Objects of @s held in sheaves: all CPUs' and the barn's, and the kfree_rcu() batches. */

@@ -66,6 +66,10 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	awk '/^traced-/ { print $1, $4, $5, $6 }' "$out" >"$tmp/traced1"
 	oracle_slubsim run -q --slabinfo "$trace" 2>/dev/null | awk '/^traced-/ { print $1, $4, $5, $6 }' >"$tmp/traced"
 	check "$name: the traced caches at event 1 ($(wc -l <"$tmp/traced1")) are those at the end" cmp -s "$tmp/traced1" "$tmp/traced"
+	# standard input redirected from the file is a file: looked ahead in, from where the replay starts reading it
+	(read -r _; oracle_slubsim run -q --summary --until=1 --slabinfo -) <"$trace" >"$out" 2>&1
+	check "$name: standard input from a file is looked ahead in" sh -c \
+		"grep -qx 'cache names learnt from frees: $learnt' '$out' && grep -q '^task_struct ' '$out'"
 	# frees of objects from before the trace: each said in --events, all counted in the summary
 	pre=$(awk -F'\t' '$9 == "before-trace"' "$tmp/events" | wc -l)
 	check "$name: $pre frees from before the trace counted" \
@@ -113,12 +117,22 @@ for d in $(oracle_dirs kmem.trace.xz); do
 	esac
 	# from a pipe the names are learnt as the replay goes: a cache fed by one call site takes its name; the
 	# traced cache of another call site of it merges into it at the first free that names one of its objects
-	oracle_slubsim run -q --summary --slabinfo - <"$trace" >"$out" 2>&1
+	cat "$trace" | oracle_slubsim run -q --summary --slabinfo - >"$out" 2>&1
 	check "$name from a pipe: task_struct named" grep -q '^task_struct  *[1-9]' "$out"
 	check "$name from a pipe: no named free counted elsewhere" \
 		grep -qx 'named frees of objects counted in another cache: 0' "$out"
 	check "$name from a pipe: call sites of one cache merged" grep -q '^traced caches a free named: [1-9][0-9]* renamed, [1-9][0-9]* merged' "$out"
 done
+# replay_as file|pipe TRACE ARGS...: slubsim ARGS with TRACE by its name or through a pipe; output in $out
+replay_as() {
+	how=$1 file=$2
+	shift 2
+	if [ "$how" = file ]; then
+		"$SLUBSIM" "$@" "$file" >"$out" 2>&1
+	else
+		cat "$file" | "$SLUBSIM" "$@" - >"$out" 2>&1
+	fi
+}
 # from a pipe each call site has a traced cache of its own: two caches of the same sizes take their names
 ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2"; }
 {
@@ -131,7 +145,7 @@ ft() { printf '            init-1       [000] .....     6.84%04d: %s\n' "$1" "$2
 	ft 6 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002000 name=cache_b'
 	ft 7 'kmem_cache_free: call_site=free_a+0x5/0x40 ptr=ffff888000001040 name=cache_a'
 } >"$tmp/sites.trace"
-"$SLUBSIM" run -s --slabinfo - <"$tmp/sites.trace" >"$out" 2>&1
+cat "$tmp/sites.trace" | "$SLUBSIM" run -s --slabinfo - >"$out" 2>&1
 check 'pipe: every named free found its cache' grep -qx 'named frees of objects counted in another cache: 0' "$out"
 check 'pipe: both caches named' sh -c "grep -q '^cache_a ' '$out' && grep -q '^cache_b ' '$out'"
 check 'pipe: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
@@ -149,13 +163,13 @@ check 'file: both caches named, none traced' sh -c "grep -q '^cache_b ' '$out' &
 	ft 6 'kmem_cache_alloc: call_site=alloc_b+0x20/0x90 ptr=ffff888000002080 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
 	ft 7 'kmem_cache_free: call_site=free_b+0x5/0x40 ptr=ffff888000002040 name=cache_a'
 } >"$tmp/merge.trace"
-"$SLUBSIM" run -s --slabinfo - <"$tmp/merge.trace" >"$out" 2>&1
+cat "$tmp/merge.trace" | "$SLUBSIM" run -s --slabinfo - >"$out" 2>&1
 check 'pipe, one cache at two call sites: every named free found its cache' \
 	grep -qx 'named frees of objects counted in another cache: 0' "$out"
 check 'pipe, one cache at two call sites: one renamed, one merged' \
 	grep -qx 'traced caches a free named: 1 renamed, 1 merged into the cache of that name' "$out"
 check 'pipe, one cache at two call sites: no traced cache left' sh -c "! grep -q '^traced-' '$out'"
-"$SLUBSIM" run -q --events - <"$tmp/merge.trace" >"$out" 2>&1
+cat "$tmp/merge.trace" | "$SLUBSIM" run -q --events - >"$out" 2>&1
 check 'pipe, one cache at two call sites: the frees and the later allocation in cache_a' \
 	awk -F'\t' '$1 >= 5 { n++; if ($7 != "cache_a") exit 1 } END { exit n != 3 }' "$out"
 check 'pipe, one cache at two call sites: the merge is said where it happened' \
@@ -169,6 +183,44 @@ check 'pipe, one cache at two call sites: the merge is said where it happened' \
 } >"$tmp/stop.trace"
 "$SLUBSIM" run --slabinfo "$tmp/stop.trace" >"$out" 2>/dev/null
 check 'file: a replay stopped by an error before the first event has the learnt cache' grep -q '^cache_a  *0  *0  *64 ' "$out"
+# 6.18+: the kernel's maple_node has percpu sheaves; from a pipe its traced cache, created without, moves into one
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=mas_alloc_nodes+0x19a/0x540 ptr=ffff888000001000 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_alloc: call_site=mas_alloc_nodes+0x19a/0x540 ptr=ffff888000001100 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 3 'kmem_cache_free: call_site=rcu_do_batch+0x19a/0x540 ptr=ffff888000001000 name=maple_node'
+} >"$tmp/maple.trace"
+for how in file pipe; do
+	replay_as $how "$tmp/maple.trace" --kernel=6.18 --cpus=2 run -q --sysfs
+	check "6.18 $how: the learnt maple_node has sheaves of 32" \
+		awk -F'\t' '$1 == "maple_node" && $2 == "sheaf_capacity" && $3 == 32 { f = 1 } END { exit !f }' "$out"
+	check "6.18 $how: no traced cache left" sh -c "! grep -q '^traced-' '$out'"
+done
+cat "$tmp/maple.trace" | "$SLUBSIM" --kernel=6.18 --cpus=2 run -q --events - >"$out" 2>&1
+check '6.18 pipe: the move is said' grep -q '^3	.*traced-256-256 is maple_node, a cache with percpu sheaves: 2 objects move there' "$out"
+# sizes no cache can have are errors at their line, from boot's look-ahead or a pipe, not wrapped to 32 bits
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=a+0x1/0x8 ptr=ffff888000001000 bytes_req=99999999 bytes_alloc=99999999 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kmem_cache_free: call_site=b+0x5/0x40 ptr=ffff888000001000 name=huge'
+	ft 3 'kmem_cache_alloc: call_site=c+0x1/0x8 ptr=ffff888000002000 bytes_req=4294967297 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 4 'kmem_cache_free: call_site=b+0x5/0x40 ptr=ffff888000002000 name=wrap'
+} >"$tmp/huge.trace"
+for how in file pipe; do
+	replay_as $how "$tmp/huge.trace" run -k --slabinfo
+	check "$how: objects above KMALLOC_MAX_SIZE are an error at their line" \
+		grep -q ':4:1: kmem_cache_alloc bytes_req=4294967297: no cache has objects that large' "$out"
+	check "$how: no cache of such objects" sh -c "! grep -q '^wrap ' '$out'"
+done
+# a cache created at boot whose traced sizes no layout of the model gives is said at its first allocation
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_alloc: call_site=alloc_u+0x10/0x80 ptr=ffff888000001000 bytes_req=64 bytes_alloc=100 gfp_flags=GFP_KERNEL node=-1 accounted=false'
+	ft 2 'kfree: call_site=free_u+0x5/0x40 ptr=ffff888000001000'
+} >"$tmp/odd.trace"
+"$SLUBSIM" run -q --summary "$tmp/odd.trace" >"$out" 2>&1
+check 'file: a traced cache from boot with sizes the model cannot give is said at its allocation' \
+	grep -q "odd.trace:2: traced-64-100: bytes_req=64 bytes_alloc=100 in the trace, 64 and 64 in the model" "$out"
 # ... but when a kmalloc comes before the first kmem_cache event, every view creates them at that event
 {
 	echo '# tracer: nop'

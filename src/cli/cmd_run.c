@@ -138,7 +138,7 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 				(unsigned long long)st->relogged);
 		if (rp->opts.learn)
 			fprintf(out, "cache names learnt from frees: %u%s\n", rp->opts.learn->nr_names,
-				rp->opts.learn->frozen ? "" : " (as the replay went: standard input)");
+				rp->opts.learn->frozen ? "" : " (as the replay went: a pipe)");
 		if (rp->opts.learn && !rp->opts.learn->frozen)
 			fprintf(out, "traced caches a free named: %llu renamed, %llu merged into the cache of that name\n",
 				(unsigned long long)st->renamed, (unsigned long long)st->merged);

@@ -1,5 +1,6 @@
 #include "replay.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1176,7 +1177,7 @@ static bool large_relog(struct replay *rp, const struct trace_event *ev, struct 
  * constructor). Flags the kernel's cache may have and the trace cannot
  * show (SLAB_RECLAIM_ACCOUNT, a usercopy region) change no size.
  */
-static struct kmem_cache *traced_layout(struct replay *rp, const char *name, unsigned req, unsigned slot,
+static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uint64_t req, uint64_t slot,
 					bool accounted)
 {
 	static const slab_flags_t variants[] = { 0, SLAB_TYPESAFE_BY_RCU, SLAB_HWCACHE_ALIGN,
@@ -1187,6 +1188,8 @@ static struct kmem_cache *traced_layout(struct replay *rp, const char *name, uns
 	struct sim_err err;
 	struct kmem_cache *s;
 
+	if (req > UINT_MAX || slot > UINT_MAX)
+		return NULL;	/* no cache has such objects: the allocation is an error */
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
 		for (args.align = 8; args.align <= 4096; args.align *= 2) {
 			s = sim_kmem_cache_create_args(rp->sim, name, req, &args, base | variants[v], &err);
@@ -1209,13 +1212,14 @@ static void traced_name(char *buf, size_t len, uint64_t req, uint64_t alloc)
 /* traced_layout() for the sizes of the allocation @ev, saying so when no layout gives them. */
 static struct kmem_cache *create_traced_cache(struct replay *rp, const struct trace_event *ev, const char *name)
 {
-	unsigned req = (unsigned)ev->ft.bytes_req, slot = (unsigned)ev->ft.bytes_alloc;
+	uint64_t req = ev->ft.bytes_req, slot = ev->ft.bytes_alloc;
 	struct kmem_cache *s = traced_layout(rp, name, req, slot, ev->ft.accounted == 1);
 
 	if (s && slot && s->size != slot)
 		config_mismatch(rp, ev, size_hint(rp, slot, s->size),
-				"bytes_req=%u bytes_alloc=%u: no layout of the model has %u-byte objects in %u-byte slots",
-				req, slot, req, slot);
+				"bytes_req=%llu bytes_alloc=%llu: no layout of the model has %llu-byte objects in %llu-byte slots",
+				(unsigned long long)req, (unsigned long long)slot, (unsigned long long)req,
+				(unsigned long long)slot);
 	return s;
 }
 
@@ -1273,7 +1277,7 @@ static void create_learnt_caches(struct replay *rp)
 		const struct learn_cache *c = &ln->cache[i];
 
 		if (c->line && c->bytes_req && !sim_find_cache(rp->sim, ln->name[i]))
-			traced_layout(rp, ln->name[i], (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+			traced_layout(rp, ln->name[i], c->bytes_req, c->bytes_alloc, c->accounted);
 	}
 	/* the kernel's caches the trace never names existed too: traced-REQ-ALLOC, as its first allocation makes it */
 	if (learn_unnamed(ln, &unnamed, &nr))
@@ -1283,7 +1287,7 @@ static void create_learnt_caches(struct replay *rp)
 
 		traced_name(name, sizeof(name), c->bytes_req, c->bytes_alloc);
 		if (c->bytes_req && !sim_find_cache(rp->sim, name))
-			traced_layout(rp, name, (unsigned)c->bytes_req, (unsigned)c->bytes_alloc, c->accounted);
+			traced_layout(rp, name, c->bytes_req, c->bytes_alloc, c->accounted);
 	}
 	free(unnamed);
 }
@@ -1378,7 +1382,10 @@ static struct kmem_cache *ftrace_cache(struct replay *rp, const struct trace_eve
 		return site_traced_cache(rp, ev, *site);
 	traced_name(traced, sizeof(traced), ev->ft.bytes_req, ev->ft.bytes_alloc);
 	s = sim_find_cache(rp->sim, traced);
-	return s ? s : create_traced_cache(rp, ev, traced);
+	if (!s)
+		return create_traced_cache(rp, ev, traced);
+	check_cache_sizes(rp, ev, s);	/* created at boot (create_learnt_caches()) */
+	return s;
 }
 
 /* A live object of a traced cache that merge_traced() moves. */
@@ -1420,16 +1427,13 @@ static int traced_objs(struct replay *rp, const struct kmem_cache *s, struct tra
 }
 
 /*
- * Learning as it goes, a named free proved that the traced cache @from of
- * one call site holds objects of @to, which a free from another call site
- * named first: one kernel cache allocated from at two call sites (or a
- * cache and an alias merged into it: the trace prints the cache's name).
- * The kernel had those objects in @to all along: the model moves them
- * there, in the order they were allocated (each gets an address in @to and
- * keeps its event and trace pointer), and destroys the emptied @from.
- * 0, or -1 with nothing moved.
+ * Learning as it goes, the objects of the traced cache @from of one call
+ * site belong to the kernel's cache @to: the model moves them there, in
+ * the order they were allocated (each gets an address in @to and keeps its
+ * event and trace pointer), and destroys the emptied @from. The number of
+ * objects moved, or -1 with nothing moved.
  */
-static int merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from, struct kmem_cache *to)
+static int64_t merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from, struct kmem_cache *to)
 {
 	struct traced_obj *v;
 	uint32_t n, i;
@@ -1455,34 +1459,65 @@ static int merge_traced(struct replay *rp, unsigned cpu, struct kmem_cache *from
 		o->cache = to;
 	}
 	free(v);
-	if (!rp->msg[0])
-		snprintf(rp->msg, sizeof(rp->msg), "%s is %s, which another call site named first: %u objects move there",
-			 from->name, to->name, n);
 	sim_kmem_cache_destroy(rp->sim, from, NULL);
-	rp->st.merged++;
-	return 0;
+	return n;
+}
+
+/* The event's note, unless it has one. */
+static void __attribute__((format(printf, 2, 3))) note(struct replay *rp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rp->msg[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rp->msg, sizeof(rp->msg), fmt, ap);
+	va_end(ap);
 }
 
 /*
  * Learning as it goes, a named free of an object in its site's traced
- * cache @s: the cache takes the name or, when another site's cache took it
- * first, merges into that cache. 0 if it did.
+ * cache @s: the cache takes the name. When a free from another call site
+ * named a cache so first (one kernel cache allocated from at two call
+ * sites, or a cache and an alias merged into it: the trace prints the
+ * cache's name), the kernel had their objects in one cache all along: @s
+ * merges into it. 0 if it did either.
  */
 static int name_traced(struct replay *rp, unsigned cpu, struct kmem_cache *s, uint32_t site, const char *name)
 {
 	struct name_entry *e = name_table_lookup(&rp->traced, &site, sizeof(site));
 	struct kmem_cache *named;
+	int64_t n;
 
 	if (site == LEARN_NO_SITE || !e || *(uint32_t *)name_table_payload(&rp->traced, e) != s->index)
 		return -1;
-	named = sim_find_cache(rp->sim, name);
-	if (!named && !rp->msg[0])
-		snprintf(rp->msg, sizeof(rp->msg), "%s is %s", s->name, name);
-	if (named ? merge_traced(rp, cpu, s, named) : sim_kmem_cache_rename(rp->sim, s, name))
-		return -1;
+	if ((named = sim_find_cache(rp->sim, name))) {
+		if ((n = merge_traced(rp, cpu, s, named)) < 0)
+			return -1;
+		note(rp, "%s is %s, which another call site named first: %lld objects move there", s->name, name,
+		     (long long)n);
+		rp->st.merged++;
+	} else if (kernel_sheaf_capacity(&rp->sim->env, name)) {
+		/* 6.18+: the kernel's cache of that name has percpu sheaves, which @s was created without */
+		named = traced_layout(rp, name, s->object_size, s->size, s->flags & SLAB_ACCOUNT);
+		if (!named || (n = merge_traced(rp, cpu, s, named)) < 0) {
+			if (named)
+				sim_kmem_cache_destroy(rp->sim, named, NULL);
+			return -1;
+		}
+		note(rp, "%s is %s, a cache with percpu sheaves: %lld objects move there", s->name, name, (long long)n);
+		rp->st.renamed++;
+	} else {
+		char was[80];
+
+		snprintf(was, sizeof(was), "%s", s->name);
+		if (sim_kmem_cache_rename(rp->sim, s, name))
+			return -1;
+		note(rp, "%s is %s", was, name);
+		rp->st.renamed++;
+	}
 	/* the site has its name now: its next objects come to the cache by it */
 	name_table_remove(&rp->traced, &site, sizeof(site));
-	rp->st.renamed += !named;
 	return 0;
 }
 
@@ -1563,6 +1598,14 @@ static int do_ftrace(struct replay *rp, const struct trace_event *ev, unsigned c
 		if (!ft->ptr)
 			return OP_DONE;
 		s = ftrace_cache(rp, ev, &site);
+		/* mm/slab_common.c kmem_cache_sanity_check(): no cache has objects above KMALLOC_MAX_SIZE */
+		if (!s && ft->bytes_req > rp->sim->env.ac.kmalloc_max_size)
+			return trace_error(rp, ev, ev->col, "kmem_cache_alloc bytes_req=%llu: no cache has objects that "
+					   "large (KMALLOC_MAX_SIZE is %llu)", (unsigned long long)ft->bytes_req,
+					   (unsigned long long)rp->sim->env.ac.kmalloc_max_size);
+		if (!s && ft->bytes_req)
+			return trace_error(rp, ev, ev->col, "kmem_cache_alloc bytes_req=%llu: the model cannot create "
+					   "a cache of such objects", (unsigned long long)ft->bytes_req);
 		if (!s)
 			return trace_error(rp, ev, ev->col, "kmem_cache_alloc without a cache name or bytes_req");
 		ptr_unbind_stale(rp, cpu, ptr_entry(rp, ft->ptr), ft->ptr);

@@ -70,14 +70,13 @@ static int next_event(struct trace_pipe *tp, struct trace_reader *rd, struct tra
  * before the replay, so that every kmem_cache_alloc gets the name its
  * object's free prints. A native trace stops it at its first event.
  */
-static int learn_file(const char *path, int fmt, struct learn *ln)
+static int learn_file(FILE *fp, const char *path, int fmt, struct learn *ln)
 {
 	struct trace_reader rd;
 	struct trace_event own;
 	const struct trace_event *ev;
 	struct trace_pipe *tp = NULL;
 	const struct trace_error *err;
-	FILE *fp = fopen(path, "r");
 	int r, ret = 0;
 
 	if (!fp)
@@ -103,13 +102,39 @@ static int learn_file(const char *path, int fmt, struct learn *ln)
 struct learn_ahead {
 	const char *path;
 	int fmt;
+	FILE *stdin_file;	/* standard input that is a file, opened again where the replay starts it */
 };
 
 static int learn_ahead(void *ctx, struct learn *ln)
 {
-	const struct learn_ahead *la = ctx;
+	struct learn_ahead *la = ctx;
+	FILE *fp = la->stdin_file ? la->stdin_file : fopen(la->path, "r");
 
-	return learn_file(la->path, la->fmt, ln) || ln->native ? -1 : 0;
+	la->stdin_file = NULL;	/* learn_file() closes it */
+	return learn_file(fp, la->path, la->fmt, ln) || ln->native ? -1 : 0;
+}
+
+/*
+ * Standard input redirected from a file is a file: opened once more (its
+ * /proc/self/fd link, a description of its own) at the offset the replay
+ * starts reading from, it can be looked ahead in as a named file is. NULL
+ * if it cannot: names are then learnt as the replay goes, as from a pipe.
+ */
+static FILE *reopen_stdin(FILE *fp)
+{
+	off_t at = lseek(fileno(fp), 0, SEEK_CUR);
+	char path[64];
+	FILE *f;
+
+	if (at < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fileno(fp));
+	f = fopen(path, "r");
+	if (f && fseeko(f, at, SEEK_SET)) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
 }
 
 /*
@@ -138,6 +163,16 @@ static int setup_learn(struct replay *rp, struct learn_ahead *la, bool regular)
 	return 0;
 }
 
+/* The trace and the look-ahead's copy of standard input, if it was not used. */
+static void close_trace(FILE *fp, struct learn_ahead *la)
+{
+	if (fp != stdin)
+		fclose(fp);
+	if (la->stdin_file)
+		fclose(la->stdin_file);
+	la->stdin_file = NULL;
+}
+
 int replay_run(const char *prog, const struct sim_config *cfg, const char *path, int fmt,
 	       const struct replay_opts *opts, uint64_t until, bool keep_going, struct replay *rp,
 	       struct trace_reader *rd)
@@ -160,11 +195,13 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	rp->opts = *opts;	/* where messages go, before replay_init() can fail */
 	if (open_trace(rp, prog, path, &fp))
 		return -1;
+	regular = !fstat(fileno(fp), &st) && S_ISREG(st.st_mode);
+	if (regular && fp == stdin)
+		la.stdin_file = reopen_stdin(fp);	/* before the reader takes any of it */
 	if (replay_init(rp, cfg, opts) ||
 	    trace_open_file(rd, fp, !strcmp(path, "-") ? "<stdin>" : path, (enum trace_format)fmt)) {
 		say_nomem(rp, prog, path);
-		if (fp != stdin)
-			fclose(fp);
+		close_trace(fp, &la);
 		return -1;
 	}
 	/*
@@ -173,12 +210,9 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 	 * stopped when --until or an error ends the replay early.
 	 */
 	tp = NULL;
-	regular = !fstat(fileno(fp), &st) && S_ISREG(st.st_mode);
-	/* standard input is read once even when it is a file: names are learnt as the replay goes */
-	if (setup_learn(rp, &la, regular && strcmp(path, "-"))) {
+	if (setup_learn(rp, &la, regular && (fp != stdin || la.stdin_file))) {
 		say_nomem(rp, prog, path);
-		if (fp != stdin)
-			fclose(fp);
+		close_trace(fp, &la);
 		return -1;
 	}
 	if (regular)
@@ -218,8 +252,7 @@ int replay_run(const char *prog, const struct sim_config *cfg, const char *path,
 		fputc('\n', stderr);
 	if (r != TRACE_IOERR)
 		replay_boot(rp);	/* a trace of config lines only still boots */
-	if (fp != stdin)
-		fclose(fp);
+	close_trace(fp, &la);
 	return r == TRACE_IOERR ? -1 : 0;
 }
 
