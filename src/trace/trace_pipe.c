@@ -34,9 +34,9 @@ struct tp_batch {
 	size_t used;		/* bytes of arena */
 	size_t ev_used;		/* bytes of evbuf */
 	struct trace_pipe_item item[TRACE_PIPE_BATCH];
-	struct trace_pipe_where where[TRACE_PIPE_BATCH];	/* only with tp_ring.where */
 	_Alignas(struct trace_error) char arena[TP_ARENA];
 	_Alignas(struct trace_event) unsigned char evbuf[TRACE_PIPE_BATCH * sizeof(struct trace_event)];
+	struct trace_pipe_where where[TRACE_PIPE_BATCH];	/* only with tp_ring.where: last, out of the way */
 };
 
 struct tp_ring {
