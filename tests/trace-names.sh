@@ -212,6 +212,16 @@ for how in file pipe; do
 		grep -q ':4:1: kmem_cache_alloc bytes_req=4294967297: no cache has objects that large' "$out"
 	check "$how: no cache of such objects" sh -c "! grep -q '^wrap ' '$out'"
 done
+# 6.19+ names the cache on kmem_cache_alloc: those caches exist from boot too, and nothing is learnt from frees
+{
+	echo '# tracer: nop'
+	ft 1 'kmem_cache_free: call_site=__fput+0x100/0x250 ptr=ffff888000009000 name=filp'
+	ft 2 'kmem_cache_alloc: call_site=mas_alloc_nodes+0x19a/0x540 ptr=ffff888000001000 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL node=-1 accounted=false name=maple_node'
+	ft 3 'kmem_cache_free: call_site=rcu_do_batch+0x19a/0x540 ptr=ffff888000001000 name=maple_node'
+} >"$tmp/named.trace"
+"$SLUBSIM" --kernel=6.19 run -q --summary --until=1 --slabinfo "$tmp/named.trace" >"$out" 2>&1
+check '6.19: a cache the allocations name exists from boot' grep -q '^maple_node  *0  *0  *256 ' "$out"
+check '6.19: no name learnt from frees' grep -qx 'cache names learnt from frees: 0' "$out"
 # a cache created at boot whose traced sizes no layout of the model gives is said at its first allocation
 {
 	echo '# tracer: nop'

@@ -116,7 +116,8 @@ static void text_model(FILE *out, const struct sim *sim)
 {
 	const struct sim_config *cfg = &sim->cfg;
 
-	fprintf(out, "Linux %s, %s, PAGE_SIZE %u, ARCH_KMALLOC_MINALIGN %u, ARCH_SLAB_MINALIGN %u", KV_STR(cfg->kver), cfg->arch->name, sim->env.ac.page_size, sim->env.ac.kmalloc_minalign,
+	fprintf(out, "Linux %s, %s, PAGE_SIZE %u, ARCH_KMALLOC_MINALIGN %u, ARCH_SLAB_MINALIGN %u",
+		KV_STR(cfg->kver), cfg->arch->name, sim->env.ac.page_size, sim->env.ac.kmalloc_minalign,
 		sim->env.ac.slab_minalign);
 	if (cfg->cmdline && *cfg->cmdline)
 		fprintf(out, ", command line '%s'", cfg->cmdline);

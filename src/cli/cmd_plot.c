@@ -282,8 +282,8 @@ static void plot_title(char *buf, size_t len, const char *path, const struct sim
 {
 	const char *base = strrchr(path, '/');
 
-	snprintf(buf, len, "%s \u2014 Linux %s, %s, %u CPUs%s%s", base ? base + 1 : path, KV_STR(cfg->kver), cfg->arch->name, cfg->cpus, cfg->cmdline && *cfg->cmdline ? ", " : "",
-		 cfg->cmdline ? cfg->cmdline : "");
+	snprintf(buf, len, "%s \u2014 Linux %s, %s, %u CPUs%s%s", base ? base + 1 : path, KV_STR(cfg->kver),
+		 cfg->arch->name, cfg->cpus, cfg->cmdline && *cfg->cmdline ? ", " : "", cfg->cmdline ? cfg->cmdline : "");
 }
 
 /* The plotted caches and their peaks in the samples, for the reader and the tests. */

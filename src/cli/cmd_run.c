@@ -137,7 +137,7 @@ static void print_summary(FILE *out, const struct replay *rp, const struct trace
 			fprintf(out, "large kmallocs traced twice (6.10+), counted once: %llu\n",
 				(unsigned long long)st->relogged);
 		if (rp->opts.learn)
-			fprintf(out, "cache names learnt from frees: %u%s\n", rp->opts.learn->nr_names,
+			fprintf(out, "cache names learnt from frees: %u%s\n", learn_freed_names(rp->opts.learn),
 				rp->opts.learn->frozen ? "" : " (as the replay went: a pipe)");
 		if (rp->opts.learn && !rp->opts.learn->frozen)
 			fprintf(out, "traced caches a free named: %llu renamed, %llu merged into the cache of that name\n",

@@ -140,6 +140,7 @@ void learn_free(struct learn *ln, uint32_t site, const char *name)
 	if (!ls || !name || (id = name_id(ln, name)) == UINT32_MAX)
 		return;
 	ln->named++;
+	ln->cache[id].freed = true;
 	site_note(ls, id);
 }
 
@@ -153,6 +154,15 @@ const char *learn_site_name(const struct learn *ln, uint32_t site)
 bool learn_knows(const struct learn *ln, const char *name)
 {
 	return name_table_lookup(&ln->names, name, strlen(name)) != NULL;
+}
+
+uint32_t learn_freed_names(const struct learn *ln)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < ln->nr_names; i++)
+		n += ln->cache[i].freed;
+	return n;
 }
 
 static int cache_line_cmp(const void *a, const void *b)
@@ -214,6 +224,7 @@ static void cache_note(const struct learn *ln, struct learn_cache *c, const stru
 
 	if (!e)
 		return;
+	c->freed = true;
 	c->accounted = (c->line ? c->accounted : true) && lp->accounted;
 	if (c->line && c->line < lp->line)
 		return;
@@ -234,6 +245,24 @@ static int learn_named_free(struct learn *ln, const struct learn_ptr *lp, const 
 		site_note(ls, id);
 	cache_note(ln, &ln->cache[id], lp);
 	return add_obj(ln, lp->line, id, lp->site);
+}
+
+/* 6.19+: a kmem_cache_alloc that names its cache gives its sizes too, as a named free of its object would. */
+static int learn_stated(struct learn *ln, const struct trace_event *ev)
+{
+	uint32_t id = name_id(ln, ev->ft.name);
+	struct learn_cache *c;
+
+	if (id == UINT32_MAX)
+		return -1;
+	c = &ln->cache[id];
+	c->accounted = (c->line ? c->accounted : true) && ev->ft.accounted == 1;
+	if (!c->line) {
+		c->bytes_req = ev->ft.bytes_req;
+		c->bytes_alloc = ev->ft.bytes_alloc;
+		c->line = ev->line;
+	}
+	return 0;
 }
 
 /* Whether a kmalloc or kfree comes before the trace's first kmem_cache event (struct learn model_first). */
@@ -267,7 +296,7 @@ int learn_event(struct learn *ln, const struct trace_event *ev)
 		/* an object still at that pointer lost its free */
 		name_table_remove(&ln->ptrs, &ft->ptr, sizeof(ft->ptr));
 		if (ft->name)
-			return 0;	/* 6.19+: the event names its cache */
+			return learn_stated(ln, ev);	/* 6.19+: the event names its cache */
 		lp = (struct learn_ptr){ .line = ev->line, .site = site_of(ln, ev), .accounted = ft->accounted == 1 };
 		if (lp.site == LEARN_NO_SITE || name_table_bind(&ln->ptrs, &ft->ptr, sizeof(ft->ptr), 0, &e))
 			return -1;

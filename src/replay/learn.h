@@ -29,11 +29,15 @@
 
 #define LEARN_NO_SITE UINT32_MAX
 
-/* What the look-ahead saw of a cache it learnt the name of: enough to create it at boot. */
+/*
+ * What the look-ahead saw of a cache it learnt the name of (or, 6.19+,
+ * that a kmem_cache_alloc named): enough to create it at boot.
+ */
 struct learn_cache {
 	uint64_t bytes_req, bytes_alloc;	/* its objects' sizes (s->object_size, s->size) */
 	uint32_t line;			/* the first allocation of an object freed by that name; 0: none seen */
 	bool accounted;			/* every such allocation was accounted (SLAB_ACCOUNT) */
+	bool freed;			/* a free printed the name (before 6.19 the only way to learn it) */
 };
 
 struct learn {
@@ -73,8 +77,10 @@ const char *learn_alloc_name(struct learn *ln, const struct trace_event *ev, uin
 void learn_free(struct learn *ln, uint32_t site, const char *name);
 /* The name learnt for @site, NULL if none or several. */
 const char *learn_site_name(const struct learn *ln, uint32_t site);
-/* Whether the trace names a cache @name (a free of one of its objects printed it). */
+/* Whether the trace names a cache @name (a free of one of its objects printed it, or 6.19+ an allocation). */
 bool learn_knows(const struct learn *ln, const char *name);
+/* How many of the names a free printed. */
+uint32_t learn_freed_names(const struct learn *ln);
 /*
  * After a look-ahead: the sites no free named, whose objects go to a
  * traced-REQ-ALLOC cache, as struct learn_cache records (the site's first

@@ -1025,7 +1025,8 @@ void view_align(const struct view *v, unsigned width, struct view_lines *out)
 	guar = kmalloc_guaranteed_align(&sim->env, st->size);
 	vl_text(out, VA_NORMAL, "kmalloc(%llu) \u2192 %s, ksize %llu, slots aligned to %llu", (unsigned long long)st->size,
 		cache, (unsigned long long)ko.ksize, (unsigned long long)ko.slot_align);
-	vl_text(out, VA_NORMAL, "Linux %s guarantees kmalloc(%llu) alignment %llu", KV_STR(sim->env.kver), (unsigned long long)st->size, (unsigned long long)guar);
+	vl_text(out, VA_NORMAL, "Linux %s guarantees kmalloc(%llu) alignment %llu", KV_STR(sim->env.kver),
+		(unsigned long long)st->size, (unsigned long long)guar);
 	if (st->align)
 		wrapper_table(v, st, out);
 }
