@@ -495,6 +495,24 @@ START_TEST(threads_change_nothing)
 }
 END_TEST
 
+/* A jump lays the fine checkpoints of the segment before its target, so that stepping back is short. */
+START_TEST(fine_checkpoints_laid)
+{
+	const char *file = long_trace(21000);
+
+	open_trace(file);
+	go(pl.total);
+	ck_assert_uint_eq(pl.fine_seg, (pl.total - 1) / pl.k);
+	/* the segment starts between two multiples of the split */
+	ck_assert_uint_ne(pl.fine_seg * pl.k % pl.fine_k, 0);
+	for (unsigned j = 1; j < pl.nr_fine && pl.fine_seg * pl.k + j * pl.fine_k <= pl.total; j++) {
+		ck_assert_msg(pl.fine[j].used, "fine checkpoint %u of %u not laid", j, pl.nr_fine);
+		ck_assert_uint_eq(pl.fine[j].n, pl.fine_seg * pl.k + j * pl.fine_k);
+	}
+	unlink(file);
+}
+END_TEST
+
 START_TEST(breakpoints)
 {
 	struct player_break b[2];
@@ -936,6 +954,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, mistakes);
 	tcase_add_test(tc, numbering_as_run);
 	tcase_add_test(tc, threads_change_nothing);
+	tcase_add_test(tc, fine_checkpoints_laid);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("panes");
 	tcase_add_checked_fixture(tc, NULL, teardown);

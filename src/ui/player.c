@@ -441,7 +441,8 @@ static bool checkpoint_due(const struct player *pl, uint64_t n)
 
 	if (!(n % pl->k))
 		return seg == pl->nr_coarse && seg < PLAYER_COARSE + 1;
-	if (seg != pl->fine_seg || n % pl->fine_k)
+	/* fine ones split the segment from its start: k need not be a multiple of fine_k */
+	if (seg != pl->fine_seg || n % pl->k % pl->fine_k)
 		return false;
 	j = n % pl->k / pl->fine_k;
 	return j && j < pl->nr_fine && !pl->fine[j].used;
