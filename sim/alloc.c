@@ -136,7 +136,7 @@ static void describe_object(struct sim *sim, const struct kmem_cache *s, const s
 }
 
 /* 648927ceb840 "mm/slab: do not limit zeroing to orig_size when only red zoning is enabled" (slab-for-7.2) */
-static const unsigned zero_orig_size_u_only_stable[] = { KVS(6, 12, 96), 0 };
+static const unsigned zero_orig_size_u_only_stable[] = { KVS(6, 6, 145), KVS(6, 12, 96), KVS(6, 18, 39), 0 };
 
 /*
  * mm/slub.c slab_post_alloc_hook(): how much of a debug cache's object
@@ -562,6 +562,9 @@ void sim_kmem_cache_free(struct sim *sim, unsigned cpu, struct kmem_cache *s, ui
 	do_kfree(sim, cpu, addr);
 }
 
+/* 0f35040de593 "mm/slab: introduce kvfree_rcu_barrier_on_cache() for cache destruction" (6.19) */
+static const unsigned barrier_on_cache_stable[] = { KVS(6, 18, 3), 0 };
+
 /* mm/slab_common.c kmem_cache_destroy() -> mm/slub.c __kmem_cache_shutdown() */
 int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op *op)
 {
@@ -577,7 +580,7 @@ int sim_kmem_cache_destroy(struct sim *sim, struct kmem_cache *s, struct sim_op 
 	 * 6.19 (0f35040de593) flushes only this cache's rcu_free sheaves (kvfree_rcu_barrier_on_cache())
 	 */
 	if (sim->env.kver >= KV(6, 12))
-		rcu_barrier_frees(sim, sim->env.kver >= KV(6, 19) ? s : NULL);
+		rcu_barrier_frees(sim, kv_has(sim->env.kver, KV(6, 19), barrier_on_cache_stable) ? s : NULL);
 	if (--s->refcount > 0)
 		return 0;	/* other names still share it */
 	if (kmem_cache_shutdown(sim, s)) {

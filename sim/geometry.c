@@ -171,11 +171,10 @@ static int calculate_sizes(const struct slab_env *env, struct kmem_cache *s)
 }
 
 /*
- * 222afcca91f3 "mm/slab: use unsigned long for orig_size to ensure proper
- * metadata align" (7.0, Cc stable): 6.12.75+; 6.18.y and 6.19.y took it too,
- * from releases the model does not know.
+ * b85f369b81ae "mm/slab: use unsigned long for orig_size to ensure proper
+ * metadata align" (7.0, Cc stable; 222afcca91f3 in 6.18.y)
  */
-static const unsigned orig_size_long_stable[] = { KVS(6, 12, 75), 0 };
+static const unsigned orig_size_long_stable[] = { KVS(6, 12, 75), KVS(6, 18, 16), KVS(6, 19, 6), 0 };
 
 unsigned orig_size_bytes(const struct slab_env *env)
 {

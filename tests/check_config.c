@@ -230,7 +230,12 @@ START_TEST(test_config_setters)
 	ck_assert_int_eq(config_set_kernel(&cfg, "6.6.60", &err), 0);
 	ck_assert(cfg.kver > KV(6, 6) && cfg.kver < KV(6, 7) && KV_SUBLEVEL(cfg.kver) == 60);
 	ck_assert_int_eq(config_set_kernel(&cfg, "6.18", &err), 0);
-	ck_assert_uint_eq(cfg.kver, KV(6, 18));	/* no stable release known: the mainline one */
+	ck_assert_uint_eq(cfg.kver, KVS(6, 18, 39));	/* an LTS series: the newest 6.18.y checked */
+	ck_assert_int_eq(config_set_kernel(&cfg, "6.17", &err), 0);
+	ck_assert_uint_eq(cfg.kver, KVS(6, 17, 13));	/* end of life: its final release */
+	ck_assert_int_eq(config_set_kernel(&cfg, "6.19", &err), 0);
+	ck_assert_uint_eq(cfg.kver, KVS(6, 19, 14));
+	ck_assert_uint_eq(kv_newest(KV(7, 0)), KV(7, 0));	/* no stable release known: the mainline one */
 	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.", &err), 0);
 	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.70000", &err), 0);
 	ck_assert_int_ne(config_set_kernel(&cfg, "6.12.1.2", &err), 0);

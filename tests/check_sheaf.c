@@ -325,13 +325,13 @@ END_TEST
 /*
  * kmem_cache_destroy() waits for kfree_rcu(): 6.18's kvfree_rcu_barrier()
  * flushes every cache's rcu_free sheaves, 6.19's kvfree_rcu_barrier_on_cache()
- * only the dying cache's.
+ * (0f35040de593, 6.18.3) only the dying cache's.
  */
 START_TEST(test_destroy_rcu_sheaves)
 {
-	static const char *const kernels[] = { "6.18", "6.19" };
+	static const char *const kernels[] = { "6.18.2", "6.18.3", "6.19" };
 
-	for (unsigned k = 0; k < 2; k++) {
+	for (unsigned k = 0; k < 3; k++) {
 		struct sim *sim = boot(kernels[k], "2");
 		struct kmem_cache *s = create(sim, "maple_node", 4), *t = create(sim, "other", 4);
 		uint64_t a = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);

@@ -740,7 +740,8 @@ static unsigned occurrences(const char *text, const char *what)
 /*
  * slab_post_alloc_hook(): 6.1 zeroes object_size; 6.2+ only orig_size on a
  * kmalloc cache with U or Z, so the kmalloc red zone survives kzalloc and
- * init_on_alloc; 6.12.96 (stable fix) only where orig_size is tracked (U).
+ * init_on_alloc; 648927ceb840 (7.2; 6.6.145, 6.12.96, 6.18.39, never 6.19.y)
+ * only where orig_size is tracked (U).
  */
 START_TEST(test_post_alloc_zeroes_orig_size)
 {
@@ -748,9 +749,12 @@ START_TEST(test_post_alloc_zeroes_orig_size)
 		const char *kernel, *cmdline;
 		unsigned char tail;	/* bytes [20, 32) of a fresh kzalloc(20) after 0x5e filled them */
 	} cases[] = {
-		{ "6.1", "slub_debug=FZU", 0x00 },  { "6.2", "slub_debug=FZU", 0xcc },
-		{ "6.12", "slub_debug=FZU", 0xcc }, { "6.12.95", "slub_debug=Z", 0x5e },
+		{ "6.1", "slub_debug=FZU", 0x00 },   { "6.2", "slub_debug=FZU", 0xcc },
+		{ "6.12", "slub_debug=FZU", 0xcc },  { "6.12.95", "slub_debug=Z", 0x5e },
 		{ "6.12.96", "slub_debug=Z", 0x00 }, { "6.12", "slub_debug=Z", 0x00 },
+		{ "6.6.144", "slub_debug=Z", 0x5e }, { "6.6.145", "slub_debug=Z", 0x00 },
+		{ "6.18.38", "slub_debug=Z", 0x5e }, { "6.18.39", "slub_debug=Z", 0x00 },
+		{ "6.19", "slub_debug=Z", 0x5e },    { "6.18", "slub_debug=FZU", 0xcc },
 	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -919,13 +923,19 @@ START_TEST(test_init_on_free_kmalloc_redzone)
 }
 END_TEST
 
-/* 222afcca91f3 (7.0; 6.12.75): orig_size is an unsigned long, so the padding starts 4 bytes later */
+/*
+ * b85f369b81ae (7.0; 6.12.75, 6.18.16, 6.19.6): orig_size is an unsigned
+ * long, so the padding starts 4 bytes later
+ */
 START_TEST(test_orig_size_unsigned_long)
 {
 	static const struct {
 		const char *kernel;
 		int padding;	/* a zero byte 4 bytes into orig_size is damaged padding */
-	} cases[] = { { "6.1", 1 }, { "6.12.74", 1 }, { "6.12.75", 0 }, { "6.12", 0 } };
+	} cases[] = {
+		{ "6.1", 1 },	   { "6.12.74", 1 }, { "6.12.75", 0 }, { "6.12", 0 }, { "6.17", 1 },
+		{ "6.18.15", 1 }, { "6.18.16", 0 }, { "6.18", 0 },    { "6.19.5", 1 }, { "6.19.6", 0 },
+	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sim *sim = boot_with(cases[i].kernel, "slub_debug=FZPU", NULL, NULL, NULL);

@@ -88,18 +88,23 @@ int cli_model_arg(struct slubsim *m, int argc, char **argv, int *i, const char *
 /* What a bare MAJOR.MINOR stands for (sim/kver.c kv_newest()). */
 static void kernel_help(FILE *out)
 {
-	unsigned col = 0;
+	unsigned col = 0, bare = 0;
 
 	fputs("\nA bare --kernel=MAJOR.MINOR is the newest release of that series whose stable\n"
 	      "backports slubsim follows:", out);
 	for (unsigned v = KV_FIRST; v <= KV_LAST; v += KV(0, 1)) {
-		if (kv_newest(v) == v)
+		if (kv_newest(v) == v) {
+			bare = bare ? bare : v;
 			continue;
-		fprintf(out, "%s%u.%u = %s", col % 6 ? ", " : col ? ",\n  " : "\n  ", KV_MAJOR(v), KV_MINOR(v),
+		}
+		fprintf(out, "%s%u.%u = %s", col % 4 ? ", " : col ? ",\n  " : "\n  ", KV_MAJOR(v), KV_MINOR(v),
 			KV_STR(kv_newest(v)));
 		col++;
 	}
-	fputs(";\nany other series its mainline release (6.18 = 6.18.0).\n", out);
+	if (bare)
+		fprintf(out, ";\nany other series its mainline release (%u.%u = %s)", KV_MAJOR(bare), KV_MINOR(bare),
+			KV_STR(bare));
+	fputs(".\n", out);
 }
 
 static void usage(FILE *out, const char *prog)
