@@ -553,7 +553,7 @@ static void slab_freelist_advance(struct sim *sim, struct kmem_cache *s, struct 
 	slab->inuse = (uint16_t)inuse;
 }
 
-/* mm/slub.c alloc_single_from_partial() */
+/* mm/slub.c alloc_single_from_partial() (6.1+: a debug cache has no cpu slab) */
 static uint64_t alloc_single_from_partial(struct sim *sim, struct kmem_cache *s, struct slab *slab,
 					  uint64_t orig_size)
 {
@@ -753,7 +753,7 @@ void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *sl
 		set_orig_size(sim, slab, object, orig_size);
 }
 
-/* mm/slub.c free_to_partial_list() (6.2; stable 6.1.151): debug caches, under the node lock */
+/* mm/slub.c free_to_partial_list() (6.1: inside free_debug_processing()): debug caches, under the node lock */
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object)
 {
 	struct slub_node *n = node_of(s);

@@ -294,7 +294,7 @@ static inline uint64_t slab_alloc(struct sim *sim, struct kmem_cache *s, unsigne
 
 /* mm/slub.c slab_free_hook(): init_on_free wipes the object and the metadata after it */
 void slab_free_init(struct sim *sim, const struct kmem_cache *s, struct slab *slab, uint64_t object);
-/* mm/slub.c free_to_partial_list() (6.2; stable 6.1.151): debug caches, under the node lock */
+/* mm/slub.c free_to_partial_list() (6.1: inside free_debug_processing()): debug caches, under the node lock */
 void free_to_partial_list(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object);
 /* mm/slub.c __slab_free(): a slab that is not this CPU's cpu slab */
 void slab_free_slow(struct sim *sim, struct kmem_cache *s, struct slab *slab, uint64_t object, unsigned cpu);

@@ -46,4 +46,16 @@ expect_exit 0 --kernel=6.10 verify --wrapper=pad
 [ "$(pad_row | cut -d' ' -f2)" -gt 0 ] && ok || not_ok "6.10 pad: no layout-luck results"
 expect_exit 1 --kernel=6.10 --cmdline=slub_debug=FZPU verify --wrapper=pad
 [ "$(pad_row | cut -d' ' -f1)" -gt 0 ] && ok || not_ok "6.10 slub_debug=FZPU pad: nothing misaligned"
+# debug caches allocate and free one object at a time under the node's list lock in every release:
+# 6.1.0 has it (c7323a5ad078), 6.1.151's backports only moved the code. Without the debug flags the
+# cpu slab and cpu partial lists change every count and order the trace expects.
+single=$srcdir/tests/traces/debug-single-object.trace
+for k in 6.1.0 6.1.150 6.1.151 6.1.192 6.12 6.19; do
+	expect_exit 0 --kernel="$k" test "$single"
+done
+sed 's/ flags=[A-Z_|]*//' "$single" >"$tmp/nodebug.trace"
+expect_exit 1 --kernel=6.1.150 test "$tmp/nodebug.trace"
+check 'without slub_debug: a cpu slab' grep -q 'nodebug.trace:17:.*cpu_slabs: expected 0, got 1' "$out"
+check 'without slub_debug: the first freed slab is not the first reused' \
+	grep -q 'nodebug.trace:60:.*expectation failed' "$out"
 finish
