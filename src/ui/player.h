@@ -14,6 +14,10 @@
  * they outgrow PLAYER_BUDGET); fine ones split the coarse segment last
  * visited into player->nr_fine parts (as many as PLAYER_FINE_BUDGET holds),
  * so stepping back near where one stands replays at most k / nr_fine events.
+ *
+ * The second core takes part (docs/PERFORMANCE.md, the TUI): a long trace
+ * is counted in two parts at once, and a long move parses on a second
+ * thread (trace_pipe.h). Neither changes what the player shows.
  */
 #ifndef SLUBSIM_PLAYER_H
 #define SLUBSIM_PLAYER_H
