@@ -422,8 +422,8 @@ int check_object(struct sim *sim, struct slab *slab, uint64_t object, unsigned c
 	return ret;
 }
 
-/* 6.13, stable 6.12.4 and 6.1.191: a slab that failed its allocation checks is marked frozen */
-static const unsigned slab_disable_stable[] = { KVS(6, 12, 4), KVS(6, 1, 191), 0 };
+/* 6.13, stable 6.12.4, 6.6.64 and 6.1.191: a slab that failed its allocation checks is marked frozen */
+static const unsigned slab_disable_stable[] = { KVS(6, 12, 4), KVS(6, 6, 64), KVS(6, 1, 191), 0 };
 
 /* mm/slub.c alloc_debug_processing() */
 int alloc_debug_processing(struct sim *sim, struct slab *slab, uint64_t object, uint64_t orig_size)

@@ -156,6 +156,34 @@ START_TEST(test_slab_padding_by_version)
 }
 END_TEST
 
+/*
+ * A slab whose allocation checks failed is disabled (dbc16915279a, 6.13;
+ * stable 6.1.191, 6.6.64, 6.12.4): a later free into it is refused by
+ * check_slab(), 2 errors; before, the free passes its checks.
+ */
+START_TEST(test_slab_disabled_by_version)
+{
+	static const char *const kernels[] = { "6.1.190", "6.1.191", "6.6.63", "6.6.64", "6.12.3", "6.12.4" };
+
+	for (unsigned k = 0; k < 6; k++) {
+		struct sim *sim = boot(kernels[k]);
+		struct kmem_cache *s = create(sim, "disabled", 64, SLAB_CONSISTENCY_CHECKS | SLAB_POISON);
+		uint64_t p = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL);
+		uint64_t q = sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL), before;
+		struct sim_op op;
+
+		sim_kmem_cache_free(sim, 0, s, q, NULL);
+		bytes(sim, q)[0] = 0x78;	/* a write after free into the next object */
+		ck_assert_uint_ne(sim_kmem_cache_alloc(sim, 0, s, GFP_KERNEL, NULL), q);
+		before = sim_slab_errors(sim);
+		sim_kmem_cache_free(sim, 0, s, p, &op);
+		ck_assert_msg(sim_slab_errors(sim) - before == (k & 1 ? 2 : 0), "%s", kernels[k]);
+		ck_assert_int_eq(op.fault != FAULT_NONE, k & 1);
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
 /* Leaks on destroy: one error per slab before 6.12, plus one per object after. */
 START_TEST(test_leak_count_by_version)
 {
@@ -329,6 +357,7 @@ int main(void)
 	tcase_add_test(tc, test_freechain_then_count);
 	tcase_add_test(tc, test_slab_padding_by_version);
 	tcase_add_test(tc, test_leak_count_by_version);
+	tcase_add_test(tc, test_slab_disabled_by_version);
 	tcase_add_test(tc, test_full_slab_leaks_silently);
 	tcase_add_test(tc, test_kfree_rcu_and_destroy);
 	tcase_add_test(tc, test_kfree_rcu_clone);
