@@ -126,20 +126,13 @@ static uint32_t pool_get(struct slub_sheaves *sh)
 		i = sh->free;
 		sh->free = sh->pool[i].next;
 	} else {
-		if (sh->nr == sh->cap) {
-			uint32_t cap = sh->cap ? sh->cap * 2 : 8;
-			struct sheaf *pool = realloc(sh->pool, cap * sizeof(*pool));
-			uint64_t *objs;
+		/* the objects grow with the pool: entry i's are at i * capacity */
+		size_t objs_cap = (size_t)sh->cap * sh->capacity, cap = sh->cap;
 
-			if (!pool)
-				return SHEAF_NONE;
-			sh->pool = pool;
-			objs = realloc(sh->objs, (size_t)cap * sh->capacity * sizeof(*objs));
-			if (!objs)
-				return SHEAF_NONE;
-			sh->objs = objs;
-			sh->cap = cap;
-		}
+		if (ARRAY_GROW(sh->pool, cap, sh->nr + 1) ||
+		    array_grow((void **)&sh->objs, &objs_cap, cap * sh->capacity, sizeof(*sh->objs)))
+			return SHEAF_NONE;
+		sh->cap = cap;
 		i = sh->nr++;
 	}
 	sh->pool[i] = (struct sheaf){ 0, 0, SHEAF_NONE };
