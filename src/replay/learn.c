@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/array.h"
+
 /* What a site (call site, bytes_req, bytes_alloc) is known to allocate from. */
 struct learn_site {
 	uint32_t name;		/* the name's id + 1; 0 while none is known */
@@ -95,23 +97,14 @@ static uint32_t name_id(struct learn *ln, const char *name)
 {
 	size_t len = strlen(name);
 	struct name_entry *e = name_table_lookup(&ln->names, name, len);
-	uint32_t id;
+	uint32_t id, name_cap = ln->names_cap;
 
 	if (e)
 		return *(uint32_t *)name_table_payload(&ln->names, e);
-	if (ln->nr_names == ln->names_cap) {
-		uint32_t cap = ln->names_cap ? 2 * ln->names_cap : 64;
-		char **p = realloc(ln->name, cap * sizeof(*p));
-		struct learn_cache *c;
-
-		if (!p)
-			return UINT32_MAX;
-		ln->name = p;
-		if (!(c = realloc(ln->cache, cap * sizeof(*c))))
-			return UINT32_MAX;
-		ln->cache = c;
-		ln->names_cap = cap;
-	}
+	/* two arrays, one capacity: it grows when both have */
+	if (ARRAY_GROW(ln->name, name_cap, ln->nr_names + 1) ||
+	    ARRAY_GROW(ln->cache, ln->names_cap, ln->nr_names + 1))
+		return UINT32_MAX;
 	ln->cache[ln->nr_names] = (struct learn_cache){ 0 };
 	if (!(ln->name[ln->nr_names] = strdup(name)))
 		return UINT32_MAX;
@@ -217,19 +210,28 @@ static int add_obj(struct learn *ln, uint32_t line, uint32_t name, uint32_t site
 	return 0;
 }
 
+/* @c saw an object allocated at @line: it keeps the sizes of the earliest, accounted if all were. */
+static void cache_saw(struct learn_cache *c, uint32_t line, uint64_t req, uint64_t alloc, bool accounted)
+{
+	c->accounted = (c->line ? c->accounted : true) && accounted;
+	if (c->line && c->line < line)
+		return;
+	c->bytes_req = req;
+	c->bytes_alloc = alloc;
+	c->line = line;
+}
+
 /* The cache @c learns from an object of it allocated at @lp: the sizes its site traced, its first line. */
 static void cache_note(const struct learn *ln, struct learn_cache *c, const struct learn_ptr *lp)
 {
 	const struct name_entry *e = name_table_slot(&ln->sites, lp->site);
+	uint64_t req, alloc;
 
 	if (!e)
 		return;
 	c->freed = true;
-	c->accounted = (c->line ? c->accounted : true) && lp->accounted;
-	if (c->line && c->line < lp->line)
-		return;
-	site_sizes(ln, e, &c->bytes_req, &c->bytes_alloc);
-	c->line = lp->line;
+	site_sizes(ln, e, &req, &alloc);
+	cache_saw(c, lp->line, req, alloc, lp->accounted);
 }
 
 /* A named free of an object the trace allocated: its site, its cache and the object itself learn the name. */
@@ -251,17 +253,10 @@ static int learn_named_free(struct learn *ln, const struct learn_ptr *lp, const 
 static int learn_stated(struct learn *ln, const struct trace_event *ev)
 {
 	uint32_t id = name_id(ln, ev->ft.name);
-	struct learn_cache *c;
 
 	if (id == UINT32_MAX)
 		return -1;
-	c = &ln->cache[id];
-	c->accounted = (c->line ? c->accounted : true) && ev->ft.accounted == 1;
-	if (!c->line) {
-		c->bytes_req = ev->ft.bytes_req;
-		c->bytes_alloc = ev->ft.bytes_alloc;
-		c->line = ev->line;
-	}
+	cache_saw(&ln->cache[id], ev->line, ev->ft.bytes_req, ev->ft.bytes_alloc, ev->ft.accounted == 1);
 	return 0;
 }
 
