@@ -265,7 +265,7 @@ static void note_first(struct learn *ln, enum trace_kind kind)
 {
 	if (ln->cache_event)
 		return;
-	if (kind == TEV_FT_CACHE_ALLOC || kind == TEV_FT_CACHE_ALLOC_NODE || kind == TEV_FT_CACHE_FREE)
+	if (trace_kind_is_ft_cache(kind))
 		ln->cache_event = true;
 	else if (kind == TEV_FT_KMALLOC || kind == TEV_FT_KMALLOC_NODE || kind == TEV_FT_KFREE)
 		ln->model_first = true;

@@ -319,6 +319,11 @@ const char *trace_kind_name(enum trace_kind kind);
  * only the slab allocator, whose own pages it allocates itself.
  */
 bool trace_kind_is_event(enum trace_kind kind);
+/* An ftrace kmem_cache_alloc(_node) or kmem_cache_free: the events that can name a cache. */
+static inline bool trace_kind_is_ft_cache(enum trace_kind kind)
+{
+	return kind == TEV_FT_CACHE_ALLOC || kind == TEV_FT_CACHE_ALLOC_NODE || kind == TEV_FT_CACHE_FREE;
+}
 /* Cache flags as a trace spells them, "SLAB_HWCACHE_ALIGN|SLAB_RED_ZONE": 0, or -1 for a name it does not know. */
 int trace_slab_flags_parse(const char *s, slab_flags_t *out);
 const char *trace_wrapper_name(enum trace_wrapper w);

@@ -1051,11 +1051,6 @@ struct count_part {
 	char err[sizeof(((struct trace_error *)0)->text)];
 };
 
-static bool learn_kind(enum trace_kind k)
-{
-	return k == TEV_FT_CACHE_ALLOC || k == TEV_FT_CACHE_ALLOC_NODE || k == TEV_FT_CACHE_FREE;
-}
-
 static void part_mistake(struct count_part *c, const struct trace_error *err)
 {
 	struct count_mistake *m;
@@ -1105,7 +1100,7 @@ static void *count_part(void *arg)
 			break;
 		}
 		if (!c->learn)
-			c->learn_events |= learn_kind(ev.kind);
+			c->learn_events |= trace_kind_is_ft_cache(ev.kind);
 		else if (!c->learn->native && learn_event(c->learn, &ev)) {
 			snprintf(rd.err.text, sizeof(rd.err.text), "out of memory");
 			r = TRACE_IOERR;
@@ -1186,7 +1181,7 @@ static int learn_range(struct player *pl, const struct trace_pos *at, size_t to)
 		}
 		if (r == TRACE_EOF || r == TRACE_IOERR)
 			break;
-		if (r == TRACE_EVENT && learn_kind(ev->kind) && learn_event(&pl->learn, ev)) {
+		if (r == TRACE_EVENT && trace_kind_is_ft_cache(ev->kind) && learn_event(&pl->learn, ev)) {
 			ret = -1;
 			break;
 		}
